@@ -1,0 +1,110 @@
+import { Command, CommanderError, Option } from 'commander';
+import { discover } from '../core/discover.js';
+import { loadRuleModules } from '../core/plugins.js';
+import { checkFile, errorResult, resolveRules, summarise } from '../core/run.js';
+import type { FileResult, Lang, RunResult } from '../core/types.js';
+import { pickLang } from '../i18n/index.js';
+import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
+import { formatJson } from '../report/json.js';
+import { formatText } from '../report/text.js';
+import { builtinRules } from '../rules/index.js';
+
+export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+
+interface CheckFlags {
+  format: 'text' | 'json';
+  lang?: string;
+  profile: string;
+  rule: string[];
+  color?: boolean;
+  verbose?: boolean;
+  concurrency: string;
+}
+
+/** Whether to colour: never when NO_COLOR is set or stdout is not a terminal; FORCE_COLOR forces it. */
+export function useColour(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout, env = process.env): boolean {
+  if (flag === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
+  const lang: Lang = pickLang(flags.lang);
+  const profile = profiles.get(flags.profile);
+  if (!profile) throw new UsageError(`unknown profile "${flags.profile}" (known: ${[...profiles.keys()].join(', ')})`);
+  const concurrency = Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
+  const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
+  const rules = resolveRules(profile, builtinRules, extra);
+
+  const targets = await discover(paths);
+  const files: FileResult[] = new Array(targets.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const index = next++;
+      const target = targets[index];
+      files[index] = 'failure' in target
+        ? errorResult(target.path, target.failure.messageId, target.failure.data, lang, rules)
+        : await checkFile(target.path, rules, { lang });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+
+  const result: RunResult = summarise(profile.id, files);
+  const output = flags.format === 'json'
+    ? formatJson(result)
+    : formatText(result, { lang, color: useColour(flags.color), showPasses: flags.verbose ? true : undefined });
+  process.stdout.write(output);
+  return result.summary.fail + result.summary.error > 0 ? EXIT.problems : EXIT.ok;
+}
+
+class UsageError extends Error {}
+
+export function buildProgram(): Command {
+  const program = new Command('gradphoto')
+    .description('Check diploma photos against the national graduate photo standard before upload, and fix what can be fixed.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program.command('check')
+    .description('check photos (files or folders) against the profile\'s rules')
+    .argument('<paths...>', 'photo files or folders of photos')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--lang <lang>', 'message language (default: zh, or en when LANG starts with en)').choices(['zh', 'en']))
+    .option('-p, --profile <id>', 'standard to check against', DEFAULT_PROFILE)
+    .option('-r, --rule <file>', 'load an extra rule module (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('-v, --verbose', 'list passing checks in batches too')
+    .option('-j, --concurrency <n>', 'photos checked at once', '2')
+    .option('--no-color', 'no colour in the text report')
+    .action(async function (this: Command, paths: string[]) {
+      this.setOptionValue('exitCode', await runCheck(paths, this.opts<CheckFlags>()));
+    });
+
+  return program;
+}
+
+/** Run the CLI; returns the exit code (0 all pass, 1 any fail or error, 2 usage error). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    const check = program.commands.find((c) => c.name() === 'check');
+    const code = check?.getOptionValue('exitCode');
+    if (typeof code === 'number') return code;
+    program.outputHelp();
+    return EXIT.usage;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`gradphoto: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`gradphoto: internal error: ${(error as Error).stack ?? error}\n`);
+    return EXIT.problems;
+  }
+}

@@ -1,0 +1,147 @@
+import { open, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import exifr from 'exifr';
+import { sniffContainer } from '../analysis/container.js';
+import { parseJpegStructure } from '../analysis/jpeg-structure.js';
+import type { Photo, Pixels } from './types.js';
+
+export interface LoadLimits {
+  /** Files larger than this are refused before reading (a diploma photo is 40 KB). */
+  maxFileBytes: number;
+  /** Images declaring more pixels are refused before decoding (decompression bombs). */
+  maxPixels: number;
+  /** Long side of the working pixels the analyses use; larger photos are scaled down once. */
+  workingLongSide: number;
+}
+
+export const DEFAULT_LIMITS: LoadLimits = {
+  maxFileBytes: 100 * 1024 * 1024,
+  maxPixels: 100_000_000,
+  workingLongSide: 1280,
+};
+
+/** Why a file could not be read or decoded: a messageId of file.decode plus its data. */
+export interface LoadFailure {
+  messageId: string;
+  data: Record<string, string | number>;
+}
+
+export type LoadOutcome =
+  | { kind: 'photo'; photo: Photo }
+  /** The bytes were read but could not be decoded: byte-level rules still run. */
+  | { kind: 'undecodable'; photo: Photo; failure: LoadFailure }
+  /** Nothing could be read. */
+  | { kind: 'unreadable'; failure: LoadFailure };
+
+function fsFailure(error: NodeJS.ErrnoException, path: string): LoadFailure {
+  switch (error.code) {
+    case 'ENOENT': return { messageId: 'notFound', data: { path } };
+    case 'EACCES': case 'EPERM': return { messageId: 'noPermission', data: { path } };
+    case 'EISDIR': return { messageId: 'isDirectory', data: { path } };
+    case 'ELOOP': return { messageId: 'symlinkLoop', data: { path } };
+    default: return { messageId: 'readFailed', data: { path, reason: error.code ?? error.message } };
+  }
+}
+
+async function readBounded(path: string, limits: LoadLimits): Promise<Buffer | LoadFailure> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return { messageId: 'isDirectory', data: { path } };
+    if (!info.isFile()) return { messageId: 'notRegularFile', data: { path } };
+    if (info.size > limits.maxFileBytes) {
+      return { messageId: 'fileTooLarge', data: { bytes: info.size, limitMB: Math.round(limits.maxFileBytes / 1048576) } };
+    }
+    const handle = await open(path, 'r');
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return fsFailure(error as NodeJS.ErrnoException, path);
+  }
+}
+
+function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFailure {
+  const text = error.message;
+  const format = photo.container.label;
+  if (photo.fileSize === 0) return { messageId: 'empty', data: {} };
+  if (/pixel limit/i.test(text)) {
+    const { width = 0, height = 0 } = photo.meta;
+    return { messageId: 'tooManyPixels', data: { width, height, limitMP: Math.round(limits.maxPixels / 1e6) } };
+  }
+  if (photo.container.name === 'HEIC') return { messageId: 'heic', data: {} };
+  if (photo.jpeg && (photo.jpeg.precision === 12 || photo.jpeg.coding === 'lossless' || photo.jpeg.coding === 'hierarchical')) {
+    return { messageId: 'unsupportedJpeg', data: { coding: photo.jpeg.precision === 12 ? '12-bit' : String(photo.jpeg.coding) } };
+  }
+  if (/unsupported image format/i.test(text)) return { messageId: 'unsupportedFormat', data: { format } };
+  if (photo.container.name === 'unknown') return { messageId: 'notAnImage', data: {} };
+  if (photo.jpeg?.truncated || /premature end|truncated|unexpected end/i.test(text)) {
+    return { messageId: 'truncated', data: { format } };
+  }
+  return { messageId: 'corrupt', data: { format, reason: text.split('\n')[0].slice(0, 160) } };
+}
+
+async function readExif(bytes: Buffer): Promise<{ exif?: Record<string, unknown>; exifError?: string }> {
+  try {
+    const exif = await exifr.parse(bytes, {
+      tiff: true, ifd0: {}, exif: true, gps: true, interop: false, ifd1: false,
+      xmp: false, icc: false, iptc: false, jfif: false, ihdr: false,
+      translateKeys: true, translateValues: false, reviveValues: true, mergeOutput: true,
+    } as never);
+    return { exif: exif ?? undefined };
+  } catch (error) {
+    return { exifError: (error as Error).message };
+  }
+}
+
+async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits): Promise<Pixels> {
+  const longSide = Math.max(photo.width, photo.height);
+  const scale = longSide > limits.workingLongSide ? limits.workingLongSide / longSide : 1;
+  let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
+    .rotate() // apply EXIF orientation: rules see the photo as viewers show it
+    .toColourspace('srgb')
+    .removeAlpha();
+  if (scale < 1) {
+    pipeline = pipeline.resize({ width: Math.round(photo.width * scale), height: Math.round(photo.height * scale), fit: 'fill' });
+  }
+  const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+  return { data, width: info.width, height: info.height, scale: info.width / photo.width };
+}
+
+/** Read one file once, sniff it, read its header and EXIF once, and decode its pixels once. */
+export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMITS): Promise<LoadOutcome> {
+  const bytes = await readBounded(path, limits);
+  if (!Buffer.isBuffer(bytes)) return { kind: 'unreadable', failure: bytes };
+
+  const container = sniffContainer(bytes);
+  const photo: Photo = {
+    path, bytes, fileSize: bytes.length, container,
+    jpeg: container.name === 'JPEG' ? parseJpegStructure(bytes) : undefined,
+    meta: { } as Photo['meta'], width: 0, height: 0,
+    pixels: { data: Buffer.alloc(0), width: 0, height: 0, scale: 1 },
+    cache: new Map(),
+  };
+  if (bytes.length === 0) {
+    photo.decodeFailure = { messageId: 'empty', data: {} };
+    return { kind: 'undecodable', photo, failure: photo.decodeFailure };
+  }
+
+  try {
+    // Header only: no pixel limit here, so a decompression bomb is named with its declared size.
+    photo.meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    const { width = 0, height = 0 } = photo.meta;
+    if (width * height > limits.maxPixels) throw new Error('Input image exceeds pixel limit');
+    Object.assign(photo, await readExif(bytes));
+    const orientation = Number(photo.exif?.Orientation ?? photo.meta.orientation ?? 1);
+    const swapped = orientation >= 5 && orientation <= 8;
+    photo.width = swapped ? height : width;
+    photo.height = swapped ? width : height;
+    photo.pixels = await decodePixels(bytes, photo, limits);
+    return { kind: 'photo', photo };
+  } catch (error) {
+    photo.decodeFailure = decodeFailure(error as Error, photo, limits);
+    return { kind: 'undecodable', photo, failure: photo.decodeFailure };
+  }
+}

@@ -1,0 +1,35 @@
+import type { Lang, Rule } from '../core/types.js';
+import { en, enUi } from './en.js';
+import { zh, zhUi } from './zh.js';
+
+const catalogues: Record<Lang, Record<string, Record<string, string>>> = { en, zh };
+const ui = { en: enUi, zh: zhUi };
+
+export type UiStrings = typeof zhUi;
+
+/** Fill `{name}` placeholders from data; unknown names are left visible rather than dropped. */
+export function interpolate(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in data ? String(data[name]) : whole));
+}
+
+/** The message template for a rule's messageId: built-in catalogues first, then the rule's own messages. */
+export function messageTemplate(lang: Lang, rule: Pick<Rule<unknown>, 'id' | 'meta'>, messageId: string): string | undefined {
+  return catalogues[lang][rule.id]?.[messageId]
+    ?? rule.meta.messages?.[lang]?.[messageId]
+    ?? catalogues.en[rule.id]?.[messageId]
+    ?? rule.meta.messages?.en?.[messageId]
+    ?? rule.meta.messages?.zh?.[messageId];
+}
+
+export function uiStrings(lang: Lang): UiStrings {
+  return ui[lang];
+}
+
+/** `--lang` wins; otherwise English when LANG (or LC_ALL/LC_MESSAGES) starts with "en"; else Chinese. */
+export function pickLang(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
+  if (explicit === 'en' || explicit === 'zh') return explicit;
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('en') ? 'en' : 'zh';
+}
+
+export const builtinCatalogues = catalogues;

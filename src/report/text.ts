@@ -1,0 +1,65 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { interpolate, uiStrings } from '../i18n/index.js';
+import type { Check, FileResult, Lang, RunResult, Status, Verdict } from '../core/types.js';
+
+export interface TextOptions {
+  lang: Lang;
+  color: boolean;
+  /** Show passing checks too (default: yes for a single file, only problems for batches). */
+  showPasses?: boolean;
+}
+
+const STATUS_MARK: Record<Status, string> = { pass: '✔', warn: '▲', fail: '✖', skip: '–' };
+const VERDICT_MARK: Record<Verdict, string> = { pass: '✔', fail: '✖', error: '!' };
+
+function paint(chalk: ChalkInstance, status: Status | Verdict, text: string): string {
+  switch (status) {
+    case 'pass': return chalk.green(text);
+    case 'warn': return chalk.yellow(text);
+    case 'fail': return chalk.red(text);
+    case 'error': return chalk.magenta(text);
+    default: return chalk.dim(text);
+  }
+}
+
+const ORDER: Record<Status, number> = { fail: 0, warn: 1, skip: 2, pass: 3 };
+
+export function formatFile(file: FileResult, options: TextOptions, chalk: ChalkInstance): string {
+  const ui = uiStrings(options.lang);
+  const lines = [`${paint(chalk, file.verdict, `${VERDICT_MARK[file.verdict]} ${ui.verdict[file.verdict]}`)}  ${chalk.bold(file.path)}`];
+  const shown = file.checks
+    .filter((c) => options.showPasses || c.status !== 'pass')
+    .sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const width = Math.max(0, ...shown.map((c) => c.rule.length));
+  for (const check of shown) {
+    const label = paint(chalk, check.status, `${STATUS_MARK[check.status]} ${check.rule.padEnd(width)}`);
+    lines.push(`   ${label}  ${check.status === 'pass' ? chalk.dim(check.message) : check.message}`);
+  }
+  return lines.join('\n');
+}
+
+function ruleCounts(files: FileResult[], status: Status): string {
+  const counts = new Map<string, number>();
+  for (const check of files.flatMap((f) => f.checks)) {
+    if (check.status === status) counts.set(check.rule, (counts.get(check.rule) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ×${n}`).join(', ');
+}
+
+/** Verdict per file, a line per rule (measured value, expected range, what to do), and a summary. */
+export function formatText(result: RunResult, options: TextOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const ui = uiStrings(options.lang);
+  const showPasses = options.showPasses ?? result.files.length === 1;
+  const blocks = [chalk.dim(interpolate(ui.header, { profile: result.profile, total: result.summary.total }))];
+  for (const file of result.files) blocks.push(formatFile(file, { ...options, showPasses }, chalk));
+  const summary = [chalk.bold(interpolate(ui.summary, result.summary))];
+  const failing = ruleCounts(result.files, 'fail');
+  const warning = ruleCounts(result.files, 'warn');
+  if (failing) summary.push(`${chalk.red(ui.failingRules)} ${failing}`);
+  if (warning) summary.push(`${chalk.yellow(ui.warningRules)} ${warning}`);
+  blocks.push(summary.join('\n'));
+  return `${blocks.join('\n\n')}\n`;
+}
+
+export type { Check };

@@ -1,0 +1,18 @@
+import { defineRule, fail, pass } from '../core/rule.js';
+
+/** The file can be read and fully decoded. A failure makes the file's verdict `error`. */
+export default defineRule({
+  id: 'file.decode',
+  meta: {
+    description: { zh: '文件能完整读取和解码', en: 'the file can be read and fully decoded' },
+    messageIds: ['ok', 'empty', 'truncated', 'corrupt', 'heic', 'unsupportedJpeg', 'unsupportedFormat', 'notAnImage', 'tooManyPixels'],
+    defaultOptions: {},
+    needs: 'bytes',
+  },
+  check({ photo }) {
+    if (photo.decodeFailure) {
+      return fail(photo.decodeFailure.messageId, { data: photo.decodeFailure.data, measured: photo.decodeFailure.messageId, expected: 'decodable' });
+    }
+    return pass('ok', { data: { format: photo.container.label }, measured: 'decodable', expected: 'decodable' });
+  },
+});

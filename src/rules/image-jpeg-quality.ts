@@ -1,0 +1,28 @@
+import { estimateJpegQuality } from '../analysis/jpeg-quality.js';
+import { defineRule, fail, pass, skip } from '../core/rule.js';
+
+export interface JpegQualityOptions {
+  minQuality: number;
+}
+
+/** Encoder quality, estimated from the quantisation tables; the standard asks for at least 60. */
+export default defineRule<JpegQualityOptions>({
+  id: 'image.jpeg-quality',
+  meta: {
+    description: { zh: 'JPEG 压缩质量不低于 60', en: 'JPEG quality at least 60' },
+    messageIds: ['ok', 'tooLow', 'notJpeg', 'noTables'],
+    defaultOptions: { minQuality: 60 },
+    needs: 'bytes',
+  },
+  check({ photo, options }) {
+    if (photo.container.name !== 'JPEG' || !photo.jpeg) return skip('notJpeg', { data: { format: photo.container.label } });
+    const estimate = estimateJpegQuality(photo.jpeg.quantTables, photo.jpeg.componentTables);
+    if (!estimate) return skip('noTables');
+    const rest = {
+      data: { quality: estimate.quality, min: options.minQuality },
+      measured: estimate,
+      expected: { min: options.minQuality },
+    };
+    return estimate.quality >= options.minQuality ? pass('ok', rest) : fail('tooLow', rest);
+  },
+});

@@ -1,0 +1,18 @@
+import type { Rule } from '../core/types.js';
+import fileDecode from './file-decode.js';
+import fileFormat from './file-format.js';
+import fileSize from './file-size.js';
+import fileTrailingData from './file-trailing-data.js';
+import imageColor from './image-color.js';
+import imageDimensions from './image-dimensions.js';
+import imageDpi from './image-dpi.js';
+import imageJpegQuality from './image-jpeg-quality.js';
+import imageOrientation from './image-orientation.js';
+
+/** Every built-in rule, by id. Adding a rule: one file in src/rules, one line here, its messages in src/i18n. */
+export const builtinRules: ReadonlyMap<string, Rule<any>> = new Map(
+  [
+    fileDecode, fileFormat, fileTrailingData, fileSize,
+    imageDimensions, imageColor, imageOrientation, imageDpi, imageJpegQuality,
+  ].map((rule) => [rule.id, rule as Rule<any>]),
+);
