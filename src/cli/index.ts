@@ -97,8 +97,8 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
-      return EXIT.usage;
+      // --help and --version exit 0; everything else commander stops on is a usage mistake.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof UsageError) {
       process.stderr.write(`gradphoto: ${error.message}\n`);

@@ -74,8 +74,8 @@ function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFail
   if (photo.jpeg && (photo.jpeg.precision === 12 || photo.jpeg.coding === 'lossless' || photo.jpeg.coding === 'hierarchical')) {
     return { messageId: 'unsupportedJpeg', data: { coding: photo.jpeg.precision === 12 ? '12-bit' : String(photo.jpeg.coding) } };
   }
-  if (/unsupported image format/i.test(text)) return { messageId: 'unsupportedFormat', data: { format } };
   if (photo.container.name === 'unknown') return { messageId: 'notAnImage', data: {} };
+  if (/unsupported image format/i.test(text)) return { messageId: 'unsupportedFormat', data: { format } };
   if (photo.jpeg?.truncated || /premature end|truncated|unexpected end/i.test(text)) {
     return { messageId: 'truncated', data: { format } };
   }

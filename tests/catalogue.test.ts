@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveRules } from '../src/core/run.js';
+import { builtinCatalogues, pickLang } from '../src/i18n/index.js';
+import { profiles } from '../src/profiles/index.js';
+import { builtinRules } from '../src/rules/index.js';
+
+test('every built-in rule has every message in both languages, and no stray ones', () => {
+  for (const rule of builtinRules.values()) {
+    for (const lang of ['en', 'zh'] as const) {
+      const catalogue = builtinCatalogues[lang][rule.id];
+      assert.ok(catalogue, `${lang} catalogue lacks ${rule.id}`);
+      for (const id of rule.meta.messageIds) assert.ok(catalogue[id], `${lang} ${rule.id}/${id}`);
+      assert.ok(rule.meta.description[lang], `${rule.id} description ${lang}`);
+    }
+  }
+});
+
+test('every rule in a profile exists, and each rule file id matches its registry id', () => {
+  for (const profile of profiles.values()) {
+    assert.doesNotThrow(() => resolveRules(profile, builtinRules));
+    for (const id of Object.keys(profile.rules)) assert.ok(builtinRules.has(id), id);
+  }
+});
+
+test('language: --lang wins, LANG=en* picks English, anything else Chinese', () => {
+  assert.equal(pickLang('en', { LANG: 'zh_CN.UTF-8' }), 'en');
+  assert.equal(pickLang(undefined, { LANG: 'en_GB.UTF-8' }), 'en');
+  assert.equal(pickLang(undefined, { LANG: 'C.UTF-8' }), 'zh');
+  assert.equal(pickLang(undefined, {}), 'zh');
+});

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { EXAMPLE, examplePixels, fromRaw, runCli, tempDir, writeTemp } from './helpers.js';
+
+interface JsonReport {
+  profile: string;
+  files: { path: string; verdict: string; checks: { rule: string; status: string; messageId: string; message: string; measured: unknown; expected: unknown }[] }[];
+  summary: { total: number; pass: number; fail: number; error: number };
+}
+
+test('check the example: text report in Chinese by default, exit 0', async () => {
+  const run = await runCli(['check', EXAMPLE], { LANG: 'zh_CN.UTF-8' });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /通过/);
+  assert.match(run.stdout, /file\.size .*38\.7 KB（39627 字节）/);
+  assert.doesNotMatch(run.stdout, /\u001b\[/); // NO_COLOR set by the helper
+});
+
+test('--lang en and LANG=en_US pick English; rule ids and JSON keys do not change', async () => {
+  const explicit = await runCli(['check', EXAMPLE, '--lang', 'en', '--format', 'json'], { LANG: 'zh_CN.UTF-8' });
+  const fromEnv = await runCli(['check', EXAMPLE, '--format', 'json'], { LANG: 'en_US.UTF-8' });
+  const chinese = await runCli(['check', EXAMPLE, '--format', 'json', '--lang', 'zh']);
+  const en = JSON.parse(explicit.stdout) as JsonReport;
+  const zh = JSON.parse(chinese.stdout) as JsonReport;
+  assert.deepEqual(JSON.parse(fromEnv.stdout), en);
+  assert.match(en.files[0].checks.find((c) => c.rule === 'file.size')!.message, /39627 bytes/);
+  assert.match(zh.files[0].checks.find((c) => c.rule === 'file.size')!.message, /39627 字节/);
+  const strip = (r: JsonReport) => r.files.map((f) => f.checks.map(({ message, ...rest }) => rest));
+  assert.deepEqual(strip(en), strip(zh));
+});
+
+test('--format json follows the SPEC contract', async () => {
+  const run = await runCli(['check', EXAMPLE, '--format', 'json']);
+  const report = JSON.parse(run.stdout) as JsonReport;
+  assert.deepEqual(Object.keys(report), ['profile', 'files', 'summary']);
+  assert.equal(report.profile, 'chsi-graduate');
+  assert.deepEqual(report.summary, { total: 1, pass: 1, fail: 0, error: 0 });
+  for (const check of report.files[0].checks) {
+    assert.deepEqual(Object.keys(check), ['rule', 'status', 'messageId', 'message', 'measured', 'expected']);
+  }
+  assert.deepEqual(report.files[0].checks.map((c) => c.rule), [
+    'file.decode', 'file.format', 'file.trailing-data', 'file.size', 'image.dimensions', 'image.color', 'image.orientation', 'image.dpi', 'image.jpeg-quality',
+  ]);
+});
+
+test('FORCE_COLOR colours the text report; NO_COLOR wins', async () => {
+  const coloured = await runCli(['check', EXAMPLE, '--lang', 'en'], { NO_COLOR: '', FORCE_COLOR: '1' });
+  assert.match(coloured.stdout, /\u001b\[32m/);
+  const plain = await runCli(['check', EXAMPLE, '--lang', 'en'], { NO_COLOR: '1', FORCE_COLOR: '1' });
+  assert.doesNotMatch(plain.stdout, /\u001b\[/);
+});
+
+test('a folder with good, failing and broken files: every file reported in order, exit 1', async () => {
+  const dir = await tempDir();
+  const pixels = fromRaw(await examplePixels());
+  await writeFile(join(dir, '10-good.jpg'), await readFile(EXAMPLE));
+  await writeTemp(dir, '2-png-named.JPG', await pixels.clone().png().toBuffer());
+  await writeTemp(dir, '3-empty.jpg', Buffer.alloc(0));
+  await mkdir(join(dir, '4-folder.jpg'));
+  await writeTemp(join(dir), 'notes.txt', Buffer.from('not a photo'));
+  await writeTemp(dir, 'scan.png', await pixels.clone().resize(60, 80).png().toBuffer());
+  await mkdir(join(dir, 'sub'));
+  await writeTemp(join(dir, 'sub'), '1-small.jpeg', await pixels.clone().resize(240, 320).jpeg().toBuffer());
+  await symlink(dir, join(dir, 'sub', 'loop')); // a link back up must not hang the walk
+
+  const run = await runCli(['check', dir, join(dir, 'missing.jpg'), join(dir, '4-folder.jpg'), '--format', 'json', '--lang', 'en']);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout) as JsonReport;
+  const names = report.files.map((f) => f.path.slice(dir.length + 1));
+  assert.deepEqual(names, ['2-png-named.JPG', '3-empty.jpg', '10-good.jpg', 'scan.png', 'sub/1-small.jpeg', 'missing.jpg', '4-folder.jpg']);
+  assert.deepEqual(report.files.map((f) => f.verdict), ['fail', 'error', 'pass', 'fail', 'fail', 'error', 'error']);
+  assert.deepEqual(report.summary, { total: 7, pass: 1, fail: 3, error: 3 });
+  const missing = report.files[5].checks[0];
+  assert.equal(missing.messageId, 'notFound');
+  assert.match(missing.message, /No such file or folder/);
+  assert.equal(report.files[6].checks[0].messageId, 'isDirectory');
+  assert.doesNotMatch(run.stdout + run.stderr, /at .*\.js:\d+/); // no stack traces
+});
+
+test('usage mistakes print help and exit 2', async () => {
+  for (const args of [['check'], ['check', EXAMPLE, '--format', 'xml'], ['frobnicate'], ['check', EXAMPLE, '--profile', 'nope'], []]) {
+    const run = await runCli(args);
+    assert.equal(run.code, 2, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
+    assert.match(run.stdout + run.stderr, /Usage|gradphoto:/);
+  }
+  assert.equal((await runCli(['--help'])).code, 0);
+});
+
+test('an empty folder is an error, not silence', async () => {
+  const dir = await tempDir();
+  const run = await runCli(['check', dir, '--format', 'json', '--lang', 'en']);
+  assert.equal(run.code, 1);
+  const report = JSON.parse(run.stdout) as JsonReport;
+  assert.equal(report.files[0].checks[0].messageId, 'emptyFolder');
+});
