@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../core/discover.js';
 import { loadRuleModules } from '../core/plugins.js';
-import { checkFile, errorResult, resolveRules, summarise } from '../core/run.js';
-import type { FileResult, Lang, RunResult } from '../core/types.js';
+import { checkTargets, resolveRules, summarise } from '../core/run.js';
+import type { Lang, RunResult } from '../core/types.js';
 import { pickLang } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
@@ -38,18 +38,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const rules = resolveRules(profile, builtinRules, extra);
 
   const targets = await discover(paths);
-  const files: FileResult[] = new Array(targets.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const index = next++;
-      const target = targets[index];
-      files[index] = 'failure' in target
-        ? errorResult(target.path, target.failure.messageId, target.failure.data, lang, rules)
-        : await checkFile(target.path, rules, { lang });
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const files = await checkTargets(targets, rules, { lang, concurrency });
 
   const result: RunResult = summarise(profile.id, files);
   const output = flags.format === 'json'

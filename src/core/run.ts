@@ -1,6 +1,7 @@
 import { interpolate, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile, RuleLevel } from '../profiles/types.js';
 import { DEFAULT_LIMITS, loadPhoto, type LoadLimits } from './load.js';
+import type { Target } from './discover.js';
 import type { Check, FileResult, Finding, Lang, Photo, Rule, RunResult, Verdict } from './types.js';
 
 /** A rule with the options and level its profile gives it. */
@@ -104,14 +105,17 @@ export function summarise(profile: string, files: FileResult[]): RunResult {
   return { profile, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
 }
 
-/** Check many files with bounded concurrency; results keep the input order. */
-export async function checkFiles(paths: string[], rules: ActiveRule[], options: CheckOptions & { concurrency?: number; onResult?: (r: FileResult, index: number) => void }): Promise<FileResult[]> {
-  const results = new Array<FileResult>(paths.length);
+/** Check discovered targets with bounded concurrency; results keep the targets' order. */
+export async function checkTargets(targets: Target[], rules: ActiveRule[], options: CheckOptions & { concurrency?: number; onResult?: (r: FileResult, index: number) => void }): Promise<FileResult[]> {
+  const results = new Array<FileResult>(targets.length);
   let next = 0;
   const worker = async () => {
-    while (next < paths.length) {
+    while (next < targets.length) {
       const index = next++;
-      results[index] = await checkFile(paths[index], rules, options);
+      const target = targets[index];
+      results[index] = 'failure' in target
+        ? errorResult(target.path, target.failure.messageId, target.failure.data, options.lang, rules)
+        : await checkFile(target.path, rules, options);
       options.onResult?.(results[index], index);
     }
   };
