@@ -14,7 +14,7 @@ test('check the example: text report in Chinese by default, exit 0', async () =>
   const run = await runCli(['check', EXAMPLE], { LANG: 'zh_CN.UTF-8' });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /通过/);
-  assert.match(run.stdout, /file\.size .*38\.7 KB（39627 字节）/);
+  assert.match(run.stdout, /file\.size .*KB（\d{5} 字节），在 30720–40000 字节范围内/);
   assert.doesNotMatch(run.stdout, /\u001b\[/); // NO_COLOR set by the helper
 });
 
@@ -25,8 +25,9 @@ test('--lang en and LANG=en_US pick English; rule ids and JSON keys do not chang
   const en = JSON.parse(explicit.stdout) as JsonReport;
   const zh = JSON.parse(chinese.stdout) as JsonReport;
   assert.deepEqual(JSON.parse(fromEnv.stdout), en);
-  assert.match(en.files[0].checks.find((c) => c.rule === 'file.size')!.message, /39627 bytes/);
-  assert.match(zh.files[0].checks.find((c) => c.rule === 'file.size')!.message, /39627 字节/);
+  const bytes = en.files[0].checks.find((c) => c.rule === 'file.size')!.measured;
+  assert.match(en.files[0].checks.find((c) => c.rule === 'file.size')!.message, new RegExp(`\\(${bytes} bytes\\)`));
+  assert.match(zh.files[0].checks.find((c) => c.rule === 'file.size')!.message, new RegExp(`（${bytes} 字节）`));
   const strip = (r: JsonReport) => r.files.map((f) => f.checks.map(({ message, ...rest }) => rest));
   assert.deepEqual(strip(en), strip(zh));
 });
@@ -42,6 +43,7 @@ test('--format json follows the SPEC contract', async () => {
   }
   assert.deepEqual(report.files[0].checks.map((c) => c.rule), [
     'file.decode', 'file.format', 'file.trailing-data', 'file.size', 'image.dimensions', 'image.color', 'image.orientation', 'image.dpi', 'image.jpeg-quality',
+    'face.count', 'face.size', 'face.position', 'face.pose', 'face.eyes-open',
   ]);
 });
 

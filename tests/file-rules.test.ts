@@ -57,8 +57,8 @@ test('file.size: the example lands in 30720–40000 bytes', async () => {
 test('file.size: a 60 KB re-encode fails, the ambiguous bands warn, a small file fails', async () => {
   const dir = await tempDir();
   const pixels = await examplePixels();
-  const big = await fromRaw(pixels).jpeg({ quality: 95 }).toBuffer();
-  assert.ok(big.length > 55_000 && big.length < 80_000, `quality 95 gave ${big.length} bytes`);
+  const big = await fromRaw(pixels).jpeg({ quality: 97 }).toBuffer();
+  assert.ok(big.length > 55_000 && big.length < 80_000, `quality 97 gave ${big.length} bytes`);
   const bigCheck = only(await check(await writeTemp(dir, 'big.jpg', big)), 'file.size');
   assert.equal(bigCheck.status, 'fail');
   assert.equal(bigCheck.messageId, 'tooLarge');

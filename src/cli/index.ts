@@ -2,7 +2,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../core/discover.js';
 import { loadRuleModules } from '../core/plugins.js';
 import { checkTargets, resolveRules, summarise } from '../core/run.js';
-import type { Lang, RunResult } from '../core/types.js';
+import { mkdir } from 'node:fs/promises';
+import type { FileResult, Lang, Photo, RunResult } from '../core/types.js';
+import type { Profile } from '../profiles/types.js';
+import { renderAnnotation, writeAnnotation } from '../report/annotate.js';
 import { pickLang } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
@@ -19,6 +22,7 @@ interface CheckFlags {
   color?: boolean;
   verbose?: boolean;
   concurrency: string;
+  annotate?: string;
 }
 
 /** Whether to colour: never when NO_COLOR is set or stdout is not a terminal; FORCE_COLOR forces it. */
@@ -38,7 +42,8 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const rules = resolveRules(profile, builtinRules, extra);
 
   const targets = await discover(paths);
-  const files = await checkTargets(targets, rules, { lang, concurrency });
+  const onPhoto = flags.annotate ? await annotator(flags.annotate, profile) : undefined;
+  const files = await checkTargets(targets, rules, { lang, concurrency, frame: profile.frame, onPhoto });
 
   const result: RunResult = summarise(profile.id, files);
   const output = flags.format === 'json'
@@ -49,6 +54,19 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** `--annotate <dir>`: one PNG per decoded photo with the bands and measurements drawn on it. */
+async function annotator(dir: string, profile: Profile): Promise<(photo: Photo, result: FileResult) => Promise<void>> {
+  await mkdir(dir, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${dir}: ${error.message}`); });
+  const taken = new Set<string>();
+  return async (photo, result) => {
+    try {
+      await writeAnnotation(dir, photo.path, await renderAnnotation(photo, result, profile), taken);
+    } catch (error) {
+      process.stderr.write(`gradphoto: could not annotate ${photo.path}: ${(error as Error).message}\n`);
+    }
+  };
+}
 
 export function buildProgram(): Command {
   const program = new Command('gradphoto')
@@ -66,6 +84,7 @@ export function buildProgram(): Command {
     .option('-r, --rule <file>', 'load an extra rule module (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('-v, --verbose', 'list passing checks in batches too')
     .option('-j, --concurrency <n>', 'photos checked at once', '2')
+    .option('--annotate <dir>', 'write a PNG per photo with the face box, landmarks and allowed bands drawn on it')
     .option('--no-color', 'no colour in the text report')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runCheck(paths, this.opts<CheckFlags>()));

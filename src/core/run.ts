@@ -29,6 +29,10 @@ export function resolveRules(profile: Profile, builtins: ReadonlyMap<string, Rul
 
 export interface CheckOptions {
   lang: Lang;
+  /** Called with each decoded photo and its result while the photo is still in memory (annotations). */
+  onPhoto?: (photo: Photo, result: FileResult) => Promise<void>;
+  /** The profile's standard frame; defaults to 480x640. */
+  frame?: { width: number; height: number };
   limits?: LoadLimits;
 }
 
@@ -51,9 +55,9 @@ function toCheck(active: ActiveRule, finding: Finding, lang: Lang): Check {
   };
 }
 
-async function runRule(active: ActiveRule, photo: Photo, lang: Lang): Promise<Check[]> {
+async function runRule(active: ActiveRule, photo: Photo, lang: Lang, frame: { width: number; height: number }): Promise<Check[]> {
   try {
-    const found = await active.rule.check({ photo, options: active.options });
+    const found = await active.rule.check({ photo, options: active.options, frame });
     return (Array.isArray(found) ? found : [found]).map((finding) => toCheck(active, finding, lang));
   } catch (error) {
     // A bug in one rule must not hide the others or stop the batch: report it as a skipped check.
@@ -91,8 +95,10 @@ export async function checkFile(path: string, rules: ActiveRule[], options: Chec
   const decoded = outcome.kind === 'photo';
   const runnable = decoded ? rules : rules.filter((a) => a.rule.meta.needs === 'bytes');
   const checks: Check[] = [];
-  for (const active of runnable) checks.push(...await runRule(active, photo, options.lang));
+  const frame = options.frame ?? { width: 480, height: 640 };
+  for (const active of runnable) checks.push(...await runRule(active, photo, options.lang, frame));
   const result: FileResult = { path, verdict: verdictOf(checks, !decoded), checks };
+  if (decoded && options.onPhoto) await options.onPhoto(photo, result);
   if (!decoded) {
     const decodeCheck = checks.find((c) => c.rule === 'file.decode');
     result.error = { messageId: outcome.failure.messageId, message: decodeCheck?.message ?? outcome.failure.messageId };

@@ -57,6 +57,8 @@ export interface Photo {
 export interface RuleContext<O> {
   photo: Photo;
   options: O;
+  /** The profile's standard frame (480x640 for chsi-graduate): geometry is reported in its pixels. */
+  frame: { width: number; height: number };
 }
 
 export interface RuleMeta<O> {

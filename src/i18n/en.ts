@@ -75,6 +75,42 @@ export const en = {
     notJpeg: 'Not a JPEG ({format}): no quality to estimate.',
     noTables: 'The JPEG has no quantisation tables: quality cannot be estimated.',
   },
+  'face.count': {
+    ok: 'One face.',
+    none: 'No human face found. The photo must show your face, frontal and uncovered; animals and drawings do not count.',
+    onlySmall: 'Only faces far too small to be the subject were found (the largest is {share}% of the width): this is a scene, not a portrait. Use a head-and-shoulders photo.',
+    many: '{count} faces found: the photo must show only you. Crop the others out or retake it alone.',
+  },
+  'face.size': {
+    ok: 'Face width {width} px (allowed {min}–{max} px in the 480x640 frame).',
+    tooSmall: 'Face width {width} px in the 480x640 frame, below {min} px: the face is too small. Move closer or crop tighter (`gradphoto fix` crops from a larger photo).',
+    tooLarge: 'Face width {width} px in the 480x640 frame, above {max} px: the face is too large. Move the camera back or crop wider.',
+    noSingleFace: 'Not measured: needs exactly one face ({count} found).',
+  },
+  'face.position': {
+    ok: 'Head top {headTop} px, eyes {eyeLine} px from the top, {offset} px off centre (allowed {headTopMin}–{headTopMax}, {eyeLineMin}–{eyeLineMax}, at most {maxCentreOffset}).',
+    headTooHigh: 'Head top {headTop} px from the top edge, less than {headTopMin} px: too little space above the hair. Move the camera up or crop with more room above (`gradphoto fix`).',
+    headTooLow: 'Head top {headTop} px from the top edge, more than {headTopMax} px: too much space above the head. Crop from the top or move the camera down (`gradphoto fix`).',
+    headCut: 'The head touches the top edge: the top of the hair is cut off. Retake with room above the head; cropping cannot bring it back.',
+    headTopUnknown: 'The top of the head could not be found against the background (eyes {eyeLine} px from the top). Use a plain background.',
+    eyesTooHigh: 'Eyes {eyeLine} px from the top edge, less than {eyeLineMin} px: the face sits too high. Crop with more room above (`gradphoto fix`).',
+    eyesTooLow: 'Eyes {eyeLine} px from the top edge, more than {eyeLineMax} px: the face sits too low. Crop from the top (`gradphoto fix`).',
+    offCentre: 'Face {offset} px to the {side} of the centre (at most {maxCentreOffset} px): centre yourself or crop (`gradphoto fix`).',
+    noSingleFace: 'Not measured: needs exactly one face ({count} found).',
+  },
+  'face.pose': {
+    ok: 'Head level and facing the camera (roll {roll}°, yaw {yaw}°, pitch {pitch}°).',
+    roll: 'Head tilted {angle}° (the line of the pupils drops to the {direction}; at most {max}°). Hold your head level.',
+    yaw: 'Head turned {angle}° to the {direction} (at most {max}°). Face the camera squarely.',
+    pitch: 'Head tilted {direction} by {angle}° (at most {max}°). Look straight into the camera, chin level.',
+    noSingleFace: 'Not measured: needs exactly one face ({count} found).',
+  },
+  'face.eyes-open': {
+    ok: 'Eyes open (openness {ratio}).',
+    closed: 'An eye looks closed (openness {ratio}, open eyes measure above {min}). Retake with both eyes open.',
+    narrow: 'An eye looks half closed (openness {ratio}, below {min}). Check the eyes are open naturally.',
+    noSingleFace: 'Not measured: needs exactly one face ({count} found).',
+  },
 } as const;
 
 /** Words the reporters use around the rule messages. */

@@ -79,6 +79,42 @@ export const zh: Catalogue<typeof en> = {
     notJpeg: '不是 JPEG（{format}），无法估计质量。',
     noTables: 'JPEG 中没有量化表，无法估计质量。',
   },
+  'face.count': {
+    ok: '一张人脸。',
+    none: '没有找到人脸。照片须为本人正面免冠照；动物和绘画不算。',
+    onlySmall: '只找到很小的人脸（最大的仅占画面宽度的 {share}%）：这是场景照，不是人像照。请使用头肩正面照。',
+    many: '找到 {count} 张人脸：照片中只能有本人。请裁掉其他人或单独重拍。',
+  },
+  'face.size': {
+    ok: '脸宽 {width} 像素（480×640 画幅中允许 {min}–{max} 像素）。',
+    tooSmall: '480×640 画幅中脸宽 {width} 像素，小于 {min} 像素：人脸太小。请靠近相机或裁得更紧（`gradphoto fix` 可从较大的照片裁切）。',
+    tooLarge: '480×640 画幅中脸宽 {width} 像素，大于 {max} 像素：人脸太大。请让相机后退或裁得更宽。',
+    noSingleFace: '未测量：需要恰好一张人脸（找到 {count} 张）。',
+  },
+  'face.position': {
+    ok: '头顶距上边 {headTop} 像素，双眼距上边 {eyeLine} 像素，偏离中线 {offset} 像素（允许 {headTopMin}–{headTopMax}、{eyeLineMin}–{eyeLineMax}、不超过 {maxCentreOffset}）。',
+    headTooHigh: '头顶距上边 {headTop} 像素，小于 {headTopMin} 像素：头顶上方留白太少。请把相机抬高或在上方多留空间后裁切（`gradphoto fix`）。',
+    headTooLow: '头顶距上边 {headTop} 像素，大于 {headTopMax} 像素：头顶上方留白太多。请从上方裁切或把相机放低（`gradphoto fix`）。',
+    headCut: '头部触到上边缘：头发顶部被裁掉了。请在头顶留出空间重拍；裁切无法补回。',
+    headTopUnknown: '无法在背景上找到头顶（双眼距上边 {eyeLine} 像素）。请使用纯色背景。',
+    eyesTooHigh: '双眼距上边 {eyeLine} 像素，小于 {eyeLineMin} 像素：人像偏上。请在上方多留空间后裁切（`gradphoto fix`）。',
+    eyesTooLow: '双眼距上边 {eyeLine} 像素，大于 {eyeLineMax} 像素：人像偏下。请从上方裁切（`gradphoto fix`）。',
+    offCentre: '人脸偏{side}中线 {offset} 像素（不超过 {maxCentreOffset} 像素）：请居中站立或裁切（`gradphoto fix`）。',
+    noSingleFace: '未测量：需要恰好一张人脸（找到 {count} 张）。',
+  },
+  'face.pose': {
+    ok: '头部端正、正对相机（侧倾 {roll}°，左右转 {yaw}°，俯仰 {pitch}°）。',
+    roll: '头部歪斜 {angle}°（双眼连线向{direction}下倾，不超过 {max}°）。请保持头部端正、双眼水平。',
+    yaw: '头部向{direction}转了 {angle}°（不超过 {max}°）。请正对相机。',
+    pitch: '头部{direction} {angle}°（不超过 {max}°）。请平视镜头，下巴放平。',
+    noSingleFace: '未测量：需要恰好一张人脸（找到 {count} 张）。',
+  },
+  'face.eyes-open': {
+    ok: '双眼睁开（睁眼度 {ratio}）。',
+    closed: '有一只眼睛似乎闭着（睁眼度 {ratio}，睁眼时应大于 {min}）。请睁开双眼重拍。',
+    narrow: '有一只眼睛似乎半闭（睁眼度 {ratio}，低于 {min}）。请确认双眼自然睁开。',
+    noSingleFace: '未测量：需要恰好一张人脸（找到 {count} 张）。',
+  },
 };
 
 export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ? string : { [S in keyof (typeof enUi)[K]]: string } } = {

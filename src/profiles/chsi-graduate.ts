@@ -28,5 +28,17 @@ export const chsiGraduate: Profile = {
     'image.dpi': { options: { dpi: 300 } },
     // standard: JPEG quality factor >= 60.
     'image.jpeg-quality': { options: { minQuality: 60 } },
+    // standard: one person only; faces far smaller than the main one (people far behind) are ignored.
+    'face.count': {},
+    // standard: face width (cheek to cheek) 180–300 px in the 480x640 frame.
+    'face.size': { options: { minWidth: 180, maxWidth: 300 } },
+    // standard: head top 50–110 px, eyes 200–300 px from the top edge; within 10 px outside warns (measurement
+    // tolerance). Centring has no number in the standard: off by more than 24 px (5% of the width) warns, 48 fails.
+    'face.position': { options: { headTopMin: 50, headTopMax: 110, eyeLineMin: 200, eyeLineMax: 300, maxCentreOffset: 24, tolerance: 10 } },
+    // review rejections name the pupil line; ICAO 9303 allows about ±8° roll and ±5° yaw/pitch. The model's
+    // yaw and pitch read up to ±6° and +15° on frontal corpus faces, so those limits are wider (calibrated).
+    'face.pose': { options: { rollWarn: 3, rollFail: 6, yawWarn: 8, yawFail: 12, pitchWarn: 15, pitchFail: 22 } },
+    // open eyes measured 0.28–0.48 lid gap / eye width on the corpus (FACE.md research).
+    'face.eyes-open': { options: { warnBelow: 0.2, failBelow: 0.14 } },
   },
 };

@@ -1,4 +1,9 @@
 import type { Rule } from '../core/types.js';
+import faceCount from './face-count.js';
+import faceEyesOpen from './face-eyes-open.js';
+import facePose from './face-pose.js';
+import facePosition from './face-position.js';
+import faceSize from './face-size.js';
 import fileDecode from './file-decode.js';
 import fileFormat from './file-format.js';
 import fileSize from './file-size.js';
@@ -14,5 +19,6 @@ export const builtinRules: ReadonlyMap<string, Rule<any>> = new Map(
   [
     fileDecode, fileFormat, fileTrailingData, fileSize,
     imageDimensions, imageColor, imageOrientation, imageDpi, imageJpegQuality,
+    faceCount, faceSize, facePosition, facePose, faceEyesOpen,
   ].map((rule) => [rule.id, rule as Rule<any>]),
 );

@@ -1,0 +1,109 @@
+import { analyse, defineAnalysis } from '../core/analysis.js';
+import type { Photo } from '../core/types.js';
+import { detectFaces, type RawFace } from './face-model.js';
+import { findHeadTop, type HeadTop } from './head-top.js';
+
+// MediaPipe face mesh indices (see ../shared/FACE.md).
+export const MESH = {
+  foreheadTop: 10, chin: 152, cheekRight: 234, cheekLeft: 454, noseBridge: 168, noseTip: 4,
+  eyeOuterRight: 33, eyeInnerRight: 133, eyeInnerLeft: 362, eyeOuterLeft: 263,
+  lidTopRight: 159, lidBottomRight: 145, lidTopLeft: 386, lidBottomLeft: 374,
+  irisRight: 468, irisLeft: 473,
+} as const;
+
+type Point = { x: number; y: number };
+
+/** One face, measured in the photo's working pixels (upright). */
+export interface Face {
+  score: number;
+  mesh: [number, number, number][];
+  /** Tight box around the mesh. */
+  box: { x: number; y: number; width: number; height: number };
+  /** Cheek to cheek (mesh 234–454). */
+  faceWidth: number;
+  centreX: number;
+  /** Iris centre on the picture's left-hand side (the subject's right eye) and right-hand side. */
+  irisRight: Point;
+  irisLeft: Point;
+  /** Mean height of the two iris centres. */
+  eyeLineY: number;
+  foreheadY: number;
+  chinY: number;
+  /** Degrees; roll from the pupil line (positive: the photo's right-hand eye is lower). */
+  roll: number;
+  yaw: number;
+  pitch: number;
+  /** Eye aspect ratios (lid gap / eye width) of the photo's left-hand and right-hand eye. */
+  eyeOpenness: [number, number];
+}
+
+export interface FaceAnalysis {
+  /** Faces large enough to count, largest first. */
+  faces: Face[];
+  /** Faces found but far smaller than the main one or than a portrait's subject: not counted. */
+  ignoredSmall: number;
+  /** Width of the largest face found, counted or not (working pixels); 0 when none. */
+  largestWidth: number;
+  /** The face the geometry rules measure (the largest), when there is exactly one counted face. */
+  main?: Face;
+  headTop?: HeadTop;
+  /** Time the model took, ms. */
+  ms: number;
+}
+
+const pt = (p: [number, number, number]): Point => ({ x: p[0], y: p[1] });
+const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
+
+function eyeOpenness(mesh: RawFace['mesh'], top: number, bottom: number, outer: number, inner: number): number {
+  return dist(pt(mesh[top]), pt(mesh[bottom])) / Math.max(1e-6, dist(pt(mesh[outer]), pt(mesh[inner])));
+}
+
+export function measureFace(raw: RawFace): Face {
+  const { mesh } = raw;
+  const xs = mesh.slice(0, 468).map((p) => p[0]);
+  const ys = mesh.slice(0, 468).map((p) => p[1]);
+  const box = { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
+  const cheekR = pt(mesh[MESH.cheekRight]);
+  const cheekL = pt(mesh[MESH.cheekLeft]);
+  const irisA = pt(mesh[MESH.irisRight]);
+  const irisB = pt(mesh[MESH.irisLeft]);
+  // Name the irises by where they are in the picture, whatever the mesh's convention.
+  const [irisRight, irisLeft] = irisA.x <= irisB.x ? [irisA, irisB] : [irisB, irisA];
+  // Positive roll: the pupil line drops towards the picture's right-hand side.
+  const roll = (Math.atan2(irisLeft.y - irisRight.y, irisLeft.x - irisRight.x) * 180) / Math.PI;
+  return {
+    score: raw.score, mesh, box,
+    faceWidth: dist(cheekR, cheekL),
+    centreX: (cheekR.x + cheekL.x) / 2,
+    irisRight, irisLeft,
+    eyeLineY: (irisRight.y + irisLeft.y) / 2,
+    foreheadY: mesh[MESH.foreheadTop][1],
+    chinY: mesh[MESH.chin][1],
+    roll, yaw: raw.yaw, pitch: raw.pitch,
+    eyeOpenness: [
+      eyeOpenness(mesh, MESH.lidTopRight, MESH.lidBottomRight, MESH.eyeOuterRight, MESH.eyeInnerRight),
+      eyeOpenness(mesh, MESH.lidTopLeft, MESH.lidBottomLeft, MESH.eyeOuterLeft, MESH.eyeInnerLeft),
+    ],
+  };
+}
+
+/** Faces narrower than this share of the largest face are people far behind, not a second subject. */
+export const SMALL_FACE_RATIO = 0.4;
+/** A face narrower than this share of the picture's width is a person in a scene, not a portrait's subject
+ * (the football photo's 28 px face in 548 px is 5%; group photos' faces measured 9–11%). */
+export const MIN_FACE_SHARE = 0.06;
+
+export const faceAnalysis = defineAnalysis<FaceAnalysis>('face', async (photo: Photo) => {
+  const started = performance.now();
+  const raw = await detectFaces(photo.pixels);
+  const ms = performance.now() - started;
+  const all = raw.map(measureFace).sort((a, b) => b.faceWidth - a.faceWidth);
+  const largest = all[0]?.faceWidth ?? 0;
+  const minimum = Math.max(largest * SMALL_FACE_RATIO, photo.pixels.width * MIN_FACE_SHARE);
+  const faces = all.filter((f) => f.faceWidth >= minimum);
+  const main = faces.length === 1 ? faces[0] : undefined;
+  const headTop = main ? findHeadTop(photo.pixels, main.centreX, main.faceWidth, main.foreheadY, main.chinY) : undefined;
+  return { faces, ignoredSmall: all.length - faces.length, largestWidth: largest, main, headTop, ms };
+});
+
+export const faces = (photo: Photo): Promise<FaceAnalysis> => analyse(photo, faceAnalysis);

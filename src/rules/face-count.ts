@@ -1,0 +1,23 @@
+import { faces } from '../analysis/face.js';
+import { defineRule, fail, pass } from '../core/rule.js';
+
+/** Exactly one human face; faces far smaller than the main one (people far behind) are ignored. */
+export default defineRule({
+  id: 'face.count',
+  meta: {
+    description: { zh: '照片中恰好有一张人脸', en: 'exactly one human face' },
+    messageIds: ['ok', 'none', 'onlySmall', 'many'],
+    defaultOptions: {},
+  },
+  async check({ photo }) {
+    const analysis = await faces(photo);
+    const count = analysis.faces.length;
+    const rest = { data: { count, ignored: analysis.ignoredSmall }, measured: { faces: count, ignoredSmall: analysis.ignoredSmall }, expected: 1 };
+    if (count === 1) return pass('ok', rest);
+    if (count === 0 && analysis.ignoredSmall > 0) {
+      const share = Math.round((100 * analysis.largestWidth) / photo.pixels.width);
+      return fail('onlySmall', { ...rest, data: { ...rest.data, share } });
+    }
+    return fail(count === 0 ? 'none' : 'many', rest);
+  },
+});

@@ -1,0 +1,57 @@
+import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import type { Finding } from '../core/types.js';
+import { frameScale, isFinding, singleFace } from './face-shared.js';
+
+export interface FacePositionOptions {
+  headTopMin: number;
+  headTopMax: number;
+  eyeLineMin: number;
+  eyeLineMax: number;
+  /** Largest allowed distance of the face centre from the frame's centre line, px. */
+  maxCentreOffset: number;
+  /** Measurement tolerance, px: this close outside a range warns instead of failing. */
+  tolerance: number;
+}
+
+/** Head top, eye line and horizontal centring, each in pixels of the 480x640 frame. */
+export default defineRule<FacePositionOptions>({
+  id: 'face.position',
+  meta: {
+    description: { zh: '头顶距上边 50–110 像素，双眼距上边 200–300 像素，人像居中', en: 'head top 50–110 px and eyes 200–300 px from the top, face centred' },
+    messageIds: ['ok', 'headTooHigh', 'headTooLow', 'headCut', 'headTopUnknown', 'eyesTooHigh', 'eyesTooLow', 'offCentre', 'noSingleFace'],
+    defaultOptions: { headTopMin: 50, headTopMax: 110, eyeLineMin: 200, eyeLineMax: 300, maxCentreOffset: 24, tolerance: 10 },
+  },
+  async check({ photo, options, frame }) {
+    const found = await singleFace(photo);
+    if (isFinding(found)) return found;
+    const { face, analysis } = found;
+    const scale = frameScale(photo, frame);
+    const headTop = analysis.headTop ? round(analysis.headTop.y * scale) : null;
+    const eyeLine = round(face.eyeLineY * scale);
+    const centreOffset = round(face.centreX * scale - frame.width / 2);
+    const measured = { headTop, eyeLine, centreOffset, headCut: analysis.headTop?.cut ?? false };
+    const expected = {
+      headTop: { min: options.headTopMin, max: options.headTopMax },
+      eyeLine: { min: options.eyeLineMin, max: options.eyeLineMax },
+      centreOffset: { max: options.maxCentreOffset },
+    };
+    const data = {
+      headTop: headTop ?? '?', eyeLine, centreOffset, offset: Math.abs(centreOffset), side: centreOffset > 0 ? 'right' : 'left',
+      headTopMin: options.headTopMin, headTopMax: options.headTopMax,
+      eyeLineMin: options.eyeLineMin, eyeLineMax: options.eyeLineMax, maxCentreOffset: options.maxCentreOffset,
+    };
+    const rest = { data, measured, expected };
+    const findings: Finding[] = [];
+    // Within `tolerance` of a bound is within measurement error: warn rather than fail.
+    const outside = (by: number) => (by <= options.tolerance ? warn : fail);
+    if (analysis.headTop?.cut) findings.push(fail('headCut', rest));
+    else if (headTop === null) findings.push(skip('headTopUnknown', rest));
+    else if (headTop < options.headTopMin) findings.push(outside(options.headTopMin - headTop)('headTooHigh', rest));
+    else if (headTop > options.headTopMax) findings.push(outside(headTop - options.headTopMax)('headTooLow', rest));
+    if (eyeLine < options.eyeLineMin) findings.push(outside(options.eyeLineMin - eyeLine)('eyesTooHigh', rest));
+    else if (eyeLine > options.eyeLineMax) findings.push(outside(eyeLine - options.eyeLineMax)('eyesTooLow', rest));
+    const offset = Math.abs(centreOffset);
+    if (offset > options.maxCentreOffset) findings.push((offset > 2 * options.maxCentreOffset ? fail : warn)('offCentre', rest));
+    return findings.length > 0 ? findings : pass('ok', rest);
+  },
+});
