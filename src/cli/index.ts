@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../core/discover.js';
+import { FixUsageError, runFix, type FixFlags } from './fix.js';
 import { loadRuleModules } from '../core/plugins.js';
 import { checkTargets, resolveRules, summarise } from '../core/run.js';
 import { mkdir } from 'node:fs/promises';
@@ -90,6 +91,29 @@ export function buildProgram(): Command {
       this.setOptionValue('exitCode', await runCheck(paths, this.opts<CheckFlags>()));
     });
 
+  program.command('fix')
+    .description('crop, recolour and re-encode photos so they meet the standard (never touches the inputs)')
+    .argument('<paths...>', 'photo files or folders of photos')
+    .option('--out <dir>', 'folder to write the fixed photos into')
+    .option('-o, --output <file>', 'output file, for a single photo')
+    .addOption(new Option('--background <mode>', 'replace a plain background with the standard blue, or keep it').choices(['blue', 'keep']).default('blue'))
+    .option('--force', 'replace existing output files (never an input)')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--lang <lang>', 'message language').choices(['zh', 'en']))
+    .option('-p, --profile <id>', 'standard to fix for', DEFAULT_PROFILE)
+    .option('--no-color', 'no colour in the text report')
+    .action(async function (this: Command, paths: string[]) {
+      const flags = this.opts<FixFlags & { lang?: string; profile: string; color?: boolean }>();
+      const profile = profiles.get(flags.profile);
+      if (!profile) throw new UsageError(`unknown profile "${flags.profile}"`);
+      try {
+        this.setOptionValue('exitCode', await runFix(paths, flags, profile, pickLang(flags.lang), useColour(flags.color)));
+      } catch (error) {
+        if (error instanceof FixUsageError) throw new UsageError(error.message);
+        throw error;
+      }
+    });
+
   return program;
 }
 
@@ -98,9 +122,10 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    const check = program.commands.find((c) => c.name() === 'check');
-    const code = check?.getOptionValue('exitCode');
-    if (typeof code === 'number') return code;
+    for (const command of program.commands) {
+      const code = command.getOptionValue('exitCode');
+      if (typeof code === 'number') return code;
+    }
     program.outputHelp();
     return EXIT.usage;
   } catch (error) {

@@ -1,0 +1,209 @@
+import { analyse, defineAnalysis } from '../core/analysis.js';
+import type { Photo, Pixels } from '../core/types.js';
+import { rgbDistance, type Rgb } from './colour.js';
+import { faces, type Face } from './face.js';
+
+/** Background colour as a smooth function of position: c(x, y) = k0 + k1 x + k2 y + k3 x² + k4 y² + k5 xy per channel (x, y in 0..1). */
+export type BackgroundFit = [number[], number[], number[]];
+
+export interface BackgroundAnalysis {
+  /** 1 where the pixel is background (connected to the frame edge through background-like pixels). */
+  mask: Uint8Array;
+  width: number;
+  height: number;
+  /** Share of the picture that is background. */
+  share: number;
+  /** Mean background colour. */
+  mean: Rgb;
+  fit: BackgroundFit;
+  /** Residual spread of background pixels around the smooth fit (texture, objects, noise), redmean units. */
+  residual: number;
+  /** Colour change of the fit across the frame: left to right and top to bottom, redmean units. */
+  gradientX: number;
+  gradientY: number;
+  /** Mean colours of the top-left, top-right, left-middle and right-middle background patches. */
+  patches: Rgb[];
+  /** Largest patch-to-mean difference, redmean units (shadows, uneven light). */
+  patchSpread: number;
+  /** Threshold used for "background-like", redmean units. */
+  threshold: number;
+}
+
+export function evalFit(fit: BackgroundFit, x: number, y: number): Rgb {
+  const channel = (k: number[]) => k[0] + k[1] * x + k[2] * y + k[3] * x * x + k[4] * y * y + k[5] * x * y;
+  return [channel(fit[0]), channel(fit[1]), channel(fit[2])];
+}
+
+/** Least squares for the 6-term fit (normal equations, Gaussian elimination). */
+function fitSurface(samples: { x: number; y: number; c: Rgb }[]): BackgroundFit {
+  const n = 6;
+  const ata = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const atb = [0, 1, 2].map(() => new Array<number>(n).fill(0));
+  for (const { x, y, c } of samples) {
+    const t = [1, x, y, x * x, y * y, x * y];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) ata[i][j] += t[i] * t[j];
+      for (let ch = 0; ch < 3; ch++) atb[ch][i] += t[i] * c[ch];
+    }
+  }
+  for (let i = 0; i < n; i++) ata[i][i] += 1e-6 * samples.length; // keep it solvable when samples are few
+  return atb.map((b) => solve(ata.map((row) => [...row]), [...b])) as BackgroundFit;
+}
+
+function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
+    [a[col], a[pivot]] = [a[pivot], a[col]];
+    [b[col], b[pivot]] = [b[pivot], b[col]];
+    for (let r = 0; r < n; r++) {
+      if (r === col || a[col][col] === 0) continue;
+      const f = a[r][col] / a[col][col];
+      for (let k = col; k < n; k++) a[r][k] -= f * a[col][k];
+      b[r] -= f * b[col];
+    }
+  }
+  return b.map((v, i) => (a[i][i] === 0 ? 0 : v / a[i][i]));
+}
+
+/** Flood fill from the seeds over pixels within `threshold` of the fitted background. */
+/** The fitted colour at every pixel, computed once per pass. */
+export function renderFit(fit: BackgroundFit, width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const v = y / height;
+    for (let c = 0; c < 3; c++) {
+      const k = fit[c];
+      const base = k[0] + k[2] * v + k[4] * v * v;
+      const slope = k[1] + k[5] * v;
+      for (let x = 0; x < width; x++) {
+        const u = x / width;
+        out[(y * width + x) * 3 + c] = base + slope * u + k[3] * u * u;
+      }
+    }
+  }
+  return out;
+}
+
+function fill(pixels: Pixels, fit: BackgroundFit, threshold: number, seeds: number[], floorY: number): Uint8Array {
+  const { data, width, height } = pixels;
+  const surface = renderFit(fit, width, height);
+  const mask = new Uint8Array(width * height);
+  const stack = new Int32Array(width * height);
+  let top = 0;
+  const floorIndex = Math.ceil(floorY) * width;
+  const below = threshold * 0.5;
+  const visit = (index: number) => {
+    if (mask[index]) return;
+    const o = index * 3;
+    // Below the chin only near-exact matches count: a shirt like the background must not be eaten.
+    const limit = index > floorIndex ? below : threshold;
+    if (rgbDistance(data[o], data[o + 1], data[o + 2], surface[o], surface[o + 1], surface[o + 2]) < limit) {
+      mask[index] = 1;
+      stack[top++] = index;
+    }
+  };
+  for (const seed of seeds) visit(seed);
+  while (top > 0) {
+    const index = stack[--top];
+    const x = index % width;
+    if (index >= width) visit(index - width);
+    if (index + width < mask.length) visit(index + width);
+    if (x > 0) visit(index - 1);
+    if (x < width - 1) visit(index + 1);
+  }
+  return mask;
+}
+
+/** Analyse at most this many pixels on the long side: enough for colour and uniformity. */
+const ANALYSIS_LONG_SIDE = 320;
+
+function downscale(pixels: Pixels): Pixels {
+  const factor = Math.max(1, Math.ceil(Math.max(pixels.width, pixels.height) / ANALYSIS_LONG_SIDE));
+  if (factor === 1) return pixels;
+  const width = Math.floor(pixels.width / factor); const height = Math.floor(pixels.height / factor);
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const sums = [0, 0, 0];
+    for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) {
+      const i = ((y * factor + dy) * pixels.width + x * factor + dx) * 3;
+      sums[0] += pixels.data[i]; sums[1] += pixels.data[i + 1]; sums[2] += pixels.data[i + 2];
+    }
+    const o = (y * width + x) * 3;
+    for (let c = 0; c < 3; c++) data[o + c] = Math.round(sums[c] / (factor * factor));
+  }
+  return { data, width, height, scale: pixels.scale * (width / pixels.width) };
+}
+
+/**
+ * The background: pixels connected to the top and side edges (above the chin) whose colour is
+ * close to a smooth colour surface fitted to them, grown in two passes so gradients are followed.
+ */
+export function measureBackground(full: Pixels, face: Face | undefined): BackgroundAnalysis {
+  const pixels = downscale(full);
+  const { data, width, height } = pixels;
+  const ratio = pixels.width / full.width;
+  const floorY = face ? Math.min(height - 1, face.chinY * ratio) : height * 0.6;
+  const seeds: number[] = [];
+  for (let x = 0; x < width; x++) seeds.push(x);
+  for (let y = 0; y <= floorY; y++) seeds.push(y * width, y * width + width - 1);
+  const seedColours = seeds.map((i) => [data[i * 3], data[i * 3 + 1], data[i * 3 + 2]] as Rgb);
+  const median = [0, 1, 2].map((c) => seedColours.map((s) => s[c]).sort((a, b) => a - b)[seedColours.length >> 1]) as Rgb;
+  let fit: BackgroundFit = [[median[0], 0, 0, 0, 0, 0], [median[1], 0, 0, 0, 0, 0], [median[2], 0, 0, 0, 0, 0]];
+  const threshold = 28;
+  let mask = fill(pixels, fit, threshold * 1.6, seeds, floorY);
+  for (let pass = 0; pass < 2; pass++) {
+    const samples: { x: number; y: number; c: Rgb }[] = [];
+    const step = Math.max(1, Math.floor(width * height / 4000));
+    for (let i = 0; i < mask.length; i += step) {
+      if (!mask[i]) continue;
+      const x = i % width;
+      samples.push({ x: x / width, y: (i - x) / width / height, c: [data[i * 3], data[i * 3 + 1], data[i * 3 + 2]] });
+    }
+    if (samples.length < 30) break;
+    fit = fitSurface(samples);
+    mask = fill(pixels, fit, threshold, seeds, floorY);
+  }
+
+  let count = 0; let residualSum = 0;
+  const sum = [0, 0, 0];
+  const surface = renderFit(fit, width, height);
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    count++;
+    const o = i * 3;
+    residualSum += rgbDistance(data[o], data[o + 1], data[o + 2], surface[o], surface[o + 1], surface[o + 2]) ** 2;
+    for (let c = 0; c < 3; c++) sum[c] += data[i * 3 + c];
+  }
+  const mean = sum.map((v) => (count ? v / count : 0)) as Rgb;
+  const dist = (p: Rgb, q: Rgb) => rgbDistance(p[0], p[1], p[2], q[0], q[1], q[2]);
+  const gradientX = dist(evalFit(fit, 0, 0.3), evalFit(fit, 1, 0.3));
+  const gradientY = dist(evalFit(fit, 0.5, 0), evalFit(fit, 0.5, 0.6));
+  // Mean observed colour of background pixels in four patches: corners at the top, sides at mid height.
+  const patchOf = (x0: number, x1: number, y0: number, y1: number): Rgb | undefined => {
+    const acc = [0, 0, 0]; let n = 0;
+    for (let y = Math.floor(y0 * height); y < Math.floor(y1 * height); y++) for (let x = Math.floor(x0 * width); x < Math.floor(x1 * width); x++) {
+      const i = y * width + x;
+      if (!mask[i]) continue;
+      n++; for (let c = 0; c < 3; c++) acc[c] += data[i * 3 + c];
+    }
+    return n < 10 ? undefined : (acc.map((v) => v / n) as Rgb);
+  };
+  const midY = Math.min(0.6, floorY / height);
+  const patches = [patchOf(0, 0.15, 0, 0.15), patchOf(0.85, 1, 0, 0.15), patchOf(0, 0.12, midY - 0.15, midY), patchOf(0.88, 1, midY - 0.15, midY)]
+    .filter((p): p is Rgb => p !== undefined);
+  const patchSpread = Math.max(0, ...patches.map((p) => dist(p, mean)));
+  return {
+    mask, width, height, share: count / mask.length, mean, fit,
+    residual: count ? Math.sqrt(residualSum / count) : Infinity,
+    gradientX, gradientY, patches, patchSpread, threshold,
+  };
+}
+
+export const backgroundAnalysis = defineAnalysis<BackgroundAnalysis>('background', async (photo: Photo) => {
+  const face = (await faces(photo)).main;
+  return measureBackground(photo.pixels, face);
+});
+
+export const background = (photo: Photo): Promise<BackgroundAnalysis> => analyse(photo, backgroundAnalysis);

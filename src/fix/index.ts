@@ -1,0 +1,175 @@
+import sharp from 'sharp';
+import { background } from '../analysis/background.js';
+import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
+import { faces, measureFace, type Face } from '../analysis/face.js';
+import { DEFAULT_LIMITS, loadPhoto } from '../core/load.js';
+import type { Photo } from '../core/types.js';
+import type { Profile } from '../profiles/types.js';
+import { FitError, fitToWindow, type FitResult, type RawImage } from './encode.js';
+import { planCrop, sourceGeometry, type CropPlan, type GeometryTarget } from './plan.js';
+import { replaceBackground } from './recolour.js';
+
+export type BackgroundMode = 'blue' | 'keep';
+
+export interface FixOptions {
+  profile: Profile;
+  background: BackgroundMode;
+  colour?: Rgb;
+}
+
+/** Why a photo cannot be fixed: a messageId of the `fix` catalogue and its data. */
+export interface FixRefusal {
+  messageId: string;
+  data: Record<string, string | number>;
+}
+
+export interface FixOutcome {
+  jpeg: Buffer;
+  /** What was done, in order, for the report. */
+  steps: string[];
+  fit: FitResult;
+  plan?: CropPlan;
+  /** The input already met everything fix can change: its bytes are returned unchanged. */
+  unchanged: boolean;
+}
+
+const REFERENCE_BLUE: Rgb = [100, 197, 255];
+
+function numberOption(profile: Profile, rule: string, name: string, fallback: number): number {
+  const value = profile.rules[rule]?.options?.[name];
+  return typeof value === 'number' ? value : fallback;
+}
+
+export function geometryTarget(profile: Profile): GeometryTarget {
+  const minWidth = numberOption(profile, 'face.size', 'minWidth', 180);
+  const maxWidth = numberOption(profile, 'face.size', 'maxWidth', 300);
+  return {
+    frameWidth: profile.frame.width, frameHeight: profile.frame.height,
+    faceWidth: { min: minWidth, max: maxWidth, ideal: (minWidth + maxWidth) / 2 },
+    headTop: { min: numberOption(profile, 'face.position', 'headTopMin', 50), max: numberOption(profile, 'face.position', 'headTopMax', 110) },
+    eyeLine: { min: numberOption(profile, 'face.position', 'eyeLineMin', 200), max: numberOption(profile, 'face.position', 'eyeLineMax', 300) },
+    maxUpscale: 1.6,
+    margin: 6,
+  };
+}
+
+function fitWindow(profile: Profile) {
+  return {
+    minBytes: numberOption(profile, 'file.size', 'minBytes', 30720),
+    maxBytes: numberOption(profile, 'file.size', 'maxBytes', 40000),
+    minQuality: Math.max(60, numberOption(profile, 'image.jpeg-quality', 'minQuality', 60)),
+    density: numberOption(profile, 'image.dpi', 'dpi', 300),
+  };
+}
+
+/** Crop and scale from the original bytes (full resolution), padding with the background colour where the crop leaves the picture. */
+async function render(photo: Photo, plan: CropPlan, fill: Rgb, frame: { width: number; height: number }): Promise<RawImage> {
+  const left = Math.max(0, Math.round(plan.left));
+  const top = Math.max(0, Math.round(plan.top));
+  const right = Math.min(photo.width, Math.round(plan.left + plan.width));
+  const bottom = Math.min(photo.height, Math.round(plan.top + plan.height));
+  const outW = Math.max(1, Math.round((right - left) * plan.scale));
+  const outH = Math.max(1, Math.round((bottom - top) * plan.scale));
+  const inner = await sharp(photo.bytes, { limitInputPixels: DEFAULT_LIMITS.maxPixels, failOn: 'truncated' })
+    .rotate().toColourspace('srgb').removeAlpha()
+    .extract({ left, top, width: right - left, height: bottom - top })
+    .resize(Math.min(outW, frame.width), Math.min(outH, frame.height), { fit: 'fill', kernel: 'lanczos3' })
+    .raw().toBuffer({ resolveWithObject: true });
+  const padLeft = Math.max(0, Math.round((left - plan.left) * plan.scale));
+  const padTop = Math.max(0, Math.round((top - plan.top) * plan.scale));
+  const padRight = Math.max(0, frame.width - padLeft - inner.info.width);
+  const padBottom = Math.max(0, frame.height - padTop - inner.info.height);
+  const padded = await sharp(inner.data, { raw: { width: inner.info.width, height: inner.info.height, channels: 3 } })
+    .extend({ left: padLeft, top: padTop, right: padRight, bottom: padBottom, background: { r: fill[0], g: fill[1], b: fill[2] } })
+    .raw().toBuffer({ resolveWithObject: true });
+  // Separate pipeline: sharp would extract before extending within one.
+  const { data, info } = await sharp(padded.data, { raw: { width: padded.info.width, height: padded.info.height, channels: 3 } })
+    .extract({ left: 0, top: 0, width: frame.width, height: frame.height })
+    .raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** The face measured again on the rendered frame (for the background mask's chin line). */
+function faceInFrame(face: Face, photo: Photo, plan: CropPlan): Face {
+  const k = plan.scale / photo.pixels.scale;
+  const offX = plan.left * plan.scale; const offY = plan.top * plan.scale;
+  return measureFace({ score: face.score, boxScore: face.score, faceScore: face.score, roll: face.roll, yaw: face.yaw, pitch: face.pitch,
+    mesh: face.mesh.map(([x, y, z]) => [x * k - offX, y * k - offY, z * k]) });
+}
+
+/** Turn a usable photo into one that meets the profile, or say exactly why it cannot. */
+export async function fixPhoto(path: string, options: FixOptions): Promise<FixOutcome | FixRefusal> {
+  const outcome = await loadPhoto(path);
+  if (outcome.kind === 'unreadable') return { messageId: 'unreadable', data: { reason: outcome.failure.messageId } };
+  if (outcome.kind === 'undecodable') return { messageId: 'undecodable', data: { reason: outcome.failure.messageId } };
+  const { photo } = outcome;
+  const analysis = await faces(photo);
+  if (analysis.faces.length === 0) return { messageId: 'noFace', data: {} };
+  if (analysis.faces.length > 1) return { messageId: 'manyFaces', data: { count: analysis.faces.length } };
+  const face = analysis.main!;
+  if (!analysis.headTop) return { messageId: 'headTopUnknown', data: {} };
+  if (analysis.headTop.cut) return { messageId: 'headCut', data: {} };
+
+  const { profile } = options;
+  const frame = profile.frame;
+  const bg = await background(photo);
+  const colour = options.colour ?? REFERENCE_BLUE;
+  const plainBackground = bg.residual <= 8 && bg.share >= 0.12;
+  const alreadyColour = deltaE2000(rgbToLab(bg.mean), rgbToLab(colour)) < 3 && bg.patchSpread < 6;
+  if (options.background === 'blue' && !plainBackground) {
+    return { messageId: 'busyBackground', data: { residual: Math.round(bg.residual * 10) / 10 } };
+  }
+
+  const target = geometryTarget(profile);
+  const planned = planCrop(sourceGeometry(face, analysis.headTop, photo.pixels.scale), target);
+  if ('reason' in planned) return { messageId: planned.reason, data: planned.data };
+  const plan = planned;
+  const steps: string[] = [];
+  const overflow = {
+    sides: Math.max(0, -plan.left, plan.left + plan.width - photo.width),
+    top: Math.max(0, -plan.top),
+    bottom: Math.max(0, plan.top + plan.height - photo.height),
+  };
+  // Padding below would leave the shoulders floating; padding elsewhere is only honest on a plain background.
+  if (overflow.bottom > 0.03 * plan.height) return { messageId: 'tooTightBelow', data: { missing: Math.round(overflow.bottom * plan.scale) } };
+  if ((overflow.sides > 0.5 || overflow.top > 0.5) && !plainBackground) {
+    return { messageId: 'needsPadding', data: { residual: Math.round(bg.residual * 10) / 10 } };
+  }
+
+  // Idempotence: a photo already at the frame with the geometry inside the ranges, already on the
+  // target colour and already in the byte window is returned byte for byte.
+  const window = fitWindow(profile);
+  const geometryOk = photo.width === frame.width && photo.height === frame.height && Math.abs(plan.scale - 1) < 0.2
+    && analysis.headTop.y / photo.pixels.scale >= target.headTop.min && analysis.headTop.y / photo.pixels.scale <= target.headTop.max
+    && face.eyeLineY / photo.pixels.scale >= target.eyeLine.min && face.eyeLineY / photo.pixels.scale <= target.eyeLine.max
+    && face.faceWidth / photo.pixels.scale >= target.faceWidth.min && face.faceWidth / photo.pixels.scale <= target.faceWidth.max
+    && Math.abs(face.centreX / photo.pixels.scale - frame.width / 2) <= numberOption(profile, 'face.position', 'maxCentreOffset', 24);
+  const fileOk = photo.container.name === 'JPEG' && photo.jpeg?.coding === 'baseline' && photo.fileSize >= window.minBytes
+    && photo.fileSize <= window.maxBytes && (photo.meta.density ?? 0) === window.density && !photo.exif?.latitude
+    && Number(photo.exif?.Orientation ?? 1) === 1 && (photo.jpeg?.trailingBytes ?? 0) <= 8 && photo.meta.space === 'srgb' && !photo.meta.hasAlpha;
+  if (geometryOk && fileOk && (options.background === 'keep' || alreadyColour)) {
+    return { jpeg: photo.bytes, steps: ['unchanged'], fit: { jpeg: photo.bytes, quality: 0, encodes: 0, proof: 'top', settings: 'standard' }, unchanged: true };
+  }
+
+  let image: RawImage;
+  if (geometryOk) {
+    image = { data: photo.pixels.data, width: photo.pixels.width, height: photo.pixels.height };
+    steps.push('orient');
+  } else {
+    image = await render(photo, plan, bg.mean, frame);
+    steps.push('orient', 'crop');
+  }
+  if (options.background === 'blue' && !alreadyColour) {
+    const inFrame = geometryOk ? face : faceInFrame(face, photo, plan);
+    image = replaceBackground(image, inFrame, colour).image;
+    steps.push('background');
+  }
+  try {
+    const fit = await fitToWindow(image, window);
+    steps.push('encode');
+    return { jpeg: fit.jpeg, steps, fit, plan, unchanged: false };
+  } catch (error) {
+    if (error instanceof FitError) return { messageId: error.reason, data: { bytes: error.bytes } };
+    throw error;
+  }
+}

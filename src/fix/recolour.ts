@@ -1,0 +1,63 @@
+import { evalFit, measureBackground, type BackgroundAnalysis } from '../analysis/background.js';
+import { rgbDistance, type Rgb } from '../analysis/colour.js';
+import type { Face } from '../analysis/face.js';
+import type { RawImage } from './encode.js';
+
+export interface RecolourResult {
+  image: RawImage;
+  before: BackgroundAnalysis;
+}
+
+/**
+ * Replace a plain background with `colour` along a soft mask. Each pixel near the background moves
+ * by (1 - alpha) times the difference between the new colour and the old background there, which
+ * is the same as un-mixing the old background out of hair edges and mixing the new one in: no halo.
+ */
+export function replaceBackground(image: RawImage, face: Face | undefined, colour: Rgb): RecolourResult {
+  const before = measureBackground({ data: image.data, width: image.width, height: image.height, scale: 1 }, face);
+  const { width, height } = image;
+  const maskW = before.width;
+  const maskH = before.height;
+  const alpha = new Float32Array(width * height);
+  const t = before.threshold;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      // Reachable: the background mask (at its lower resolution) or a pixel next to it.
+      const mx = Math.min(maskW - 1, Math.floor((x * maskW) / width));
+      const my = Math.min(maskH - 1, Math.floor((y * maskH) / height));
+      let reachable = false;
+      for (let dy = -1; dy <= 1 && !reachable; dy++) for (let dx = -1; dx <= 1 && !reachable; dx++) {
+        const nx = mx + dx; const ny = my + dy;
+        if (nx >= 0 && ny >= 0 && nx < maskW && ny < maskH && before.mask[ny * maskW + nx]) reachable = true;
+      }
+      if (!reachable) { alpha[i] = 1; continue; }
+      const [r, g, b] = evalFit(before.fit, x / width, y / height);
+      const o = i * 3;
+      const d = rgbDistance(image.data[o], image.data[o + 1], image.data[o + 2], r, g, b);
+      const k = Math.min(1, Math.max(0, (d - 0.35 * t) / (0.9 * t)));
+      alpha[i] = k * k * (3 - 2 * k); // smoothstep
+    }
+  }
+  // Soften the mask by one pixel so the new edge is as soft as the camera's.
+  const soft = new Float32Array(alpha.length);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let sum = 0; let n = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const nx = x + dx; const ny = y + dy;
+      if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+      sum += alpha[ny * width + nx]; n++;
+    }
+    soft[y * width + x] = sum / n;
+  }
+  const out = Buffer.alloc(image.data.length);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const i = y * width + x;
+    const o = i * 3;
+    const a = soft[i];
+    if (a >= 0.999) { out[o] = image.data[o]; out[o + 1] = image.data[o + 1]; out[o + 2] = image.data[o + 2]; continue; }
+    const old = evalFit(before.fit, x / width, y / height);
+    for (let c = 0; c < 3; c++) out[o + c] = Math.max(0, Math.min(255, Math.round(image.data[o + c] + (1 - a) * (colour[c] - old[c]))));
+  }
+  return { image: { data: out, width, height }, before };
+}
