@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { measureBackground } from '../src/analysis/background.js';
+import { deltaE2000, rgbToLab, type Rgb } from '../src/analysis/colour.js';
+import { faces } from '../src/analysis/face.js';
+import { loadPhoto } from '../src/core/load.js';
+import { fitToWindow } from '../src/fix/encode.js';
+import { replaceBackground } from '../src/fix/recolour.js';
+import { ASTRONAUT, EXAMPLE, ROOT, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
+
+const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const BLUE: Rgb = [100, 197, 255];
+
+/** The example on another plain background colour (an ID photo from another studio). */
+async function onBackground(colour: Rgb): Promise<Buffer> {
+  const outcome = await loadPhoto(EXAMPLE);
+  if (outcome.kind !== 'photo') throw new Error('example did not load');
+  const face = (await faces(outcome.photo)).main;
+  const { image } = replaceBackground({ data: outcome.photo.pixels.data, width: 480, height: 640 }, face, colour);
+  return sharp(image.data, { raw: { width: 480, height: 640, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+}
+
+async function assertCompliantOutput(path: string): Promise<void> {
+  const bytes = await readFile(path);
+  assert.ok(bytes.length >= 30720 && bytes.length <= 40000, `${path}: ${bytes.length} bytes`);
+  const result = await check(path);
+  for (const rule of ['file.format', 'file.size', 'image.dimensions', 'image.color', 'image.orientation', 'image.dpi', 'image.jpeg-quality', 'face.count', 'face.size', 'face.position']) {
+    assert.ok(statuses(result, rule).every((s) => s.startsWith('pass')), `${path} ${rule}: ${statuses(result, rule)}`);
+  }
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([info.width, info.height], [480, 640]);
+  const outcome = await loadPhoto(path);
+  if (outcome.kind !== 'photo') throw new Error('output did not load');
+  const bg = measureBackground({ data, width: 480, height: 640, scale: 1 }, (await faces(outcome.photo)).main);
+  const distance = deltaE2000(rgbToLab(bg.mean), rgbToLab(BLUE));
+  assert.ok(distance < 4, `${path}: background ${bg.mean.map(Math.round)} is ΔE ${distance.toFixed(1)} from the reference blue`);
+}
+
+test('fix: white, red and grey background photos become compliant blue 480x640 photos; inputs untouched', async () => {
+  const dir = await tempDir();
+  const inputs: string[] = [];
+  for (const [name, colour] of [['white', [255, 255, 255]], ['red', [214, 40, 40]], ['grey', [200, 200, 200]]] as [string, Rgb][]) {
+    inputs.push(await writeTemp(dir, `${name}.jpg`, await onBackground(colour)));
+  }
+  const before = await Promise.all(inputs.map(sha));
+  const out = join(dir, 'out');
+  const run = await runCli(['fix', ...inputs, '--out', out, '--lang', 'en', '--format', 'json']);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual(report.files.map((f: { status: string }) => f.status), ['fixed', 'fixed', 'fixed']);
+  for (const name of ['white', 'red', 'grey']) await assertCompliantOutput(join(out, `${name}.jpg`));
+  assert.deepEqual(await Promise.all(inputs.map(sha)), before);
+});
+
+test('fix: a large portrait is cropped and scaled from full resolution', async () => {
+  const dir = await tempDir();
+  // 1536x1632: the astronaut enlarged 3x with plain backdrop added above, as a camera would frame it.
+  const large = await sharp(ASTRONAUT).removeAlpha().extend({ top: 32, extendWith: 'mirror' }).resize(1536, 1632).jpeg({ quality: 92 }).toBuffer();
+  const input = await writeTemp(dir, 'large.jpg', large);
+  const out = join(dir, 'fixed.jpg');
+  const run = await runCli(['fix', input, '-o', out, '--lang', 'en', '--background', 'keep', '--format', 'json']);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.files[0].status, 'fixed', run.stdout);
+  const result = await check(out);
+  const width = only(result, 'face.size').measured as number;
+  assert.ok(width >= 190 && width <= 290, `face width ${width}`);
+  assert.deepEqual(statuses(result, 'face.position').map((s) => s.split(':')[0]), ['pass']);
+  assert.equal(only(result, 'image.dimensions').status, 'pass');
+});
+
+test('fix: running fix on its own output changes nothing', async () => {
+  const dir = await tempDir();
+  const input = await writeTemp(dir, 'white.jpg', await onBackground([255, 255, 255]));
+  await runCli(['fix', input, '-o', join(dir, 'once.jpg')]);
+  const again = await runCli(['fix', join(dir, 'once.jpg'), '-o', join(dir, 'twice.jpg'), '--format', 'json']);
+  assert.equal(JSON.parse(again.stdout).files[0].status, 'unchanged');
+  assert.equal(await sha(join(dir, 'once.jpg')), await sha(join(dir, 'twice.jpg')));
+});
+
+test('fix refuses, with a reason, what it cannot fix: two people, a tiny face, a busy background; nothing is written', async () => {
+  const dir = await tempDir();
+  const half = await sharp(EXAMPLE).resize(240, 320).toBuffer();
+  const pair = await sharp({ create: { width: 480, height: 640, channels: 3, background: '#c8c8c8' } })
+    .composite([{ input: half, left: 0, top: 160 }, { input: half, left: 240, top: 160 }]).jpeg().toBuffer();
+  const tiny = await sharp({ create: { width: 480, height: 640, channels: 3, background: '#d0d0d0' } })
+    .composite([{ input: await sharp(EXAMPLE).resize(120, 160).toBuffer(), left: 180, top: 200 }]).jpeg().toBuffer();
+  const noise = Buffer.alloc(480 * 640 * 3);
+  for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+  const busyBase = await sharp(noise, { raw: { width: 480, height: 640, channels: 3 } }).png().toBuffer();
+  const cut = await sharp(EXAMPLE).extract({ left: 60, top: 60, width: 360, height: 480 }).toBuffer();
+  const busy = await sharp(busyBase).composite([{ input: cut, left: 60, top: 160 }]).jpeg().toBuffer();
+  const inputs = [await writeTemp(dir, 'pair.jpg', pair), await writeTemp(dir, 'tiny.jpg', tiny), await writeTemp(dir, 'busy.jpg', busy)];
+  const out = join(dir, 'out');
+  const run = await runCli(['fix', ...inputs, '--out', out, '--lang', 'en', '--format', 'json']);
+  assert.equal(run.code, 1);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual(report.files.map((f: { messageId: string }) => f.messageId), ['manyFaces', 'faceTooSmall', 'busyBackground']);
+  for (const file of report.files) assert.match(file.message, /^Not fixed: /);
+  assert.deepEqual(await readdir(out), []);
+});
+
+test('fix never overwrites: existing outputs need --force, an input is never replaced, links are not followed', async () => {
+  const dir = await tempDir();
+  const input = await writeTemp(dir, 'white.jpg', await onBackground([255, 255, 255]));
+  const inputHash = await sha(input);
+  const existing = await writeTemp(dir, 'taken.jpg', Buffer.from('precious'));
+  const refused = JSON.parse((await runCli(['fix', input, '-o', existing, '--format', 'json', '--lang', 'en'])).stdout);
+  assert.equal(refused.files[0].messageId, 'exists');
+  assert.equal(await readFile(existing, 'utf8'), 'precious');
+  const forced = JSON.parse((await runCli(['fix', input, '-o', existing, '--force', '--format', 'json'])).stdout);
+  assert.equal(forced.files[0].status, 'fixed');
+  assert.notEqual(await readFile(existing, 'utf8'), 'precious');
+
+  const self = JSON.parse((await runCli(['fix', input, '-o', input, '--force', '--format', 'json'])).stdout);
+  assert.equal(self.files[0].messageId, 'isInput');
+  assert.equal(await sha(input), inputHash);
+
+  const victim = await writeTemp(dir, 'victim.txt', Buffer.from('keep me'));
+  await symlink(victim, join(dir, 'link.jpg'));
+  const linked = JSON.parse((await runCli(['fix', input, '-o', join(dir, 'link.jpg'), '--force', '--format', 'json'])).stdout);
+  assert.equal(linked.files[0].messageId, 'symlink');
+  assert.equal(await readFile(victim, 'utf8'), 'keep me');
+  // No temporary files are left behind.
+  assert.deepEqual((await readdir(dir)).filter((name) => name.endsWith('.tmp')), []);
+});
+
+test('fitToWindow: always in 30720–40000 bytes at the best quality a full sweep finds, in few encodes', async () => {
+  const encodes: number[] = [];
+  const source = await sharp(ASTRONAUT).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  for (let i = 0; i < 8; i++) {
+    const width = 200 + i * 35;
+    const height = Math.min(512, Math.round((width * 4) / 3));
+    const { data } = await sharp(source.data, { raw: { width: 512, height: 512, channels: 3 } })
+      .extract({ left: (i * 29) % (512 - width + 1), top: (i * 13) % (512 - height + 1), width, height })
+      .resize(480, 640, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+    const image = { data, width: 480, height: 640 };
+    const fit = await fitToWindow(image, { minBytes: 30720, maxBytes: 40000, minQuality: 60, density: 300 });
+    assert.ok(fit.jpeg.length >= 30720 && fit.jpeg.length <= 40000, `${fit.jpeg.length}`);
+    assert.ok(fit.quality >= 60);
+    let best = 0;
+    for (let q = 100; q >= 60; q--) {
+      const jpeg = await sharp(data, { raw: { width: 480, height: 640, channels: 3 } })
+        .jpeg({ quality: q, progressive: false, chromaSubsampling: '4:2:0', optimiseCoding: true }).withMetadata({ density: 300 }).toBuffer();
+      if (jpeg.length <= 40000) { best = q; break; }
+    }
+    assert.ok(fit.quality >= best - 1 && fit.quality <= best, `quality ${fit.quality}, sweep best ${best}`);
+    encodes.push(fit.encodes);
+    const structure = (await sharp(fit.jpeg).metadata());
+    assert.equal(structure.isProgressive, false);
+    assert.equal(structure.density, 300);
+  }
+  encodes.sort((a, b) => a - b);
+  assert.ok(encodes[encodes.length >> 1] <= 4, `median encodes ${encodes}`);
+});
+
+test('fix on the real ID photos in ../shared/photos, when present', { skip: !existsSync(join(ROOT, '..', 'shared', 'photos', 'id')) }, async () => {
+  const dir = await tempDir();
+  const id = join(ROOT, '..', 'shared', 'photos', 'id');
+  const inputs = ['id-white-background.jpg', 'id-red-background.jpg', 'id-grey-background.jpg'].map((name) => join(id, name));
+  const before = await Promise.all(inputs.map(sha));
+  const run = await runCli(['fix', ...inputs, '--out', dir, '--format', 'json', '--lang', 'en']);
+  assert.equal(run.code, 0, run.stdout);
+  for (const name of ['id-white-background.jpg', 'id-red-background.jpg', 'id-grey-background.jpg']) await assertCompliantOutput(join(dir, name));
+  assert.deepEqual(await Promise.all(inputs.map(sha)), before);
+});
+
