@@ -10,9 +10,16 @@ interface JsonReport {
   summary: { total: number; pass: number; fail: number; error: number };
 }
 
-test('check the example: text report in Chinese by default, exit 0', async () => {
-  const run = await runCli(['check', EXAMPLE], { LANG: 'zh_CN.UTF-8' });
-  assert.equal(run.code, 0, run.stderr);
+// The example fails only what its subject does (fringe, hair over the ears, grey backdrop, an enlarged scan).
+const EXAMPLE_FAILS = 'face.ears-visible,face.forehead-visible,background.color,image.sharpness';
+
+test('check the example: text report in Chinese by default; exit 1 on its failures, 0 with them disabled', async () => {
+  const failing = await runCli(['check', EXAMPLE], { LANG: 'zh_CN.UTF-8' });
+  assert.equal(failing.code, 1, failing.stderr);
+  assert.match(failing.stdout, /✖ 不通过/);
+  assert.match(failing.stdout, /background\.color .*不是蓝色/);
+  const run = await runCli(['check', EXAMPLE, '--disable', EXAMPLE_FAILS], { LANG: 'zh_CN.UTF-8' });
+  assert.equal(run.code, 0, run.stdout);
   assert.match(run.stdout, /通过/);
   assert.match(run.stdout, /file\.size .*KB（\d{5} 字节），在 30720–40000 字节范围内/);
   assert.doesNotMatch(run.stdout, /\u001b\[/); // NO_COLOR set by the helper
@@ -37,18 +44,23 @@ test('--format json follows the SPEC contract', async () => {
   const report = JSON.parse(run.stdout) as JsonReport;
   assert.deepEqual(Object.keys(report), ['profile', 'files', 'summary']);
   assert.equal(report.profile, 'chsi-graduate');
-  assert.deepEqual(report.summary, { total: 1, pass: 1, fail: 0, error: 0 });
+  assert.deepEqual(report.summary, { total: 1, pass: 0, fail: 1, error: 0 });
+  assert.equal(report.files[0].verdict, 'fail');
   for (const check of report.files[0].checks) {
     assert.deepEqual(Object.keys(check), ['rule', 'status', 'messageId', 'message', 'measured', 'expected']);
   }
-  assert.deepEqual(report.files[0].checks.map((c) => c.rule), [
+  assert.deepEqual([...new Set(report.files[0].checks.map((c) => c.rule))], [
     'file.decode', 'file.format', 'file.trailing-data', 'file.size', 'image.dimensions', 'image.color', 'image.orientation', 'image.dpi', 'image.jpeg-quality',
     'face.count', 'face.size', 'face.position', 'face.pose', 'face.eyes-open',
+    'face.glasses', 'face.ears-visible', 'face.forehead-visible', 'background.color', 'background.uniform', 'clothing.contrast',
+    'image.sharpness', 'image.exposure', 'image.retouch',
   ]);
+  const failing = report.files[0].checks.filter((c) => c.status === 'fail').map((c) => c.rule);
+  assert.deepEqual([...new Set(failing)].sort(), EXAMPLE_FAILS.split(',').sort());
 });
 
 test('FORCE_COLOR colours the text report; NO_COLOR wins', async () => {
-  const coloured = await runCli(['check', EXAMPLE, '--lang', 'en'], { NO_COLOR: '', FORCE_COLOR: '1' });
+  const coloured = await runCli(['check', EXAMPLE, '--lang', 'en', '-v'], { NO_COLOR: '', FORCE_COLOR: '1' });
   assert.match(coloured.stdout, /\u001b\[32m/);
   const plain = await runCli(['check', EXAMPLE, '--lang', 'en'], { NO_COLOR: '1', FORCE_COLOR: '1' });
   assert.doesNotMatch(plain.stdout, /\u001b\[/);
@@ -67,7 +79,7 @@ test('a folder with good, failing and broken files: every file reported in order
   await writeTemp(join(dir, 'sub'), '1-small.jpeg', await pixels.clone().resize(240, 320).jpeg().toBuffer());
   await symlink(dir, join(dir, 'sub', 'loop')); // a link back up must not hang the walk
 
-  const run = await runCli(['check', dir, join(dir, 'missing.jpg'), join(dir, '4-folder.jpg'), '--format', 'json', '--lang', 'en']);
+  const run = await runCli(['check', dir, join(dir, 'missing.jpg'), join(dir, '4-folder.jpg'), '--format', 'json', '--lang', 'en', '--disable', EXAMPLE_FAILS]);
   assert.equal(run.code, 1, run.stderr);
   const report = JSON.parse(run.stdout) as JsonReport;
   const names = report.files.map((f) => f.path.slice(dir.length + 1));
@@ -82,7 +94,7 @@ test('a folder with good, failing and broken files: every file reported in order
 });
 
 test('usage mistakes print help and exit 2', async () => {
-  for (const args of [['check'], ['check', EXAMPLE, '--format', 'xml'], ['frobnicate'], ['check', EXAMPLE, '--profile', 'nope'], []]) {
+  for (const args of [['check'], ['check', EXAMPLE, '--format', 'xml'], ['frobnicate'], ['check', EXAMPLE, '--profile', 'nope'], [], ['check', EXAMPLE, '--disable', 'no.such-rule']]) {
     const run = await runCli(args);
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
     assert.match(run.stdout + run.stderr, /Usage|gradphoto:/);

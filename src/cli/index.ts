@@ -20,6 +20,7 @@ interface CheckFlags {
   lang?: string;
   profile: string;
   rule: string[];
+  disable: string[];
   color?: boolean;
   verbose?: boolean;
   concurrency: string;
@@ -40,7 +41,12 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const concurrency = Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
   const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
-  const rules = resolveRules(profile, builtinRules, extra);
+  let rules;
+  try {
+    rules = resolveRules(profile, builtinRules, extra, flags.disable);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 
   const targets = await discover(paths);
   const onPhoto = flags.annotate ? await annotator(flags.annotate, profile) : undefined;
@@ -83,6 +89,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--lang <lang>', 'message language (default: zh, or en when LANG starts with en)').choices(['zh', 'en']))
     .option('-p, --profile <id>', 'standard to check against', DEFAULT_PROFILE)
     .option('-r, --rule <file>', 'load an extra rule module (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('-d, --disable <ids>', 'turn rules off, comma-separated (e.g. face.glasses for a centre that allows them)', (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
     .option('-v, --verbose', 'list passing checks in batches too')
     .option('-j, --concurrency <n>', 'photos checked at once', '2')
     .option('--annotate <dir>', 'write a PNG per photo with the face box, landmarks and allowed bands drawn on it')

@@ -12,16 +12,20 @@ export interface ActiveRule {
 }
 
 /** Profile + built-in rules + extra rule modules -> the ordered list of rules to run. */
-export function resolveRules(profile: Profile, builtins: ReadonlyMap<string, Rule<any>>, extra: Rule<any>[] = []): ActiveRule[] {
+export function resolveRules(profile: Profile, builtins: ReadonlyMap<string, Rule<any>>, extra: Rule<any>[] = [], disabled: string[] = []): ActiveRule[] {
   const active: ActiveRule[] = [];
+  for (const id of disabled) {
+    if (!(id in profile.rules) && !extra.some((r) => r.id === id)) throw new Error(`--disable names unknown rule ${id}`);
+  }
   for (const [id, setting] of Object.entries(profile.rules)) {
     const rule = builtins.get(id);
     if (!rule) throw new Error(`profile ${profile.id} names unknown rule ${id}`);
-    if (setting.level === 'off') continue;
+    if (setting.level === 'off' || disabled.includes(id)) continue;
     active.push({ rule, options: { ...rule.meta.defaultOptions, ...setting.options }, level: setting.level ?? 'error' });
   }
   for (const rule of extra) {
     if (active.some((a) => a.rule.id === rule.id)) throw new Error(`rule ${rule.id} is defined twice`);
+    if (disabled.includes(rule.id)) continue;
     active.push({ rule, options: { ...rule.meta.defaultOptions }, level: 'error' });
   }
   return active;

@@ -111,6 +111,63 @@ export const en = {
     narrow: 'An eye looks half closed (openness {ratio}, below {min}). Check the eyes are open naturally.',
     noSingleFace: 'Not measured: needs exactly one face ({count} found).',
   },
+  'face.glasses': {
+    ok: 'No glasses seen (bridge edge {bridge}).',
+    glasses: 'Glasses seen: a frame edge across the nose bridge (strength {bridge}). The notice says glasses off; retake without them.',
+    maybe: 'Possibly glasses (a weak edge across the nose bridge, {bridge}). If you wear glasses, take them off and retake.',
+    tinted: 'The eyes are much darker than the cheeks ({darkness} L*): tinted glasses or sunglasses. Retake without glasses.',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
+  'face.ears-visible': {
+    ok: 'Both ears visible (skin beside the cheeks: left {left}%, right {right}%).',
+    hidden: 'The {side} ear seems hidden (skin beside the cheeks: left {left}%, right {right}%). Put the hair behind the ears and retake.',
+    unclear: 'The {side} ear is hard to see (skin beside the cheeks: left {left}%, right {right}%). Check the hair is behind the ears.',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
+  'face.forehead-visible': {
+    ok: 'Forehead visible ({share}% covered).',
+    covered: 'Hair covers {share}% of the forehead (at most {max}%). Brush the fringe off the forehead and brows and retake.',
+    partly: 'Hair covers {share}% of the forehead (at most {max}%). Check the fringe does not reach the brows.',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
+  'background.color': {
+    ok: 'Background light blue RGB({r},{g},{b}), ΔE2000 {distance} from the reference RGB(100,197,255).',
+    offBlue: 'Background is {name} RGB({r},{g},{b}), ΔE2000 {distance} from the reference light blue RGB(100,197,255) (at most {max}). Use the standard light blue; `gradphoto fix` replaces a plain background.',
+    notBlue: 'Background is {name}, RGB({r},{g},{b}), not blue (ΔE2000 {distance} from RGB(100,197,255)). The notice asks for a blue background; `gradphoto fix` replaces a plain background.',
+    notFound: 'Too little background visible to measure its colour ({share}% of the picture).',
+  },
+  'background.uniform': {
+    ok: 'Background even (texture {residual}, gradient {gradient}, patches {patches}).',
+    textured: 'The background has texture or objects (spread {value}, at most {max}). Use a plain wall or backdrop.',
+    gradient: 'The background colour changes across the frame ({value}, at most {max}): a gradient or vignette. Use an evenly lit plain backdrop; `gradphoto fix` can replace it.',
+    patches: 'Parts of the background differ from the rest ({value}, at most {max}): a shadow or uneven light. Light the backdrop evenly and stand further from it.',
+    notFound: 'Too little background visible to measure.',
+  },
+  'clothing.contrast': {
+    ok: 'Clothes RGB({r},{g},{b}) stand out from the background (ΔE2000 {distance}).',
+    tooClose: 'Clothes RGB({r},{g},{b}) are too close to the background colour (ΔE2000 {distance}, at least {min}): the review\'s "black edge" check may reject it. Wear clothes of another colour (not blue).',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
+  'image.sharpness': {
+    ok: 'Face in focus (detail {value}).',
+    blurred: 'The face is blurred (detail {value}, at least {min}): out of focus, shaken, or a small photo enlarged. Retake in focus or use the original, larger photo.',
+    soft: 'The face is a little soft (detail {value}, at least {min}). Check focus; do not enlarge a small photo.',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
+  'image.exposure': {
+    ok: 'Face evenly lit (lightness {lightness}, clipped {clipped}%, side difference {sides}).',
+    dark: 'The face is too dark (lightness {lightness}, at least {min}). Add light from the front.',
+    bright: 'The face is too bright (lightness {lightness}, at most {max}). Reduce the light or exposure.',
+    clipped: '{clipped}% of the face is blown out to white (at most {clippedMax}%). Avoid direct flash and strong highlights.',
+    sides: 'One side of the face is darker than the other (difference {sides}, at most {sidesMax}). Light both sides evenly.',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
+  'image.retouch': {
+    ok: 'No sign of heavy beautification (skin texture {texture}).',
+    app: 'The photo was saved by "{software}", a beauty app. The notice forbids over-beautification; use an unfiltered photo.',
+    smooth: 'The skin is much smoother than a camera gives (texture {texture}): a beauty filter? The notice forbids over-beautification.',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
 } as const;
 
 /** Words the reporters use around the rule messages. */

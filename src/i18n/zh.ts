@@ -115,6 +115,63 @@ export const zh: Catalogue<typeof en> = {
     narrow: '有一只眼睛似乎半闭（睁眼度 {ratio}，低于 {min}）。请确认双眼自然睁开。',
     noSingleFace: '未测量：需要恰好一张人脸（找到 {count} 张）。',
   },
+  'face.glasses': {
+    ok: '未发现眼镜（鼻梁边缘 {bridge}）。',
+    glasses: '发现眼镜：鼻梁处有镜框边缘（强度 {bridge}）。通知要求摘眼镜，请摘掉眼镜重拍。',
+    maybe: '可能戴了眼镜（鼻梁处有较弱的边缘，{bridge}）。如戴眼镜，请摘掉后重拍。',
+    tinted: '眼部明显比脸颊暗（{darkness} L*）：有色眼镜或墨镜。请摘掉眼镜重拍。',
+    noSingleFace: '未测量：需要恰好一张人脸。',
+  },
+  'face.ears-visible': {
+    ok: '双耳露出（脸颊两侧肤色占比：左 {left}%，右 {right}%）。',
+    hidden: '{side}耳似乎被遮挡（脸颊两侧肤色占比：左 {left}%，右 {right}%）。请把头发别到耳后重拍。',
+    unclear: '{side}耳不太清楚（脸颊两侧肤色占比：左 {left}%，右 {right}%）。请确认头发在耳后。',
+    noSingleFace: '未测量：需要恰好一张人脸。',
+  },
+  'face.forehead-visible': {
+    ok: '额头露出（遮挡 {share}%）。',
+    covered: '头发遮住了 {share}% 的额头（不超过 {max}%）。请把刘海梳离额头和眉毛后重拍。',
+    partly: '头发遮住了 {share}% 的额头（不超过 {max}%）。请确认刘海不遮挡眉毛。',
+    noSingleFace: '未测量：需要恰好一张人脸。',
+  },
+  'background.color': {
+    ok: '背景为浅蓝色 RGB({r},{g},{b})，与参考色 RGB(100,197,255) 的 ΔE2000 为 {distance}。',
+    offBlue: '背景为{name} RGB({r},{g},{b})，与参考浅蓝 RGB(100,197,255) 的 ΔE2000 为 {distance}（不超过 {max}）。请使用标准浅蓝色；`gradphoto fix` 可替换纯色背景。',
+    notBlue: '背景为{name}，RGB({r},{g},{b})，不是蓝色（与 RGB(100,197,255) 的 ΔE2000 为 {distance}）。通知要求蓝色背景；`gradphoto fix` 可替换纯色背景。',
+    notFound: '可见背景太少（占画面 {share}%），无法测量颜色。',
+  },
+  'background.uniform': {
+    ok: '背景均匀（纹理 {residual}，渐变 {gradient}，色块 {patches}）。',
+    textured: '背景有纹理或杂物（离散度 {value}，不超过 {max}）。请使用纯色墙面或背景布。',
+    gradient: '背景颜色在画面中有变化（{value}，不超过 {max}）：渐变或暗角。请使用光照均匀的纯色背景；`gradphoto fix` 可替换背景。',
+    patches: '背景局部与其他部分不同（{value}，不超过 {max}）：阴影或光照不均。请均匀照亮背景并离背景远一些。',
+    notFound: '可见背景太少，无法测量。',
+  },
+  'clothing.contrast': {
+    ok: '衣着 RGB({r},{g},{b}) 与背景区分明显（ΔE2000 {distance}）。',
+    tooClose: '衣着 RGB({r},{g},{b}) 与背景颜色太接近（ΔE2000 {distance}，至少 {min}），可能被“黑边检测”退回。请换其他颜色（非蓝色）的衣服。',
+    noSingleFace: '未测量：需要恰好一张人脸。',
+  },
+  'image.sharpness': {
+    ok: '面部清晰（细节 {value}）。',
+    blurred: '面部模糊（细节 {value}，至少 {min}）：失焦、抖动或小图放大。请对焦清晰重拍，或使用更大的原图。',
+    soft: '面部略有些虚（细节 {value}，至少 {min}）。请检查对焦，不要放大小图。',
+    noSingleFace: '未测量：需要恰好一张人脸。',
+  },
+  'image.exposure': {
+    ok: '面部曝光均匀（亮度 {lightness}，过曝 {clipped}%，左右差 {sides}）。',
+    dark: '面部太暗（亮度 {lightness}，至少 {min}）。请从正面补光。',
+    bright: '面部太亮（亮度 {lightness}，不超过 {max}）。请减弱光线或降低曝光。',
+    clipped: '面部有 {clipped}% 过曝成白色（不超过 {clippedMax}%）。请避免直射闪光和强高光。',
+    sides: '面部一侧比另一侧暗（相差 {sides}，不超过 {sidesMax}）：阴阳脸。请均匀照亮两侧。',
+    noSingleFace: '未测量：需要恰好一张人脸。',
+  },
+  'image.retouch': {
+    ok: '未见过度美颜（皮肤纹理 {texture}）。',
+    app: '照片由美颜应用“{software}”保存。通知禁止过度美颜，请使用未加滤镜的照片。',
+    smooth: '皮肤比相机拍出的平滑得多（纹理 {texture}），是否用了美颜滤镜？通知禁止过度美颜。',
+    noSingleFace: '未测量：需要恰好一张人脸。',
+  },
 };
 
 export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ? string : { [S in keyof (typeof enUi)[K]]: string } } = {

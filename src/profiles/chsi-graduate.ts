@@ -40,5 +40,24 @@ export const chsiGraduate: Profile = {
     'face.pose': { options: { rollWarn: 3, rollFail: 6, yawWarn: 8, yawFail: 12, pitchWarn: 15, pitchFail: 22 } },
     // open eyes measured 0.28–0.48 lid gap / eye width on the corpus (FACE.md research).
     'face.eyes-open': { options: { warnBelow: 0.2, failBelow: 0.14 } },
+    // notice: glasses off. Bridge-edge ratio calibrated on shared/photos/glasses (with: 1.2–13.3, without: at most 1.9).
+    'face.glasses': { options: { bridgeFail: 2.4, bridgeWarn: 1.95, tintedFail: 45 } },
+    // standard: hair must not cover the ears; share of skin beside each cheek (heuristic, calibrated on the corpus).
+    'face.ears-visible': { options: { failBelow: 0.05, warnBelow: 0.12 } },
+    // notice: forehead visible; share of the forehead that is not skin-coloured.
+    'face.forehead-visible': { options: { failAbove: 0.6, warnAbove: 0.35 } },
+    // notice: blue background; standard reference light blue RGB(100,197,255); CIEDE2000 limits are ours (tunable).
+    'background.color': { options: { reference: [100, 197, 255], passBelow: 15, warnBelow: 30, minShare: 0.05 } },
+    // standard: even, no gradient, no shadow, no objects. Limits calibrated on the corpus (plain studio
+    // backgrounds measure residual 2–4, gradient under 6; the gradient/vignette ID photos 67–86).
+    'background.uniform': { options: { residualWarn: 5, residualFail: 8, gradientWarn: 12, gradientFail: 25, patchWarn: 10, patchFail: 20 } },
+    // standard: clothes clearly different from the background (the "black edge" check). CIEDE2000, ours.
+    'clothing.contrast': { options: { failBelow: 8, warnBelow: 15 } },
+    // notice: sharp, no blur; Laplacian variance at a 240 px face (research Q01: warn 50–100, fail < 50; calibrated lower).
+    'image.sharpness': { options: { failBelow: 40, warnBelow: 80 } },
+    // standard: even light, no highlights; limits from the research tables Q03/Q04.
+    'image.exposure': { options: { lightnessMin: 30, lightnessMax: 90, lightnessWarnMin: 40, lightnessWarnMax: 85, clippedWarn: 0.02, clippedFail: 0.05, sidesWarn: 14, sidesFail: 22 } },
+    // notice: no over-beautification. Warn only.
+    'image.retouch': {},
   },
 };

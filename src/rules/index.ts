@@ -1,4 +1,13 @@
 import type { Rule } from '../core/types.js';
+import backgroundColor from './background-color.js';
+import backgroundUniform from './background-uniform.js';
+import clothingContrast from './clothing-contrast.js';
+import faceGlasses from './face-glasses.js';
+import faceForeheadVisible from './face-forehead-visible.js';
+import faceEarsVisible from './face-ears-visible.js';
+import imageSharpness from './image-sharpness.js';
+import imageExposure from './image-exposure.js';
+import imageRetouch from './image-retouch.js';
 import faceCount from './face-count.js';
 import faceEyesOpen from './face-eyes-open.js';
 import facePose from './face-pose.js';
@@ -20,5 +29,8 @@ export const builtinRules: ReadonlyMap<string, Rule<any>> = new Map(
     fileDecode, fileFormat, fileTrailingData, fileSize,
     imageDimensions, imageColor, imageOrientation, imageDpi, imageJpegQuality,
     faceCount, faceSize, facePosition, facePose, faceEyesOpen,
+    faceGlasses, faceEarsVisible, faceForeheadVisible,
+    backgroundColor, backgroundUniform, clothingContrast,
+    imageSharpness, imageExposure, imageRetouch,
   ].map((rule) => [rule.id, rule as Rule<any>]),
 );

@@ -1,0 +1,216 @@
+import { analyse, defineAnalysis } from '../core/analysis.js';
+import type { Photo, Pixels } from '../core/types.js';
+import { background, type BackgroundAnalysis } from './background.js';
+import { rgbDistance, rgbToLab, type Rgb } from './colour.js';
+import { faces, MESH, type Face } from './face.js';
+
+/** Measurements of regions defined by the face mesh: glasses, forehead, ears, focus, light, skin. */
+export interface FaceRegions {
+  /** Horizontal-edge strength across the nose bridge relative to the nose (frames make a strong edge there). */
+  glassesBridge: number;
+  /** Edge strength of the ring around each eye relative to the cheek (frames around the lenses). */
+  glassesRims: number;
+  /** Mean lightness of the eye regions relative to the cheeks (tinted lenses darken them). */
+  lensDarkness: number;
+  /** Share of the forehead (brows up to the forehead landmark) whose colour is not skin. */
+  foreheadCovered: number;
+  /** Share of skin-coloured pixels in the region beside each cheek where the ears are: [picture left, picture right]. */
+  earSkin: [number, number];
+  /** Variance of the Laplacian of the face's luma, with the face scaled to 240 px wide (focus). */
+  sharpness: number;
+  /** Mean CIELAB lightness of the face skin, share of clipped pixels, and left-right half difference. */
+  faceLightness: number;
+  clipped: number;
+  sideDifference: number;
+  /** Fine texture of the cheeks (luma high-pass energy) relative to the eye region's: beauty filters flatten skin. */
+  skinTexture: number;
+  /** Median colour under the chin (the clothes). */
+  clothes: Rgb;
+  skin: Rgb;
+}
+
+const luma = (d: Buffer, o: number) => 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
+
+function meanColour(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): Rgb {
+  const acc = [0, 0, 0]; let n = 0;
+  for (let y = Math.max(0, Math.round(y0)); y < Math.min(pixels.height, Math.round(y1)); y++) {
+    for (let x = Math.max(0, Math.round(x0)); x < Math.min(pixels.width, Math.round(x1)); x++) {
+      const o = (y * pixels.width + x) * 3;
+      acc[0] += pixels.data[o]; acc[1] += pixels.data[o + 1]; acc[2] += pixels.data[o + 2]; n++;
+    }
+  }
+  return n ? (acc.map((v) => v / n) as Rgb) : [0, 0, 0];
+}
+
+function medianColour(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): Rgb {
+  const channels: number[][] = [[], [], []];
+  for (let y = Math.max(0, Math.round(y0)); y < Math.min(pixels.height, Math.round(y1)); y += 2) {
+    for (let x = Math.max(0, Math.round(x0)); x < Math.min(pixels.width, Math.round(x1)); x += 2) {
+      const o = (y * pixels.width + x) * 3;
+      for (let c = 0; c < 3; c++) channels[c].push(pixels.data[o + c]);
+    }
+  }
+  return channels.map((values) => { values.sort((a, b) => a - b); return values[values.length >> 1] ?? 0; }) as Rgb;
+}
+
+/** Mean |vertical luma gradient| of each row of a rectangle; returns the strongest row's mean. */
+function strongestRowEdge(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): number {
+  let best = 0;
+  for (let y = Math.max(1, Math.round(y0)); y < Math.min(pixels.height - 1, Math.round(y1)); y++) {
+    let sum = 0; let n = 0;
+    for (let x = Math.max(0, Math.round(x0)); x < Math.min(pixels.width, Math.round(x1)); x++) {
+      sum += Math.abs(luma(pixels.data, ((y + 1) * pixels.width + x) * 3) - luma(pixels.data, ((y - 1) * pixels.width + x) * 3)); n++;
+    }
+    if (n) best = Math.max(best, sum / n);
+  }
+  return best;
+}
+
+/** Mean gradient magnitude over a rectangle. */
+function meanGradient(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): number {
+  let sum = 0; let n = 0;
+  for (let y = Math.max(1, Math.round(y0)); y < Math.min(pixels.height - 1, Math.round(y1)); y++) {
+    for (let x = Math.max(1, Math.round(x0)); x < Math.min(pixels.width - 1, Math.round(x1)); x++) {
+      const o = (y * pixels.width + x) * 3;
+      const gx = luma(pixels.data, o + 3) - luma(pixels.data, o - 3);
+      const gy = luma(pixels.data, o + pixels.width * 3) - luma(pixels.data, o - pixels.width * 3);
+      sum += Math.hypot(gx, gy); n++;
+    }
+  }
+  return n ? sum / n : 0;
+}
+
+/** Energy of the luma after removing a 3x3 mean (fine texture). */
+function highPass(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): number {
+  let sum = 0; let n = 0;
+  for (let y = Math.max(1, Math.round(y0)); y < Math.min(pixels.height - 1, Math.round(y1)); y++) {
+    for (let x = Math.max(1, Math.round(x0)); x < Math.min(pixels.width - 1, Math.round(x1)); x++) {
+      let mean = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) mean += luma(pixels.data, ((y + dy) * pixels.width + x + dx) * 3);
+      const d = luma(pixels.data, (y * pixels.width + x) * 3) - mean / 9;
+      sum += d * d; n++;
+    }
+  }
+  return n ? sum / n : 0;
+}
+
+export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysis | undefined): FaceRegions {
+  const m = face.mesh;
+  const P = (i: number) => ({ x: m[i][0], y: m[i][1] });
+  const w = face.faceWidth;
+  const eyeWidth = Math.abs(P(MESH.eyeInnerRight).x - P(MESH.eyeOuterRight).x);
+  const bridge = P(MESH.noseBridge);
+  const innerA = P(MESH.eyeInnerRight); const innerB = P(MESH.eyeInnerLeft);
+  const [innerLeft, innerRight] = innerA.x < innerB.x ? [innerA, innerB] : [innerB, innerA];
+  const inset = eyeWidth * 0.25;
+  const band = eyeWidth * 0.25;
+  const nose = P(MESH.noseTip);
+  const bridgeEdge = strongestRowEdge(pixels, innerLeft.x + inset, bridge.y - band, innerRight.x - inset, bridge.y + band);
+  const noseEdge = strongestRowEdge(pixels, nose.x - eyeWidth * 0.3, nose.y - eyeWidth * 0.8, nose.x + eyeWidth * 0.3, nose.y - eyeWidth * 0.3);
+  // Skin reference: the cheeks below the eyes.
+  const cheekL = P(50); const cheekR = P(280);
+  const r = w * 0.05;
+  const skinA = meanColour(pixels, cheekL.x - r, cheekL.y - r, cheekL.x + r, cheekL.y + r);
+  const skinB = meanColour(pixels, cheekR.x - r, cheekR.y - r, cheekR.x + r, cheekR.y + r);
+  const skin = skinA.map((v, i) => (v + skinB[i]) / 2) as Rgb;
+  // Rims: the gradient in a ring around each eye (frames) against the cheek's own gradient.
+  const eyeBox = (outer: number, inner: number) => {
+    const a = P(outer); const b = P(inner);
+    return { x0: Math.min(a.x, b.x) - eyeWidth * 0.35, x1: Math.max(a.x, b.x) + eyeWidth * 0.35, y0: (a.y + b.y) / 2 - eyeWidth * 0.55, y1: (a.y + b.y) / 2 + eyeWidth * 0.6 };
+  };
+  const boxes = [eyeBox(MESH.eyeOuterRight, MESH.eyeInnerRight), eyeBox(MESH.eyeOuterLeft, MESH.eyeInnerLeft)];
+  const ringGradient = boxes.reduce((sum, b) => sum + meanGradient(pixels, b.x0, b.y0, b.x1, b.y1), 0) / 2;
+  const cheekGradient = (meanGradient(pixels, cheekL.x - r * 2, cheekL.y - r, cheekL.x + r * 2, cheekL.y + r * 2)
+    + meanGradient(pixels, cheekR.x - r * 2, cheekR.y - r, cheekR.x + r * 2, cheekR.y + r * 2)) / 2;
+  const eyeColour = boxes.map((b) => meanColour(pixels, b.x0, b.y0 + eyeWidth * 0.3, b.x1, b.y1 - eyeWidth * 0.2));
+  const lensDarkness = (rgbToLab(skin)[0] - (rgbToLab(eyeColour[0])[0] + rgbToLab(eyeColour[1])[0]) / 2);
+
+  // Forehead: from just above the brows to the forehead landmark, between the brows' outer ends.
+  const browTop = Math.min(P(105).y, P(334).y, P(66).y, P(296).y);
+  const top = P(MESH.foreheadTop).y;
+  const foreheadX0 = Math.min(P(105).x, P(334).x); const foreheadX1 = Math.max(P(105).x, P(334).x);
+  let covered = 0; let total = 0;
+  const skinTolerance = 38;
+  for (let y = Math.round(top + (browTop - top) * 0.15); y < Math.round(browTop - (browTop - top) * 0.1); y++) {
+    for (let x = Math.round(foreheadX0); x < Math.round(foreheadX1); x++) {
+      if (x < 0 || y < 0 || x >= pixels.width || y >= pixels.height) continue;
+      const o = (y * pixels.width + x) * 3;
+      total++;
+      if (rgbDistance(pixels.data[o], pixels.data[o + 1], pixels.data[o + 2], skin[0], skin[1], skin[2]) > skinTolerance) covered++;
+    }
+  }
+
+  // Ears: beside each cheek landmark, from the eye line down to the nose tip.
+  const earSkin = ([[MESH.cheekRight, -1], [MESH.cheekLeft, 1]] as const).map(([index, side]) => {
+    const cheek = P(index);
+    const [xa, xb] = side < 0 ? [cheek.x - w * 0.16, cheek.x - w * 0.02] : [cheek.x + w * 0.02, cheek.x + w * 0.16];
+    const x0 = Math.min(xa, xb); const x1 = Math.max(xa, xb);
+    let skinCount = 0; let n = 0;
+    for (let y = Math.round(face.eyeLineY); y < Math.round(nose.y); y++) for (let x = Math.round(x0); x < Math.round(x1); x++) {
+      if (x < 0 || y < 0 || x >= pixels.width || y >= pixels.height) { n++; continue; }
+      const o = (y * pixels.width + x) * 3;
+      n++;
+      if (bg) {
+        const bx = Math.min(bg.width - 1, Math.floor((x * bg.width) / pixels.width));
+        const by = Math.min(bg.height - 1, Math.floor((y * bg.height) / pixels.height));
+        if (bg.mask[by * bg.width + bx]) continue;
+      }
+      if (rgbDistance(pixels.data[o], pixels.data[o + 1], pixels.data[o + 2], skin[0], skin[1], skin[2]) < skinTolerance * 1.2) skinCount++;
+    }
+    return n ? skinCount / n : 0;
+  }) as [number, number];
+
+  // Focus: Laplacian variance over the face box, measured as if the face were 240 px wide.
+  const step = Math.max(1, w / 240);
+  let lapSum = 0; let lapSq = 0; let lapN = 0;
+  const box = face.box;
+  const sample = (x: number, y: number) => luma(pixels.data, (Math.round(y) * pixels.width + Math.round(x)) * 3);
+  for (let y = box.y + step; y < box.y + box.height - step; y += step) {
+    for (let x = box.x + step; x < box.x + box.width - step; x += step) {
+      if (x < step || y < step || x >= pixels.width - step || y >= pixels.height - step) continue;
+      const lap = sample(x - step, y) + sample(x + step, y) + sample(x, y - step) + sample(x, y + step) - 4 * sample(x, y);
+      lapSum += lap; lapSq += lap * lap; lapN++;
+    }
+  }
+  const sharpness = lapN ? lapSq / lapN - (lapSum / lapN) ** 2 : 0;
+
+  // Light: the skin of the cheeks, forehead and chin area inside the face box.
+  let lightSum = 0; let clippedCount = 0; let lightN = 0; let leftSum = 0; let leftN = 0; let rightSum = 0; let rightN = 0;
+  const fx0 = box.x + box.width * 0.15; const fx1 = box.x + box.width * 0.85;
+  const fy0 = box.y + box.height * 0.1; const fy1 = box.y + box.height * 0.9;
+  for (let y = Math.max(0, Math.round(fy0)); y < Math.min(pixels.height, Math.round(fy1)); y += 2) {
+    for (let x = Math.max(0, Math.round(fx0)); x < Math.min(pixels.width, Math.round(fx1)); x += 2) {
+      const o = (y * pixels.width + x) * 3;
+      const l = rgbToLab([pixels.data[o], pixels.data[o + 1], pixels.data[o + 2]])[0];
+      lightSum += l; lightN++;
+      if (pixels.data[o] >= 250 || pixels.data[o + 1] >= 250 || pixels.data[o + 2] >= 250) clippedCount++;
+      if (x < face.centreX) { leftSum += l; leftN++; } else { rightSum += l; rightN++; }
+    }
+  }
+  const eyesRegion = boxes.reduce((sum, b) => sum + highPass(pixels, b.x0, b.y0, b.x1, b.y1), 0) / 2;
+  const cheeksRegion = (highPass(pixels, cheekL.x - r * 2, cheekL.y - r, cheekL.x + r * 2, cheekL.y + r * 2)
+    + highPass(pixels, cheekR.x - r * 2, cheekR.y - r, cheekR.x + r * 2, cheekR.y + r * 2)) / 2;
+  const chin = P(MESH.chin);
+  const clothes = medianColour(pixels, face.centreX - w * 0.9, Math.max(chin.y + w * 0.35, pixels.height * 0.88), face.centreX + w * 0.9, pixels.height);
+  return {
+    glassesBridge: bridgeEdge / (noseEdge + 1),
+    glassesRims: ringGradient / (cheekGradient + 1),
+    lensDarkness,
+    foreheadCovered: total ? covered / total : 0,
+    earSkin,
+    sharpness,
+    faceLightness: lightN ? lightSum / lightN : 0,
+    clipped: lightN ? clippedCount / lightN : 0,
+    sideDifference: leftN && rightN ? Math.abs(leftSum / leftN - rightSum / rightN) : 0,
+    skinTexture: cheeksRegion / (eyesRegion + 1),
+    clothes, skin,
+  };
+}
+
+export const faceRegionsAnalysis = defineAnalysis<FaceRegions | undefined>('face-regions', async (photo: Photo) => {
+  const face = (await faces(photo)).main;
+  if (!face) return undefined;
+  return measureRegions(photo.pixels, face, await background(photo));
+});
+
+export const faceRegions = (photo: Photo): Promise<FaceRegions | undefined> => analyse(photo, faceRegionsAnalysis);

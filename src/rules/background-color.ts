@@ -1,0 +1,35 @@
+import { background } from '../analysis/background.js';
+import { colourName, deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
+import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+
+export interface BackgroundColorOptions {
+  reference: Rgb;
+  /** CIEDE2000 distance to the reference: up to passBelow passes; a blue up to warnBelow warns. */
+  passBelow: number;
+  warnBelow: number;
+  minShare: number;
+}
+
+/** Mean colour of the background against the standard's light blue, as a CIEDE2000 distance. */
+export default defineRule<BackgroundColorOptions>({
+  id: 'background.color',
+  meta: {
+    description: { zh: '背景为浅蓝色，参考值 RGB(100,197,255)', en: 'light blue background, reference RGB(100,197,255)' },
+    messageIds: ['ok', 'offBlue', 'notBlue', 'notFound'],
+    defaultOptions: { reference: [100, 197, 255], passBelow: 15, warnBelow: 30, minShare: 0.05 },
+  },
+  async check({ photo, options }) {
+    const bg = await background(photo);
+    if (bg.share < options.minShare) return skip('notFound', { data: { share: Math.round(bg.share * 100) } });
+    const mean = bg.mean.map(Math.round) as Rgb;
+    const distance = round(deltaE2000(rgbToLab(mean), rgbToLab(options.reference)));
+    const { hue, lightness } = colourName(mean);
+    const name = lightness === 'normal' || hue === 'white' || hue === 'black' ? hue : `${lightness} ${hue}`;
+    const [r, g, b] = mean;
+    const data = { r, g, b, distance, name, max: options.passBelow };
+    const rest = { data, measured: { rgb: mean, deltaE2000: distance, name }, expected: { rgb: options.reference, maxDeltaE2000: options.passBelow } };
+    if (hue === 'blue' && distance <= options.passBelow) return pass('ok', rest);
+    if (hue === 'blue' && distance <= options.warnBelow) return warn('offBlue', rest);
+    return fail(hue === 'blue' ? 'offBlue' : 'notBlue', rest);
+  },
+});

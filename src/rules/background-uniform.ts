@@ -1,0 +1,43 @@
+import { background } from '../analysis/background.js';
+import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import type { Finding } from '../core/types.js';
+
+export interface BackgroundUniformOptions {
+  /** Texture, objects, noise: spread around a smooth colour surface (redmean units). */
+  residualWarn: number;
+  residualFail: number;
+  /** Change of the background colour across the frame (gradient), redmean units. */
+  gradientWarn: number;
+  gradientFail: number;
+  /** Largest difference of a corner or side patch from the mean (shadows, uneven light). */
+  patchWarn: number;
+  patchFail: number;
+}
+
+/** Even background: no texture or objects, no gradient, no shadow patches. */
+export default defineRule<BackgroundUniformOptions>({
+  id: 'background.uniform',
+  meta: {
+    description: { zh: '背景均匀：无渐变、无阴影、无杂物', en: 'even background: no gradient, shadow or objects' },
+    messageIds: ['ok', 'textured', 'gradient', 'patches', 'notFound'],
+    defaultOptions: { residualWarn: 5, residualFail: 8, gradientWarn: 12, gradientFail: 25, patchWarn: 10, patchFail: 20 },
+  },
+  async check({ photo, options }) {
+    const bg = await background(photo);
+    if (bg.share < 0.05) return skip('notFound', { data: {} });
+    const residual = round(bg.residual); const gradient = round(Math.max(bg.gradientX, bg.gradientY)); const patches = round(bg.patchSpread);
+    const measured = { residual, gradientX: round(bg.gradientX), gradientY: round(bg.gradientY), patchSpread: patches };
+    const expected = { residual: { max: options.residualFail }, gradient: { max: options.gradientFail }, patchSpread: { max: options.patchFail } };
+    const direction = bg.gradientY >= bg.gradientX ? 'topBottom' : 'leftRight';
+    const findings: Finding[] = [];
+    const judge = (messageId: string, value: number, warnAt: number, failAt: number) => {
+      const data = { value, max: failAt, direction };
+      if (value > failAt) findings.push(fail(messageId, { data, measured, expected }));
+      else if (value > warnAt) findings.push(warn(messageId, { data, measured, expected }));
+    };
+    judge('textured', residual, options.residualWarn, options.residualFail);
+    judge('gradient', gradient, options.gradientWarn, options.gradientFail);
+    judge('patches', patches, options.patchWarn, options.patchFail);
+    return findings.length > 0 ? findings : pass('ok', { data: { residual, gradient, patches }, measured, expected });
+  },
+});

@@ -1,0 +1,31 @@
+import { faceRegions } from '../analysis/face-regions.js';
+import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+
+export interface GlassesOptions {
+  /** Bridge edge ratio: frames across the nose make a strong horizontal edge there. */
+  bridgeFail: number;
+  bridgeWarn: number;
+  /** Eye regions this much darker (L*) than the cheeks: tinted lenses or sunglasses. */
+  tintedFail: number;
+}
+
+/** Glasses, clear or tinted: the notice says glasses off. */
+export default defineRule<GlassesOptions>({
+  id: 'face.glasses',
+  meta: {
+    description: { zh: '未戴眼镜（通知要求摘眼镜）', en: 'no glasses (the notice says glasses off)' },
+    messageIds: ['ok', 'glasses', 'maybe', 'tinted', 'noSingleFace'],
+    defaultOptions: { bridgeFail: 2.4, bridgeWarn: 1.95, tintedFail: 45 },
+  },
+  async check({ photo, options }) {
+    const regions = await faceRegions(photo);
+    if (!regions) return skip('noSingleFace', { data: { count: 0 } });
+    const bridge = round(regions.glassesBridge, 2);
+    const darkness = round(regions.lensDarkness);
+    const rest = { data: { bridge, darkness }, measured: { bridgeEdge: bridge, lensDarkness: darkness }, expected: { bridgeEdge: { max: options.bridgeWarn }, lensDarkness: { max: options.tintedFail } } };
+    if (darkness > options.tintedFail) return fail('tinted', rest);
+    if (bridge >= options.bridgeFail) return fail('glasses', rest);
+    if (bridge >= options.bridgeWarn) return warn('maybe', rest);
+    return pass('ok', rest);
+  },
+});

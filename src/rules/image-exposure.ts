@@ -1,0 +1,46 @@
+import { faceRegions } from '../analysis/face-regions.js';
+import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import type { Finding } from '../core/types.js';
+
+export interface ExposureOptions {
+  /** Face skin lightness L* range; outside the outer range fails. */
+  lightnessMin: number;
+  lightnessMax: number;
+  lightnessWarnMin: number;
+  lightnessWarnMax: number;
+  /** Share of clipped (blown) face pixels. */
+  clippedWarn: number;
+  clippedFail: number;
+  /** L* difference between the face's halves (one side in shadow). */
+  sidesWarn: number;
+  sidesFail: number;
+}
+
+/** Even, correct light on the face: not too dark or bright, no blown highlights, no half-face shadow. */
+export default defineRule<ExposureOptions>({
+  id: 'image.exposure',
+  meta: {
+    description: { zh: '面部曝光均匀，不过暗、不过亮、无阴阳脸', en: 'face evenly lit: not too dark or bright, no half in shadow' },
+    messageIds: ['ok', 'dark', 'bright', 'clipped', 'sides', 'noSingleFace'],
+    defaultOptions: { lightnessMin: 30, lightnessMax: 90, lightnessWarnMin: 40, lightnessWarnMax: 85, clippedWarn: 0.02, clippedFail: 0.05, sidesWarn: 14, sidesFail: 22 },
+  },
+  async check({ photo, options }) {
+    const regions = await faceRegions(photo);
+    if (!regions) return skip('noSingleFace', { data: { count: 0 } });
+    const lightness = round(regions.faceLightness); const clipped = round(regions.clipped * 100); const sides = round(regions.sideDifference);
+    const measured = { lightness, clippedPercent: clipped, sideDifference: sides };
+    const expected = { lightness: { min: options.lightnessWarnMin, max: options.lightnessWarnMax }, clippedPercent: { max: options.clippedWarn * 100 }, sideDifference: { max: options.sidesWarn } };
+    const data = { lightness, clipped, sides, min: options.lightnessWarnMin, max: options.lightnessWarnMax, clippedMax: options.clippedWarn * 100, sidesMax: options.sidesWarn };
+    const rest = { data, measured, expected };
+    const findings: Finding[] = [];
+    if (lightness < options.lightnessMin) findings.push(fail('dark', rest));
+    else if (lightness < options.lightnessWarnMin) findings.push(warn('dark', rest));
+    else if (lightness > options.lightnessMax) findings.push(fail('bright', rest));
+    else if (lightness > options.lightnessWarnMax) findings.push(warn('bright', rest));
+    if (regions.clipped > options.clippedFail) findings.push(fail('clipped', rest));
+    else if (regions.clipped > options.clippedWarn) findings.push(warn('clipped', rest));
+    if (sides > options.sidesFail) findings.push(fail('sides', rest));
+    else if (sides > options.sidesWarn) findings.push(warn('sides', rest));
+    return findings.length > 0 ? findings : pass('ok', rest);
+  },
+});
