@@ -57,7 +57,13 @@ export function replaceBackground(image: RawImage, face: Face | undefined, colou
     const a = soft[i];
     if (a >= 0.999) { out[o] = image.data[o]; out[o + 1] = image.data[o + 1]; out[o + 2] = image.data[o + 2]; continue; }
     const old = evalFit(before.fit, x / width, y / height);
-    for (let c = 0; c < 3; c++) out[o + c] = Math.max(0, Math.min(255, Math.round(image.data[o + c] + (1 - a) * (colour[c] - old[c]))));
+    // Where the pixel is clearly background, drop the old backdrop's texture too: the new one is flat.
+    const k = Math.min(1, a / 0.35);
+    const keep = k * k * (3 - 2 * k);
+    for (let c = 0; c < 3; c++) {
+      const unmixed = image.data[o + c] + (1 - a) * (colour[c] - old[c]);
+      out[o + c] = Math.max(0, Math.min(255, Math.round(keep * unmixed + (1 - keep) * colour[c])));
+    }
   }
   return { image: { data: out, width, height }, before };
 }

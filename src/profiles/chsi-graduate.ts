@@ -58,6 +58,7 @@ export const chsiGraduate: Profile = {
     // standard: even light, no highlights; limits from the research tables Q03/Q04.
     'image.exposure': { options: { lightnessMin: 30, lightnessMax: 90, lightnessWarnMin: 40, lightnessWarnMax: 85, clippedWarn: 0.02, clippedFail: 0.05, sidesWarn: 14, sidesFail: 22 } },
     // notice: no over-beautification. Warn only.
+    // notice: no over-beautification. Warn only: cheek texture below 0.025 of the eyes' (beautified corpus photos 0.011–0.022, plain camera photos 0.05–0.3).
     'image.retouch': {},
   },
 };

@@ -16,7 +16,7 @@ export default defineRule<RetouchOptions>({
     description: { zh: '无过度美颜、磨皮', en: 'no heavy beautification or skin smoothing' },
     messageIds: ['ok', 'app', 'smooth', 'noSingleFace'],
     defaultOptions: {
-      smoothBelow: 0.02,
+      smoothBelow: 0.025,
       apps: ['meitu', '美图', 'beautycam', 'beauty', '美颜', 'facetune', 'snow', 'b612', 'ulike', '醒图', '轻颜', 'faceu', 'youcam', 'airbrush', 'picsart'],
     },
   },

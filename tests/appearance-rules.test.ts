@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import sharp, { type Sharp } from 'sharp';
+import type { Rgb } from '../src/analysis/colour.js';
+import { faces, type Face } from '../src/analysis/face.js';
+import { loadPhoto } from '../src/core/load.js';
+import type { FileResult } from '../src/core/types.js';
+import { replaceBackground } from '../src/fix/recolour.js';
+import { ASTRONAUT, EXAMPLE, check, only, statuses, tempDir, writeTemp } from './helpers.js';
+
+const statusOf = (result: FileResult, rule: string) => {
+  const found = statuses(result, rule).map((s) => s.split(':')[0]);
+  return found.includes('fail') ? 'fail' : found.includes('warn') ? 'warn' : found[0];
+};
+
+let cached: { face: Face; pixels: Buffer } | undefined;
+async function exampleFace(): Promise<{ face: Face; pixels: Buffer }> {
+  if (cached) return cached;
+  const outcome = await loadPhoto(EXAMPLE);
+  if (outcome.kind !== 'photo') throw new Error('example did not load');
+  cached = { face: (await faces(outcome.photo)).main!, pixels: outcome.photo.pixels.data };
+  return cached;
+}
+
+const raw = (data: Buffer) => sharp(data, { raw: { width: 480, height: 640, channels: 3 } });
+
+async function onBlue(): Promise<Buffer> {
+  const { face, pixels } = await exampleFace();
+  return replaceBackground({ data: pixels, width: 480, height: 640 }, face, [100, 197, 255]).image.data;
+}
+
+async function save(dir: string, name: string, image: Sharp | Buffer): Promise<string> {
+  const bytes = Buffer.isBuffer(image) ? await raw(image).jpeg({ quality: 92 }).toBuffer() : await image.jpeg({ quality: 92 }).toBuffer();
+  return writeTemp(dir, name, bytes);
+}
+
+const point = (face: Face, index: number) => ({ x: face.mesh[index][0], y: face.mesh[index][1] });
+
+test('background.color: grey fails and is named, the blue version passes, red fails as red', async () => {
+  const dir = await tempDir();
+  const grey = only(await check(EXAMPLE), 'background.color');
+  assert.equal(grey.messageId, 'notBlue');
+  assert.equal((grey.measured as { name: string }).name, 'grey');
+  const blue = only(await check(await save(dir, 'blue.jpg', await onBlue())), 'background.color');
+  assert.equal(blue.status, 'pass');
+  assert.ok((blue.measured as { deltaE2000: number }).deltaE2000 < 3, JSON.stringify(blue.measured));
+  const { face, pixels } = await exampleFace();
+  const red = replaceBackground({ data: pixels, width: 480, height: 640 }, face, [200, 30, 30]).image.data;
+  const redCheck = only(await check(await save(dir, 'red.jpg', red)), 'background.color');
+  assert.equal(redCheck.status, 'fail');
+  assert.equal((redCheck.measured as { name: string }).name, 'red');
+});
+
+test('background.uniform: a flat blue passes; the same with a top-to-bottom gradient fails', async () => {
+  const dir = await tempDir();
+  const blue = await onBlue();
+  const flat = await check(await save(dir, 'flat.jpg', blue));
+  assert.equal(statusOf(flat, 'background.uniform'), 'pass', JSON.stringify(flat.checks.filter((c) => c.rule === 'background.uniform')));
+  const gradient = Buffer.from(blue);
+  const { face } = await exampleFace();
+  for (let y = 0; y < 640; y++) for (let x = 0; x < 480; x++) {
+    const o = (y * 480 + x) * 3;
+    // Only where the pixel is the new blue: darken towards the bottom, as a studio light falloff does.
+    if (Math.abs(gradient[o] - 100) + Math.abs(gradient[o + 1] - 197) + Math.abs(gradient[o + 2] - 255) < 12 && !(y > face.box.y && Math.abs(x - face.centreX) < face.faceWidth * 0.6)) {
+      const k = 1 - 0.45 * (y / 640);
+      gradient[o] *= k; gradient[o + 1] *= k; gradient[o + 2] *= k;
+    }
+  }
+  const result = await check(await save(dir, 'gradient.jpg', gradient));
+  assert.ok(statuses(result, 'background.uniform').includes('fail:gradient'), statuses(result, 'background.uniform').join());
+});
+
+test('clothing.contrast: the orange suit passes; clothes painted the background colour fail', async () => {
+  const dir = await tempDir();
+  const ok = only(await check(EXAMPLE), 'clothing.contrast');
+  assert.equal(ok.status, 'pass');
+  assert.ok((ok.measured as { deltaE2000: number }).deltaE2000 > 30);
+  const { face } = await exampleFace();
+  const chin = point(face, 152).y;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="640"><rect x="0" y="${chin + 40}" width="480" height="${640 - chin - 40}" fill="rgb(205,196,192)"/></svg>`;
+  const painted = only(await check(await save(dir, 'same-colour.jpg', sharp(EXAMPLE).composite([{ input: Buffer.from(svg) }]))), 'clothing.contrast');
+  assert.equal(painted.status, 'fail');
+});
+
+test('face.glasses: no glasses pass; drawn frames fail', async () => {
+  const dir = await tempDir();
+  const ok = only(await check(EXAMPLE), 'face.glasses');
+  assert.equal(ok.status, 'pass');
+  const { face } = await exampleFace();
+  const rim = (outer: number, inner: number) => {
+    const a = point(face, outer); const b = point(face, inner);
+    const cx = (a.x + b.x) / 2; const cy = (a.y + b.y) / 2; const rx = Math.abs(a.x - b.x) * 0.8;
+    return `<ellipse cx="${cx}" cy="${cy}" rx="${rx}" ry="${rx * 0.7}" fill="none" stroke="#1a1a1a" stroke-width="4"/>`;
+  };
+  const r = point(face, 133); const l = point(face, 362); const bridge = point(face, 168);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="640">${rim(33, 133)}${rim(263, 362)}`
+    + `<path d="M ${Math.min(r.x, l.x) - 4} ${bridge.y} L ${Math.max(r.x, l.x) + 4} ${bridge.y}" stroke="#1a1a1a" stroke-width="4"/></svg>`;
+  const result = only(await check(await save(dir, 'glasses.jpg', sharp(EXAMPLE).composite([{ input: Buffer.from(svg) }]))), 'face.glasses');
+  assert.equal(result.status, 'fail', JSON.stringify(result.measured));
+  assert.ok((result.measured as { bridgeEdge: number }).bridgeEdge > 2.4);
+});
+
+test('face.forehead-visible and face.ears-visible: the fringe and hair fail; skin painted over them passes', async () => {
+  const dir = await tempDir();
+  const original = await check(EXAMPLE);
+  assert.equal(only(original, 'face.forehead-visible').status, 'fail');
+  assert.ok((only(original, 'face.forehead-visible').measured as { coveredPercent: number }).coveredPercent > 60);
+  assert.equal(statusOf(original, 'face.ears-visible'), 'fail');
+  const { face, pixels } = await exampleFace();
+  const cheek = point(face, 50);
+  const o = (Math.round(cheek.y) * 480 + Math.round(cheek.x)) * 3;
+  const skin = `rgb(${pixels[o]},${pixels[o + 1]},${pixels[o + 2]})`;
+  const top = point(face, 10).y; const brow = Math.min(point(face, 105).y, point(face, 334).y);
+  const x0 = Math.min(point(face, 105).x, point(face, 334).x) - 10; const x1 = Math.max(point(face, 105).x, point(face, 334).x) + 10;
+  const ear = (index: number, side: number) => {
+    const c = point(face, index);
+    return `<ellipse cx="${c.x + side * face.faceWidth * 0.09}" cy="${(face.eyeLineY + point(face, 4).y) / 2}" rx="${face.faceWidth * 0.08}" ry="${face.faceWidth * 0.16}" fill="${skin}"/>`;
+  };
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="640"><rect x="${x0}" y="${top - 6}" width="${x1 - x0}" height="${brow - top + 2}" fill="${skin}"/>${ear(234, -1)}${ear(454, 1)}</svg>`;
+  // On the blue version: the beige backdrop is too close to skin to tell painted ears from it.
+  const result = await check(await save(dir, 'uncovered.jpg', raw(await onBlue()).composite([{ input: Buffer.from(svg) }])));
+  assert.equal(only(result, 'face.forehead-visible').status, 'pass', JSON.stringify(only(result, 'face.forehead-visible').measured));
+  assert.equal(statusOf(result, 'face.ears-visible'), 'pass', JSON.stringify(only(result, 'face.ears-visible').measured));
+});
+
+test('image.sharpness: the enlarged example fails; a native-resolution crop passes; a blurred one fails', async () => {
+  const dir = await tempDir();
+  const blurred = only(await check(EXAMPLE), 'image.sharpness');
+  assert.equal(blurred.status, 'fail');
+  assert.ok((blurred.measured as number) < 40);
+  const native = await sharp(ASTRONAUT).removeAlpha().extract({ left: 100, top: 0, width: 300, height: 400 }).jpeg({ quality: 95 }).toBuffer();
+  const sharpCheck = only(await check(await writeTemp(dir, 'native.jpg', native)), 'image.sharpness');
+  assert.equal(sharpCheck.status, 'pass');
+  assert.ok((sharpCheck.measured as number) > 150, String(sharpCheck.measured));
+  const soft = await sharp(native).blur(2.5).jpeg({ quality: 95 }).toBuffer();
+  assert.equal(only(await check(await writeTemp(dir, 'soft.jpg', soft)), 'image.sharpness').status, 'fail');
+});
+
+test('image.exposure: the example passes; darkened fails dark; one side in shadow fails', async () => {
+  const dir = await tempDir();
+  assert.equal(statusOf(await check(EXAMPLE), 'image.exposure'), 'pass');
+  const dark = await check(await save(dir, 'dark.jpg', sharp(EXAMPLE).modulate({ brightness: 0.35 })));
+  assert.ok(statuses(dark, 'image.exposure').includes('fail:dark'), statuses(dark, 'image.exposure').join());
+  const { face } = await exampleFace();
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="640"><rect x="0" y="0" width="${face.centreX}" height="640" fill="black" fill-opacity="0.55"/></svg>`;
+  const shadow = await check(await save(dir, 'shadow.jpg', sharp(EXAMPLE).composite([{ input: Buffer.from(svg) }])));
+  assert.ok(statuses(shadow, 'image.exposure').includes('fail:sides'), statuses(shadow, 'image.exposure').join());
+});
+
+test('image.retouch: the example passes; a beauty app in EXIF Software warns; airbrushed skin warns', async () => {
+  const dir = await tempDir();
+  const ok = only(await check(EXAMPLE), 'image.retouch');
+  assert.equal(ok.status, 'pass');
+  const tagged = await sharp(EXAMPLE).jpeg({ quality: 92 }).withExifMerge({ IFD0: { Software: 'Meitu 9.8' } }).toBuffer();
+  const app = await check(await writeTemp(dir, 'meitu.jpg', tagged));
+  assert.ok(statuses(app, 'image.retouch').includes('warn:app'));
+  assert.equal(app.verdict === 'error', false);
+  // A beauty filter smooths the skin and leaves the eyes sharp: blur the cheeks only.
+  const { face } = await exampleFace();
+  const patches = await Promise.all([50, 280].map(async (index) => {
+    const c = point(face, index); const size = Math.round(face.faceWidth * 0.3);
+    const left = Math.round(c.x - size / 2); const top = Math.round(c.y - size / 2);
+    return { input: await sharp(EXAMPLE).extract({ left, top, width: size, height: size }).blur(8).toBuffer(), left, top };
+  }));
+  const smooth = await check(await save(dir, 'smooth.jpg', sharp(await readFile(EXAMPLE)).composite(patches)));
+  assert.ok(statuses(smooth, 'image.retouch').includes('warn:smooth'), JSON.stringify(only(smooth, 'image.retouch').measured));
+});
+
+export type { Rgb };
