@@ -2,12 +2,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../core/discover.js';
 import { FixUsageError, runFix, type FixFlags } from './fix.js';
 import { loadRuleModules } from '../core/plugins.js';
-import { checkTargets, resolveRules, summarise } from '../core/run.js';
+import { resolveRules, summarise } from '../core/run.js';
+import { checkAll } from '../core/pool.js';
+import { writeAtomic } from '../fix/write.js';
+import { formatCsv } from '../report/csv.js';
+import { formatHtml } from '../report/html.js';
+import { formatJunit } from '../report/junit.js';
+import { availableParallelism } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { FileResult, Lang, Photo, RunResult } from '../core/types.js';
-import type { Profile } from '../profiles/types.js';
-import { renderAnnotation, writeAnnotation } from '../report/annotate.js';
-import { pickLang } from '../i18n/index.js';
+import type { FileResult, Lang, RunResult } from '../core/types.js';
+import { interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
@@ -16,14 +21,15 @@ import { builtinRules } from '../rules/index.js';
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 
 interface CheckFlags {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'csv' | 'junit' | 'html';
+  out?: string;
   lang?: string;
   profile: string;
   rule: string[];
   disable: string[];
   color?: boolean;
   verbose?: boolean;
-  concurrency: string;
+  concurrency?: string;
   annotate?: string;
 }
 
@@ -38,42 +44,67 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const lang: Lang = pickLang(flags.lang);
   const profile = profiles.get(flags.profile);
   if (!profile) throw new UsageError(`unknown profile "${flags.profile}" (known: ${[...profiles.keys()].join(', ')})`);
-  const concurrency = Number(flags.concurrency);
+  const concurrency = Number(flags.concurrency ?? availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
+  if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out report.html');
+  // Validate rule modules and --disable here, once, so a mistake is a usage error before any work.
   const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
-  let rules;
   try {
-    rules = resolveRules(profile, builtinRules, extra, flags.disable);
+    resolveRules(profile, builtinRules, extra, flags.disable);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  if (flags.annotate) {
+    await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${flags.annotate}: ${error.message}`); });
+  }
 
   const targets = await discover(paths);
-  const onPhoto = flags.annotate ? await annotator(flags.annotate, profile) : undefined;
-  const files = await checkTargets(targets, rules, { lang, concurrency, frame: profile.frame, onPhoto });
+  const progress = progressBar(targets.length);
+  const { results: files, pictures, warnings } = await checkAll(targets, {
+    profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), disabled: flags.disable,
+    pictures: flags.format === 'html', annotateDir: flags.annotate,
+  }, { concurrency, onProgress: progress.update });
+  progress.done();
+  for (const warning of warnings) process.stderr.write(`gradphoto: ${warning}\n`);
 
   const result: RunResult = summarise(profile.id, files);
-  const output = flags.format === 'json'
-    ? formatJson(result)
-    : formatText(result, { lang, color: useColour(flags.color), showPasses: flags.verbose ? true : undefined });
-  process.stdout.write(output);
+  const output = flags.format === 'json' ? formatJson(result)
+    : flags.format === 'csv' ? formatCsv(result, lang)
+    : flags.format === 'junit' ? formatJunit(result)
+    : flags.format === 'html' ? formatHtml(result, lang, pictures)
+    : formatText(result, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined });
+  if (flags.out) {
+    await writeAtomic(flags.out, Buffer.from(output), { force: true, inputs: targets.map((t) => t.path) }).catch((error: Error) => {
+      throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
+    });
+    process.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, result.summary)} → ${flags.out}\n`);
+  } else {
+    process.stdout.write(output);
+  }
   return result.summary.fail + result.summary.error > 0 ? EXIT.problems : EXIT.ok;
 }
 
-class UsageError extends Error {}
-
-/** `--annotate <dir>`: one PNG per decoded photo with the bands and measurements drawn on it. */
-async function annotator(dir: string, profile: Profile): Promise<(photo: Photo, result: FileResult) => Promise<void>> {
-  await mkdir(dir, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${dir}: ${error.message}`); });
-  const taken = new Set<string>();
-  return async (photo, result) => {
-    try {
-      await writeAnnotation(dir, photo.path, await renderAnnotation(photo, result, profile), taken);
-    } catch (error) {
-      process.stderr.write(`gradphoto: could not annotate ${photo.path}: ${(error as Error).message}\n`);
-    }
+/** A one-line progress bar on stderr, only on a terminal (never in pipes or CI). */
+function progressBar(total: number): { update: (done: number, total: number, result: FileResult) => void; done: () => void } {
+  const stream = process.stderr;
+  if (!stream.isTTY || process.env.CI || total < 2) return { update: () => undefined, done: () => undefined };
+  let failed = 0; let errors = 0; let last = 0;
+  return {
+    update: (done, all, result) => {
+      if (result.verdict === 'fail') failed++;
+      if (result.verdict === 'error') errors++;
+      const now = Date.now();
+      if (now - last < 80 && done < all) return;
+      last = now;
+      const width = 30;
+      const filled = Math.round((done / all) * width);
+      stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${all}  fail ${failed}  error ${errors}`);
+    },
+    done: () => stream.write('\r\u001b[2K'),
   };
 }
+
+class UsageError extends Error {}
 
 export function buildProgram(): Command {
   const program = new Command('gradphoto')
@@ -85,13 +116,14 @@ export function buildProgram(): Command {
   program.command('check')
     .description('check photos (files or folders) against the profile\'s rules')
     .argument('<paths...>', 'photo files or folders of photos')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'csv', 'junit', 'html']).default('text'))
+    .option('-o, --out <file>', 'write the report to this file instead of the screen (needed for html)')
     .addOption(new Option('--lang <lang>', 'message language (default: zh, or en when LANG starts with en)').choices(['zh', 'en']))
     .option('-p, --profile <id>', 'standard to check against', DEFAULT_PROFILE)
     .option('-r, --rule <file>', 'load an extra rule module (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('-d, --disable <ids>', 'turn rules off, comma-separated (e.g. face.glasses for a centre that allows them)', (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
     .option('-v, --verbose', 'list passing checks in batches too')
-    .option('-j, --concurrency <n>', 'photos checked at once', '2')
+    .option('-j, --concurrency <n>', 'photos checked at once, each in its own thread (default: the number of cores)')
     .option('--annotate <dir>', 'write a PNG per photo with the face box, landmarks and allowed bands drawn on it')
     .option('--no-color', 'no colour in the text report')
     .action(async function (this: Command, paths: string[]) {

@@ -1,7 +1,6 @@
 import { interpolate, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile, RuleLevel } from '../profiles/types.js';
 import { DEFAULT_LIMITS, loadPhoto, type LoadLimits } from './load.js';
-import type { Target } from './discover.js';
 import type { Check, FileResult, Finding, Lang, Photo, Rule, RunResult, Verdict } from './types.js';
 
 /** A rule with the options and level its profile gives it. */
@@ -113,22 +112,4 @@ export async function checkFile(path: string, rules: ActiveRule[], options: Chec
 export function summarise(profile: string, files: FileResult[]): RunResult {
   const count = (verdict: Verdict) => files.filter((f) => f.verdict === verdict).length;
   return { profile, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
-}
-
-/** Check discovered targets with bounded concurrency; results keep the targets' order. */
-export async function checkTargets(targets: Target[], rules: ActiveRule[], options: CheckOptions & { concurrency?: number; onResult?: (r: FileResult, index: number) => void }): Promise<FileResult[]> {
-  const results = new Array<FileResult>(targets.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const index = next++;
-      const target = targets[index];
-      results[index] = 'failure' in target
-        ? errorResult(target.path, target.failure.messageId, target.failure.data, options.lang, rules)
-        : await checkFile(target.path, rules, options);
-      options.onResult?.(results[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
-  return results;
 }

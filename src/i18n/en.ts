@@ -203,6 +203,11 @@ export const enUi = {
     notFolder: '{path} exists and is not a file.',
     outside: '{path} is outside the output folder.',
   },
+  csv: { path: 'file', verdict: 'verdict', failing: 'failing rules', warnings: 'warnings', messages: 'what to do' },
+  html: {
+    title: 'gradphoto report', all: 'All', failing: 'Failing', errors: 'Errors', photo: 'photo', overlay: 'measurements',
+    summary: '{total} photos: {pass} pass, {fail} fail, {error} could not be read', byRule: 'Failing rules', nothing: 'No photo matches this filter.',
+  },
   internalError: 'Rule {rule} stopped with an internal error ({reason}); the other rules ran. Please report this.',
   unknownMessage: '({rule}: {messageId})',
 } as const;

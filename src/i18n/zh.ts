@@ -206,6 +206,11 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     notFolder: '{path} 已存在且不是文件。',
     outside: '{path} 不在输出文件夹内。',
   },
+  csv: { path: '文件', verdict: '结果', failing: '不通过的规则', warnings: '需注意', messages: '处理建议' },
+  html: {
+    title: 'gradphoto 照片检查报告', all: '全部', failing: '不通过', errors: '错误', photo: '照片', overlay: '测量',
+    summary: '共 {total} 张：{pass} 张通过，{fail} 张不通过，{error} 张无法读取', byRule: '不通过的规则', nothing: '没有符合筛选条件的照片。',
+  },
   internalError: '规则 {rule} 内部出错（{reason}），其余规则已运行。请报告此问题。',
   unknownMessage: '（{rule}：{messageId}）',
 };

@@ -77,12 +77,20 @@ export async function renderAnnotation(photo: Photo, result: FileResult, profile
   return base.composite([{ input: overlay, top: 0, left: 0 }]).png().toBuffer();
 }
 
-/** Write the annotation atomically (temporary file, then rename) under a name no other photo of this run took. */
-export async function writeAnnotation(dir: string, photoPath: string, png: Buffer, taken: Set<string>): Promise<string> {
-  const stem = basename(photoPath, extname(photoPath)) || 'photo';
-  let name = `${stem}.annotated.png`;
-  for (let n = 2; taken.has(name); n++) name = `${stem}-${n}.annotated.png`;
-  taken.add(name);
+/** A file name for each photo's annotation that no other photo of this run takes. */
+export function annotationNames(paths: string[]): string[] {
+  const taken = new Set<string>();
+  return paths.map((path) => {
+    const stem = basename(path, extname(path)) || 'photo';
+    let name = `${stem}.annotated.png`;
+    for (let n = 2; taken.has(name); n++) name = `${stem}-${n}.annotated.png`;
+    taken.add(name);
+    return name;
+  });
+}
+
+/** Write the annotation atomically: a temporary file, then a rename. */
+export async function writeAnnotationAs(dir: string, name: string, png: Buffer): Promise<string> {
   const target = join(dir, name);
   const temporary = join(dir, `.${name}.${process.pid}.tmp`);
   await writeFile(temporary, png);

@@ -1,0 +1,66 @@
+import sharp from 'sharp';
+import { loadRuleModules } from './plugins.js';
+import { builtinRules } from '../rules/index.js';
+import { profiles } from '../profiles/index.js';
+import { renderAnnotation, writeAnnotationAs } from '../report/annotate.js';
+import type { Pictures } from '../report/html.js';
+import { checkFile, errorResult, resolveRules, type ActiveRule } from './run.js';
+import type { Target } from './discover.js';
+import type { FileResult, Lang, Photo } from './types.js';
+
+/** Everything a checker (main thread or worker) needs to set itself up: plain data, so it crosses threads. */
+export interface CheckSetup {
+  profileId: string;
+  lang: Lang;
+  rulePaths: string[];
+  disabled: string[];
+  /** Make a thumbnail and an overlay per photo (HTML report). */
+  pictures: boolean;
+  annotateDir?: string;
+}
+
+export interface Task {
+  index: number;
+  target: Target;
+  /** File name for the annotation, chosen by the coordinator so names never collide across workers. */
+  annotationName?: string;
+}
+
+export interface TaskResult {
+  index: number;
+  result: FileResult;
+  pictures?: Pictures;
+  warning?: string;
+}
+
+async function dataUri(png: Buffer, width: number): Promise<string> {
+  const jpeg = await sharp(png).resize({ width }).jpeg({ quality: 72 }).toBuffer();
+  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+}
+
+/** Builds the rules once, then checks one task at a time. Used in-process and by each worker thread. */
+export async function makeChecker(setup: CheckSetup): Promise<(task: Task) => Promise<TaskResult>> {
+  const profile = profiles.get(setup.profileId);
+  if (!profile) throw new Error(`unknown profile ${setup.profileId}`);
+  const rules: ActiveRule[] = resolveRules(profile, builtinRules, await loadRuleModules(setup.rulePaths), setup.disabled);
+  return async (task) => {
+    const { target } = task;
+    if ('failure' in target) return { index: task.index, result: errorResult(target.path, target.failure.messageId, target.failure.data, setup.lang, rules) };
+    let pictures: Pictures | undefined;
+    let warning: string | undefined;
+    const needsPhoto = setup.pictures || setup.annotateDir;
+    const onPhoto = needsPhoto ? async (photo: Photo, result: FileResult) => {
+      try {
+        const overlay = await renderAnnotation(photo, result, profile);
+        if (setup.annotateDir && task.annotationName) await writeAnnotationAs(setup.annotateDir, task.annotationName, overlay);
+        if (setup.pictures) pictures = { thumbnail: await dataUri(overlay, 120), overlay: await dataUri(overlay, 240) };
+      } catch (error) {
+        warning = `could not draw ${photo.path}: ${(error as Error).message}`;
+      }
+    } : undefined;
+    if (setup.pictures && !pictures) pictures = undefined;
+    const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto });
+    if (setup.pictures && !pictures && result.verdict !== 'error') pictures = undefined;
+    return { index: task.index, result, pictures, warning };
+  };
+}

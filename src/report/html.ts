@@ -1,0 +1,77 @@
+import { interpolate, uiStrings } from '../i18n/index.js';
+import type { Lang, RunResult } from '../core/types.js';
+
+export const escapeHtml = (text: string): string =>
+  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Pictures that go with a photo's entry: a thumbnail and the annotated measurements, as data: URIs. */
+export interface Pictures {
+  thumbnail?: string;
+  overlay?: string;
+}
+
+const STYLE = `
+:root{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;color:#1d1d1f;background:#f5f5f7}
+body{margin:0 auto;max-width:1200px;padding:24px}
+h1{font-size:22px;margin:0 0 4px}
+.summary{margin:0 0 12px;color:#444}
+.rules{margin:0 0 16px;color:#444;font-size:14px}
+.filters button{font:inherit;padding:6px 14px;margin-right:6px;border:1px solid #bbb;border-radius:16px;background:#fff;cursor:pointer}
+.filters button[aria-pressed=true]{background:#1d1d1f;color:#fff;border-color:#1d1d1f}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:14px;margin-top:16px}
+.card{background:#fff;border-radius:12px;padding:12px;display:flex;gap:12px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.card img.thumb{width:120px;height:160px;object-fit:cover;border-radius:6px;background:#ddd;flex:none}
+.card .nothumb{width:120px;height:160px;border-radius:6px;background:#e5e5ea;flex:none}
+.path{font-weight:600;word-break:break-all}
+.badge{display:inline-block;font-size:12px;padding:2px 8px;border-radius:10px;color:#fff;margin:4px 0}
+.pass .badge{background:#248a3d}.fail .badge{background:#d70015}.error .badge{background:#8944ab}
+ul{margin:6px 0 0;padding-left:18px;font-size:13px}
+li.warn{color:#8a5a00}
+details{margin-top:6px;font-size:13px}
+details img{width:240px;border-radius:6px;margin-top:6px}
+body[data-filter=failing] .card:not(.fail):not(.error){display:none}
+body[data-filter=errors] .card:not(.error){display:none}
+.empty{display:none;color:#666;margin-top:16px}
+`;
+
+const SCRIPT = `
+const buttons=[...document.querySelectorAll('.filters button')];
+function apply(filter){document.body.dataset.filter=filter;buttons.forEach(b=>b.setAttribute('aria-pressed',String(b.dataset.filter===filter)));
+const shown=[...document.querySelectorAll('.card')].filter(c=>getComputedStyle(c).display!=='none').length;
+document.querySelector('.empty').style.display=shown?'none':'block';document.querySelector('.count').textContent=String(shown);}
+buttons.forEach(b=>b.addEventListener('click',()=>apply(b.dataset.filter)));apply('all');
+`;
+
+/** One self-contained page: summary, filters, and a card per photo with its thumbnail, verdict and what to fix. */
+export function formatHtml(result: RunResult, lang: Lang, pictures: ReadonlyMap<string, Pictures> = new Map()): string {
+  const ui = uiStrings(lang);
+  const counts = new Map<string, number>();
+  for (const file of result.files) for (const rule of new Set(file.checks.filter((c) => c.status === 'fail').map((c) => c.rule))) counts.set(rule, (counts.get(rule) ?? 0) + 1);
+  const byRule = [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${escapeHtml(rule)} ×${n}`).join(', ');
+  const cards = result.files.map((file) => {
+    const picture = pictures.get(file.path);
+    const problems = file.checks.filter((c) => c.status === 'fail' || c.status === 'warn')
+      .map((c) => `<li class="${c.status}"><code>${escapeHtml(c.rule)}</code> ${escapeHtml(c.message)}</li>`).join('');
+    const thumb = picture?.thumbnail ? `<img class="thumb" alt="${escapeHtml(ui.html.photo)}" src="${picture.thumbnail}">` : '<div class="nothumb"></div>';
+    const overlay = picture?.overlay ? `<details><summary>${escapeHtml(ui.html.overlay)}</summary><img alt="${escapeHtml(ui.html.overlay)}" src="${picture.overlay}"></details>` : '';
+    return `<article class="card ${file.verdict}">${thumb}<div><div class="path">${escapeHtml(file.path)}</div>`
+      + `<span class="badge">${escapeHtml(ui.verdict[file.verdict])}</span>${problems ? `<ul>${problems}</ul>` : ''}${overlay}</div></article>`;
+  }).join('\n');
+  return `<!doctype html>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(ui.html.title)}</title><style>${STYLE}</style></head>
+<body data-filter="all">
+<h1>${escapeHtml(ui.html.title)} · ${escapeHtml(result.profile)}</h1>
+<p class="summary">${escapeHtml(interpolate(ui.html.summary, result.summary))}</p>
+${byRule ? `<p class="rules">${escapeHtml(ui.html.byRule)}: ${byRule}</p>` : ''}
+<div class="filters"><button data-filter="all">${escapeHtml(ui.html.all)}</button><button data-filter="failing">${escapeHtml(ui.html.failing)}</button><button data-filter="errors">${escapeHtml(ui.html.errors)}</button> <span class="count"></span></div>
+<main class="grid">
+${cards}
+</main>
+<p class="empty">${escapeHtml(ui.html.nothing)}</p>
+<script>${SCRIPT}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,43 @@
+import type { RunResult } from '../core/types.js';
+
+export const escapeXml = (text: string): string =>
+  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+    // XML 1.0 cannot carry most control characters, even escaped.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+/** JUnit XML for CI: a test case per photo and rule; fail -> <failure>, unreadable file -> <error>, skip -> <skipped>. */
+export function formatJunit(result: RunResult): string {
+  const cases: string[] = [];
+  let failures = 0; let errors = 0; let skipped = 0;
+  for (const file of result.files) {
+    const byRule = new Map<string, typeof file.checks>();
+    for (const check of file.checks) byRule.set(check.rule, [...(byRule.get(check.rule) ?? []), check]);
+    for (const [rule, checks] of byRule) {
+      const failed = checks.filter((c) => c.status === 'fail');
+      const text = checks.map((c) => `${c.status}: ${c.message}`).join('\n');
+      let body = '';
+      if (file.verdict === 'error' && rule === 'file.decode') {
+        errors++;
+        body = `<error message="${escapeXml(failed[0]?.message ?? file.error?.message ?? 'error')}" type="${escapeXml(failed[0]?.messageId ?? 'error')}"/>`;
+      } else if (failed.length > 0) {
+        failures++;
+        body = `<failure message="${escapeXml(failed.map((c) => c.message).join(' '))}" type="${escapeXml(failed.map((c) => c.messageId).join(' '))}">${escapeXml(text)}</failure>`;
+      } else if (checks.every((c) => c.status === 'skip')) {
+        skipped++;
+        body = `<skipped message="${escapeXml(checks[0].message)}"/>`;
+      } else {
+        body = `<system-out>${escapeXml(text)}</system-out>`;
+      }
+      cases.push(`    <testcase classname="${escapeXml(file.path)}" name="${escapeXml(rule)}">${body}</testcase>`);
+    }
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="gradphoto" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    `  <testsuite name="gradphoto ${escapeXml(result.profile)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { copyFile, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
+
+const EVIL_HTML = '<img src=x onerror=alert(1)>.jpg';
+// A slash cannot be in a file name here, so the classic payload's "/C" becomes "-C".
+const EVIL_CSV = "=cmd|' -C calc'!A0.jpg";
+
+/** A class folder: the example under a student number, hostile names, a truncated and an empty file. */
+async function classFolder(): Promise<string> {
+  const dir = await tempDir();
+  await copyFile(EXAMPLE, join(dir, '2026001 张三.jpg'));
+  await copyFile(EXAMPLE, join(dir, EVIL_HTML));
+  await copyFile(EXAMPLE, join(dir, EVIL_CSV));
+  const bytes = await readFile(EXAMPLE);
+  await writeTemp(dir, 'half.jpg', bytes.subarray(0, 9000));
+  await writeTemp(dir, 'empty.jpg', Buffer.alloc(0));
+  return dir;
+}
+
+test('--format csv: BOM and CRLF for Excel, Chinese intact, formulas defused, names quoted', async () => {
+  const dir = await classFolder();
+  const run = await runCli(['check', dir, '--format', 'csv', '--lang', 'zh']);
+  assert.equal(run.code, 1);
+  assert.ok(run.stdout.startsWith('\ufeff"文件","结果"'), run.stdout.slice(0, 40));
+  assert.ok(run.stdout.includes('\r\n'));
+  assert.ok(run.stdout.includes(`"'${join(dir, EVIL_CSV).replace(/"/g, '""')}"`) || run.stdout.includes(`"${join(dir, EVIL_CSV)}"`));
+  // The cell that begins with = must not begin with = once Excel reads it.
+  for (const line of run.stdout.split('\r\n')) assert.doesNotMatch(line, /(^|,)"=/);
+  assert.match(run.stdout, /2026001 张三\.jpg","不通过"/);
+  assert.equal(run.stdout.split('\r\n').filter((l) => l.startsWith('"')).length, 1 + 5);
+});
+
+test('--format junit: one test case per photo and rule, failures and errors counted, names escaped', async () => {
+  const dir = await classFolder();
+  const run = await runCli(['check', dir, '--format', 'junit', '--lang', 'en']);
+  const xml = run.stdout;
+  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>/);
+  const cases = xml.match(/<testcase /g)?.length ?? 0;
+  assert.ok(cases > 3 * 20, `${cases} test cases`);
+  assert.equal(xml.match(/<error /g)?.length, 2); // the truncated and the empty file
+  assert.match(xml, /errors="2"/);
+  assert.ok(!xml.includes('<img src=x'), 'raw markup from a file name');
+  assert.ok(xml.includes('&lt;img src=x onerror=alert(1)&gt;.jpg'));
+});
+
+test('-j 2 (worker threads) reports exactly what -j 1 does, in the same order', async () => {
+  const dir = await classFolder();
+  const one = JSON.parse((await runCli(['check', dir, '--format', 'json', '-j', '1'])).stdout);
+  const two = JSON.parse((await runCli(['check', dir, '--format', 'json', '-j', '2'])).stdout);
+  assert.deepEqual(two, one);
+  assert.equal(one.files.length, 5);
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+
+test('--format html: a self-contained page; in Chromium it shows every photo, filters work, no console errors', { skip: !existsSync(CHROMIUM) && 'Debian chromium is not installed (apt-get install chromium)' }, async () => {
+  const dir = await classFolder();
+  const out = join(await tempDir(), 'report.html');
+  const run = await runCli(['check', dir, '--format', 'html', '--out', out, '--lang', 'en']);
+  assert.equal(run.code, 1, run.stderr);
+  const html = await readFile(out, 'utf8');
+  assert.ok(!html.includes('<img src=x onerror'), 'a file name became markup');
+  assert.ok(!/(src|href)="(https?:)?\/\//.test(html), 'the page must not load anything from the network');
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+    page.on('pageerror', (error) => problems.push(error.message));
+    let alerted = false;
+    page.on('dialog', async (dialog) => { alerted = true; await dialog.dismiss(); });
+    await page.goto(`file://${out}`);
+    const visible = async () => page.locator('.card:visible').count();
+    assert.equal(await visible(), 5);
+    assert.equal(await page.locator('.card img.thumb').count(), 3); // the three decodable photos have thumbnails
+    await page.click('button[data-filter=errors]');
+    assert.equal(await visible(), 2);
+    await page.click('button[data-filter=failing]');
+    assert.equal(await visible(), 5); // every photo fails or errors here
+    await page.click('button[data-filter=all]');
+    assert.equal(await visible(), 5);
+    const shot = join(dir, 'report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok((await stat(shot)).size > 20_000);
+    assert.deepEqual(problems, []);
+    assert.equal(alerted, false);
+  } finally {
+    await browser.close();
+  }
+});
