@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { csvCell } from '../src/report/csv.js';
 import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
 
 const EVIL_HTML = '<img src=x onerror=alert(1)>.jpg';
@@ -27,11 +28,15 @@ test('--format csv: BOM and CRLF for Excel, Chinese intact, formulas defused, na
   assert.equal(run.code, 1);
   assert.ok(run.stdout.startsWith('\ufeff"文件","结果"'), run.stdout.slice(0, 40));
   assert.ok(run.stdout.includes('\r\n'));
-  assert.ok(run.stdout.includes(`"'${join(dir, EVIL_CSV).replace(/"/g, '""')}"`) || run.stdout.includes(`"${join(dir, EVIL_CSV)}"`));
-  // The cell that begins with = must not begin with = once Excel reads it.
-  for (const line of run.stdout.split('\r\n')) assert.doesNotMatch(line, /(^|,)"=/);
+  assert.ok(run.stdout.includes(`"${join(dir, EVIL_CSV).replace(/"/g, '""')}"`));
+  // No cell may begin with a formula character once Excel reads it.
+  for (const line of run.stdout.split('\r\n')) assert.doesNotMatch(line, /(^|,)"[=+@]/);
   assert.match(run.stdout, /2026001 张三\.jpg","不通过"/);
-  assert.equal(run.stdout.split('\r\n').filter((l) => l.startsWith('"')).length, 1 + 5);
+  assert.equal(run.stdout.replace(/^\ufeff/, '').split('\r\n').filter((l) => l.startsWith('"')).length, 1 + 5);
+  // A path given relative to the folder starts the cell: it is defused with a leading quote.
+  assert.equal(csvCell(EVIL_CSV), `"'=cmd|' -C calc'!A0.jpg"`);
+  assert.equal(csvCell('-1'), `"'-1"`);
+  assert.equal(csvCell('say "hi"'), '"say ""hi"""');
 });
 
 test('--format junit: one test case per photo and rule, failures and errors counted, names escaped', async () => {
