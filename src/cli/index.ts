@@ -8,6 +8,8 @@ import { writeAtomic } from '../fix/write.js';
 import { formatCsv } from '../report/csv.js';
 import { formatHtml } from '../report/html.js';
 import { formatJunit } from '../report/junit.js';
+import { formatRosterText } from '../report/roster.js';
+import { matchRoster, readRoster, type RosterReport } from '../roster/roster.js';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -31,6 +33,7 @@ interface CheckFlags {
   verbose?: boolean;
   concurrency?: string;
   annotate?: string;
+  roster?: string;
 }
 
 /** Whether to colour: never when NO_COLOR is set or stdout is not a terminal; FORCE_COLOR forces it. */
@@ -68,11 +71,18 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   for (const warning of warnings) process.stderr.write(`gradphoto: ${warning}\n`);
 
   const result: RunResult = summarise(profile.id, files);
-  const output = flags.format === 'json' ? formatJson(result)
+  let roster: RosterReport | undefined;
+  if (flags.roster) {
+    const students = await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); });
+    roster = matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path));
+  }
+  const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;
+  const output = flags.format === 'json' ? formatJson(result, roster)
     : flags.format === 'csv' ? formatCsv(result, lang)
     : flags.format === 'junit' ? formatJunit(result)
     : flags.format === 'html' ? formatHtml(result, lang, pictures)
-    : formatText(result, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined });
+    : formatText(result, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined })
+      + (roster ? formatRosterText(roster, lang) : '');
   if (flags.out) {
     await writeAtomic(flags.out, Buffer.from(output), { force: true, inputs: targets.map((t) => t.path) }).catch((error: Error) => {
       throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
@@ -81,7 +91,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   } else {
     process.stdout.write(output);
   }
-  return result.summary.fail + result.summary.error > 0 ? EXIT.problems : EXIT.ok;
+  return result.summary.fail + result.summary.error + rosterProblems > 0 ? EXIT.problems : EXIT.ok;
 }
 
 /** A one-line progress bar on stderr, only on a terminal (never in pipes or CI). */
@@ -124,6 +134,7 @@ export function buildProgram(): Command {
     .option('-d, --disable <ids>', 'turn rules off, comma-separated (e.g. face.glasses for a centre that allows them)', (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
     .option('-v, --verbose', 'list passing checks in batches too')
     .option('-j, --concurrency <n>', 'photos checked at once, each in its own thread (default: the number of cores)')
+    .option('--roster <file>', 'class roster (CSV with 学号/身份证号/姓名 columns, UTF-8 or GBK): report students without photos and photos matching nobody')
     .option('--annotate <dir>', 'write a PNG per photo with the face box, landmarks and allowed bands drawn on it')
     .option('--no-color', 'no colour in the text report')
     .action(async function (this: Command, paths: string[]) {

@@ -208,6 +208,16 @@ export const enUi = {
     title: 'gradphoto report', all: 'All', failing: 'Failing', errors: 'Errors', photo: 'photo', overlay: 'measurements',
     summary: '{total} photos: {pass} pass, {fail} fail, {error} could not be read', byRule: 'Failing rules', nothing: 'No photo matches this filter.',
   },
+  roster: {
+    title: 'Roster: {students} students, {matched} with a photo.',
+    missing: 'No photo ({count}):',
+    unmatched: 'Photos matching nobody on the roster ({count}):',
+    duplicates: 'Several photos for one student ({count}):',
+    duplicateRows: 'The same number on several roster rows ({count}):',
+    badId: 'ID numbers in file names with a wrong check digit ({count}):',
+    line: 'line',
+    expected: 'check digit should be',
+  },
   internalError: 'Rule {rule} stopped with an internal error ({reason}); the other rules ran. Please report this.',
   unknownMessage: '({rule}: {messageId})',
 } as const;

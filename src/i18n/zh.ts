@@ -211,6 +211,16 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     title: 'gradphoto 照片检查报告', all: '全部', failing: '不通过', errors: '错误', photo: '照片', overlay: '测量',
     summary: '共 {total} 张：{pass} 张通过，{fail} 张不通过，{error} 张无法读取', byRule: '不通过的规则', nothing: '没有符合筛选条件的照片。',
   },
+  roster: {
+    title: '名单：共 {students} 名学生，{matched} 名有照片。',
+    missing: '缺少照片（{count}）：',
+    unmatched: '名单中找不到对应学生的照片（{count}）：',
+    duplicates: '同一学生有多张照片（{count}）：',
+    duplicateRows: '名单中重复的编号（{count}）：',
+    badId: '文件名中的身份证号校验位错误（{count}）：',
+    line: '第几行',
+    expected: '校验位应为',
+  },
   internalError: '规则 {rule} 内部出错（{reason}），其余规则已运行。请报告此问题。',
   unknownMessage: '（{rule}：{messageId}）',
 };

@@ -1,12 +1,13 @@
 import type { RunResult } from '../core/types.js';
+import type { RosterReport } from '../roster/roster.js';
 
 /** The SPEC output contract: one JSON document; keys never change with the language. */
-export function formatJson(result: RunResult): string {
+export function formatJson(result: RunResult, roster?: RosterReport): string {
   const files = result.files.map((file) => ({
     path: file.path,
     verdict: file.verdict,
     ...(file.error ? { error: file.error } : {}),
     checks: file.checks.map(({ rule, status, messageId, message, measured, expected }) => ({ rule, status, messageId, message, measured, expected })),
   }));
-  return `${JSON.stringify({ profile: result.profile, files, summary: result.summary }, null, 2)}\n`;
+  return `${JSON.stringify({ profile: result.profile, files, summary: result.summary, ...(roster ? { roster } : {}) }, null, 2)}\n`;
 }

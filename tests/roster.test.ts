@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { decodeText, idCheckDigit, matchRoster, parseCsv, readRoster } from '../src/roster/roster.js';
+import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
+
+test('ID number check digit (GB 11643): the standard example and a wrong one', () => {
+  assert.equal(idCheckDigit('11010519491231002'), 'X');
+  assert.equal(idCheckDigit('44030119900101123'), '4');
+});
+
+test('roster files: UTF-8 with BOM, GBK from Excel, quoted cells', async () => {
+  const dir = await tempDir();
+  // 学号,姓名 / 2026001,张三 / 2026002,李四 in GBK, as Excel saves a CSV on Chinese Windows.
+  const gbk = Buffer.concat([Buffer.from('D1A7BAC5', 'hex'), Buffer.from(','), Buffer.from('D0D5C3FB', 'hex'), Buffer.from('\r\n2026001,'),
+    Buffer.from('D5C5C8FD', 'hex'), Buffer.from('\r\n2026002,'), Buffer.from('C0EECBC4', 'hex'), Buffer.from('\r\n')]);
+  const fromGbk = await readRoster(await writeTemp(dir, 'gbk.csv', gbk));
+  assert.deepEqual(fromGbk.map((s) => [s.studentId, s.name]), [['2026001', '张三'], ['2026002', '李四']]);
+  const utf8 = Buffer.from('\ufeff学号,姓名,身份证号\n"2026001","张三, 小名",11010519491231002x\n', 'utf8');
+  const fromUtf8 = await readRoster(await writeTemp(dir, 'utf8.csv', utf8));
+  assert.deepEqual(fromUtf8[0], { line: 2, studentId: '2026001', name: '张三, 小名', idNumber: '11010519491231002X' });
+  assert.equal(decodeText(Buffer.from('\ufeffa', 'utf8')), 'a');
+  assert.deepEqual(parseCsv('a,"b ""c""",d\r\n1,2,3'), [['a', 'b "c"', 'd'], ['1', '2', '3']]);
+});
+
+test('matching photos to students by file name: missing, unmatched, duplicates, bad ID numbers', () => {
+  const students = [
+    { line: 2, studentId: '2026001', name: '张三' },
+    { line: 3, studentId: '2026002', name: '李四' },
+    { line: 4, studentId: '2026003', name: '王五', idNumber: '11010519491231002X' },
+    { line: 5, studentId: '2026003', name: '王五五' },
+  ];
+  const report = matchRoster(students, [
+    'class/2026001.jpg', 'class/2026001_张三 (2).jpg', 'class/11010519491231002X.jpg', 'class/陌生人.jpg', 'class/110105194912310021.jpg',
+  ]);
+  assert.equal(report.students, 4);
+  assert.deepEqual(report.missing.map((s) => s.studentId), ['2026002', '2026003']);
+  assert.deepEqual(report.unmatched, ['class/陌生人.jpg', 'class/110105194912310021.jpg']);
+  assert.deepEqual(report.duplicatePhotos.map((d) => d.photos), [['class/2026001.jpg', 'class/2026001_张三 (2).jpg']]);
+  assert.deepEqual(report.duplicateRows, [{ key: '2026003', lines: [4, 5] }]);
+  assert.deepEqual(report.badIdNumbers, [{ photo: 'class/110105194912310021.jpg', idNumber: '110105194912310021', expected: 'X' }]);
+});
+
+test('check --roster: the report lists who has no photo; JSON carries the roster', async () => {
+  const dir = await tempDir();
+  await copyFile(EXAMPLE, join(dir, '2026001.jpg'));
+  await writeTemp(dir, 'extra.jpg', await readFile(EXAMPLE));
+  const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名\n2026001,张三\n2026002,李四\n'));
+  const text = await runCli(['check', dir, '--roster', roster, '--lang', 'zh']);
+  assert.match(text.stdout, /名单：共 2 名学生，1 名有照片。/);
+  assert.match(text.stdout, /缺少照片（1）：\n {2}- 2026002 李四/);
+  assert.match(text.stdout, /extra\.jpg/);
+  const json = JSON.parse((await runCli(['check', dir, '--roster', roster, '--format', 'json'])).stdout);
+  assert.deepEqual(json.roster.missing.map((s: { studentId: string }) => s.studentId), ['2026002']);
+  assert.equal(json.roster.unmatched.length, 1);
+  const bad = await runCli(['check', dir, '--roster', join(dir, 'nope.csv')]);
+  assert.equal(bad.code, 2);
+});
