@@ -11,6 +11,10 @@ import { formatJunit } from '../report/junit.js';
 import { formatRosterText } from '../report/roster.js';
 import { matchRoster, readRoster, type RosterReport } from '../roster/roster.js';
 import { availableParallelism } from 'node:os';
+import { stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { loadPhoto } from '../core/load.js';
+import { signature } from '../analysis/signature.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { FileResult, Lang, RunResult } from '../core/types.js';
@@ -34,6 +38,7 @@ interface CheckFlags {
   concurrency?: string;
   annotate?: string;
   roster?: string;
+  admissionPhoto?: string;
 }
 
 /** Whether to colour: never when NO_COLOR is set or stdout is not a terminal; FORCE_COLOR forces it. */
@@ -61,11 +66,12 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${flags.annotate}: ${error.message}`); });
   }
 
+  const admission = flags.admissionPhoto ? await admissionReferences(flags.admissionPhoto) : undefined;
   const targets = await discover(paths);
   const progress = progressBar(targets.length);
   const { results: files, pictures, warnings } = await checkAll(targets, {
     profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), disabled: flags.disable,
-    pictures: flags.format === 'html', annotateDir: flags.annotate,
+    pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
   }, { concurrency, onProgress: progress.update });
   progress.done();
   for (const warning of warnings) process.stderr.write(`gradphoto: ${warning}\n`);
@@ -92,6 +98,22 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     process.stdout.write(output);
   }
   return result.summary.fail + result.summary.error + rosterProblems > 0 ? EXIT.problems : EXIT.ok;
+}
+
+/** Signatures of the admission photo(s): one file for every photo, or a folder matched by file name. */
+async function admissionReferences(path: string): Promise<Record<string, unknown>> {
+  const references: Record<string, unknown> = {};
+  const targets = await discover([path]);
+  const single = targets.length === 1 && !(await stat(path)).isDirectory();
+  for (const target of targets) {
+    if ('failure' in target) throw new UsageError(`--admission-photo ${target.path}: ${target.failure.messageId}`);
+    const outcome = await loadPhoto(target.path);
+    if (outcome.kind !== 'photo') throw new UsageError(`--admission-photo ${target.path} cannot be decoded (${outcome.failure.messageId})`);
+    const found = await signature(outcome.photo);
+    if (!found) throw new UsageError(`--admission-photo ${target.path}: no single face found`);
+    references[single ? '*' : basename(target.path, extname(target.path))] = { ...found, path: target.path };
+  }
+  return references;
 }
 
 /** A one-line progress bar on stderr, only on a terminal (never in pipes or CI). */
@@ -134,6 +156,7 @@ export function buildProgram(): Command {
     .option('-d, --disable <ids>', 'turn rules off, comma-separated (e.g. face.glasses for a centre that allows them)', (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
     .option('-v, --verbose', 'list passing checks in batches too')
     .option('-j, --concurrency <n>', 'photos checked at once, each in its own thread (default: the number of cores)')
+    .option('--admission-photo <file|dir>', 'fail photos that are the admission photo again (a folder is matched by file name)')
     .option('--roster <file>', 'class roster (CSV with 学号/身份证号/姓名 columns, UTF-8 or GBK): report students without photos and photos matching nobody')
     .option('--annotate <dir>', 'write a PNG per photo with the face box, landmarks and allowed bands drawn on it')
     .option('--no-color', 'no colour in the text report')

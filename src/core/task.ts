@@ -17,6 +17,8 @@ export interface CheckSetup {
   /** Make a thumbnail and an overlay per photo (HTML report). */
   pictures: boolean;
   annotateDir?: string;
+  /** Admission photo signatures (--admission-photo): turns admission.different on with these references. */
+  admission?: Record<string, unknown>;
 }
 
 export interface Task {
@@ -43,6 +45,10 @@ export async function makeChecker(setup: CheckSetup): Promise<(task: Task) => Pr
   const profile = profiles.get(setup.profileId);
   if (!profile) throw new Error(`unknown profile ${setup.profileId}`);
   const rules: ActiveRule[] = resolveRules(profile, builtinRules, await loadRuleModules(setup.rulePaths), setup.disabled);
+  const admission = builtinRules.get('admission.different');
+  if (setup.admission && admission && !setup.disabled.includes(admission.id)) {
+    rules.push({ rule: admission, level: 'error', options: { ...admission.meta.defaultOptions, ...profile.rules[admission.id]?.options, references: setup.admission } });
+  }
   return async (task) => {
     const { target } = task;
     if ('failure' in target) return { index: task.index, result: errorResult(target.path, target.failure.messageId, target.failure.data, setup.lang, rules) };

@@ -168,6 +168,13 @@ export const en = {
     smooth: 'The skin is much smoother than a camera gives (texture {texture}): a beauty filter? The notice forbids over-beautification.',
     noSingleFace: 'Not measured: needs exactly one face.',
   },
+  'admission.different': {
+    ok: 'A different picture from the admission photo {admission} ({bits} hash bits differ).',
+    same: 'This is the admission photo {admission} again (only {bits} of 63 hash bits differ, face layout {layout}), even if cropped or re-saved. The notice forbids reusing it: take a new photo.',
+    similar: 'Very like the admission photo {admission} ({bits} hash bits differ, face layout {layout}). Make sure this is a new photo.',
+    noReference: 'No admission photo named {name} was given.',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
 } as const;
 
 /** Words the reporters use around the rule messages. */

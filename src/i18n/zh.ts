@@ -172,6 +172,13 @@ export const zh: Catalogue<typeof en> = {
     smooth: '皮肤比相机拍出的平滑得多（纹理 {texture}），是否用了美颜滤镜？通知禁止过度美颜。',
     noSingleFace: '未测量：需要恰好一张人脸。',
   },
+  'admission.different': {
+    ok: '与录取照片 {admission} 不是同一张（哈希相差 {bits} 位）。',
+    same: '这就是录取照片 {admission}（63 位哈希只差 {bits} 位，面部布局差 {layout}），即使经过裁剪或重新保存。通知要求学历照片不能与录取照片一致，请重新拍摄。',
+    similar: '与录取照片 {admission} 非常相似（哈希相差 {bits} 位，面部布局差 {layout}）。请确认这是新拍的照片。',
+    noReference: '未提供名为 {name} 的录取照片。',
+    noSingleFace: '未测量：需要恰好一张人脸。',
+  },
 };
 
 export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ? string : { [S in keyof (typeof enUi)[K]]: string } } = {

@@ -60,5 +60,9 @@ export const chsiGraduate: Profile = {
     // notice: no over-beautification. Warn only.
     // notice: no over-beautification. Warn only: cheek texture below 0.025 of the eyes' (beautified corpus photos 0.011–0.022, plain camera photos 0.05–0.3).
     'image.retouch': {},
+    // notice: the graduation photo must not be the admission photo. Runs only with --admission-photo.
+    // Measured: the same picture cropped/resized/re-encoded differs by 4–8 hash bits and 0.012–0.037 eye
+    // (0.047 at 240x320, quality 60) distances of landmark layout; another photo of the same person 10 bits / 0.061; other people 20–30 / 0.09–0.12.
+    'admission.different': { level: 'off', options: { maxHashDistance: 8, maxLandmarkDistance: 0.055, similarHashDistance: 12 } },
   },
 };

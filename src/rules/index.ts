@@ -1,4 +1,5 @@
 import type { Rule } from '../core/types.js';
+import admissionDifferent from './admission-different.js';
 import backgroundColor from './background-color.js';
 import backgroundUniform from './background-uniform.js';
 import clothingContrast from './clothing-contrast.js';
@@ -32,5 +33,6 @@ export const builtinRules: ReadonlyMap<string, Rule<any>> = new Map(
     faceGlasses, faceEarsVisible, faceForeheadVisible,
     backgroundColor, backgroundUniform, clothingContrast,
     imageSharpness, imageExposure, imageRetouch,
+    admissionDifferent,
   ].map((rule) => [rule.id, rule as Rule<any>]),
 );
