@@ -1,9 +1,11 @@
 /**
  * Speed of a full check against a decode-only baseline, measured in the same run on the same
  * 480x640 photos (generated from the committed fixture), so the ratio holds on a noisy machine.
- * Usage: npm run bench [-- --photos 40 --rounds 3]
+ * Usage: npm run bench [-- --photos 40 --rounds 3 --batch 500]
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +87,29 @@ async function main(): Promise<void> {
     console.log(`| full check (decode + every rule) | ${fullMs.toFixed(1)} | ${(fullMs / decodeMs).toFixed(1)} |`);
     console.log(`face model load, once per process: ${modelLoadMs.toFixed(0)} ms`);
     console.log(`target: full check under 40 ms and at most about 15x decode: ${fullMs < 40 && fullMs / decodeMs <= 15 ? 'met' : 'NOT met'}`);
+
+    // A class folder: the whole CLI (start-up, discovery, worker threads, every rule, JSON) against a
+    // decode-only pass over the same files at the same concurrency.
+    const folder = join(dir, 'class');
+    await mkdir(folder);
+    const batch = arg('batch', 500);
+    for (let i = 0; i < batch; i++) await copyFile(paths[i % paths.length], join(folder, `${String(i).padStart(4, '0')}.jpg`));
+    const files = (await readdir(folder)).map((name) => join(folder, name));
+    const threads = availableParallelism();
+    let started = performance.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: threads }, async () => { while (next < files.length) await loadPhoto(files[next++]); }));
+    const decodeSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'gradphoto.js'), 'check', folder, '--format', 'json', '-j', String(threads)], { maxBuffer: 1 << 30, env: { ...process.env, CI: '1' } });
+    const checkSeconds = (performance.now() - started) / 1000;
+    const report = JSON.parse(run.stdout.toString()) as { summary: { total: number } };
+    console.log(`\nclass folder: ${report.summary.total} photos, ${threads} threads`);
+    console.log('| pass | seconds | photos per second | x decode-only |');
+    console.log('|---|---|---|---|');
+    console.log(`| decode only, in-process | ${decodeSeconds.toFixed(1)} | ${(files.length / decodeSeconds).toFixed(0)} | 1.0 |`);
+    console.log(`| gradphoto check (whole CLI, every rule) | ${checkSeconds.toFixed(1)} | ${(files.length / checkSeconds).toFixed(1)} | ${(checkSeconds / decodeSeconds).toFixed(1)} |`);
+    console.log(`target 50 photos/s with every rule: ${files.length / checkSeconds >= 50 ? 'met' : 'NOT met'}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

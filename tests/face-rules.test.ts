@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import { faces } from '../src/analysis/face.js';
 import { loadPhoto } from '../src/core/load.js';
-import { ASTRONAUT, EXAMPLE, check, only, statuses, tempDir, writeTemp } from './helpers.js';
+import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
 
 type Position = { headTop: number; eyeLine: number; centreOffset: number; headCut: boolean };
 type Pose = { roll: number; yaw: number; pitch: number };
@@ -145,4 +145,25 @@ test('face.eyes-open: eyes painted shut with skin colour fail', async () => {
   assert.notEqual(c.status, 'pass', JSON.stringify(c.measured));
   const measured = c.measured as { left: number; right: number };
   assert.ok(Math.min(measured.left, measured.right) < 0.2, JSON.stringify(measured));
+});
+
+test('--annotate writes one PNG per decoded photo, named after it, with the frame drawn over it', async () => {
+  const dir = await tempDir();
+  const out = `${dir}/annotated`;
+  const copy = await writeTemp(dir, 'copy.jpg', await readFile(EXAMPLE));
+  await writeTemp(dir, 'broken.jpg', Buffer.alloc(10));
+  const run = await runCli(['check', EXAMPLE, copy, `${dir}/broken.jpg`, '--annotate', out, '--format', 'json']);
+  assert.equal(JSON.parse(run.stdout).files.length, 3);
+  const names = (await readdir(out)).sort();
+  assert.deepEqual(names, ['copy.annotated.png', 'example.annotated.png']);
+  const drawn = await sharp(`${out}/example.annotated.png`).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([drawn.info.width, drawn.info.height], [480, 640]);
+  // The head-top band is tinted green over the backdrop: the picture differs from the plain photo there.
+  const plain = await sharp(EXAMPLE).raw().toBuffer();
+  let changed = 0;
+  for (let y = 52; y < 108; y++) for (let x = 5; x < 60; x++) {
+    const o = (y * 480 + x) * 3; const p = (y * 480 + x) * drawn.info.channels;
+    if (Math.abs(drawn.data[p + 1] - plain[o + 1]) + Math.abs(drawn.data[p] - plain[o]) > 6) changed++;
+  }
+  assert.ok(changed > 1000, `${changed} pixels changed in the head-top band`);
 });
