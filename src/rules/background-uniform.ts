@@ -1,5 +1,5 @@
 import { background } from '../analysis/background.js';
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, grade, graded, pass, round, skip } from '../core/rule.js';
 import type { Finding } from '../core/types.js';
 
 export interface BackgroundUniformOptions {
@@ -31,9 +31,8 @@ export default defineRule<BackgroundUniformOptions>({
     const direction = bg.gradientY >= bg.gradientX ? 'topBottom' : 'leftRight';
     const findings: Finding[] = [];
     const judge = (messageId: string, value: number, warnAt: number, failAt: number) => {
-      const data = { value, max: failAt, direction };
-      if (value > failAt) findings.push(fail(messageId, { data, measured, expected }));
-      else if (value > warnAt) findings.push(warn(messageId, { data, measured, expected }));
+      const status = grade(value, { warn: warnAt, fail: failAt });
+      if (status) findings.push(graded(status, messageId, { data: { value, max: failAt, direction }, measured, expected }));
     };
     judge('textured', residual, options.residualWarn, options.residualFail);
     judge('gradient', gradient, options.gradientWarn, options.gradientFail);

@@ -1,5 +1,5 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, grade, graded, pass, round, skip } from '../core/rule.js';
 
 export interface ForeheadOptions {
   failAbove: number;
@@ -19,8 +19,7 @@ export default defineRule<ForeheadOptions>({
     if (!regions) return skip('noSingleFace', { data: { count: 0 } });
     const share = round(regions.foreheadCovered * 100, 0);
     const rest = { data: { share, max: Math.round(options.warnAbove * 100) }, measured: { coveredPercent: share }, expected: { maxCoveredPercent: Math.round(options.warnAbove * 100) } };
-    if (regions.foreheadCovered > options.failAbove) return fail('covered', rest);
-    if (regions.foreheadCovered > options.warnAbove) return warn('partly', rest);
-    return pass('ok', rest);
+    const status = grade(regions.foreheadCovered, { warn: options.warnAbove, fail: options.failAbove });
+    return status ? graded(status, status === 'fail' ? 'covered' : 'partly', rest) : pass('ok', rest);
   },
 });

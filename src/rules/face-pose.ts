@@ -1,4 +1,4 @@
-import { defineRule, fail, pass, round, warn } from '../core/rule.js';
+import { defineRule, grade, graded, pass, round } from '../core/rule.js';
 import type { Finding } from '../core/types.js';
 import { isFinding, singleFace } from './face-shared.js';
 
@@ -31,10 +31,8 @@ export default defineRule<FacePoseOptions>({
     const expected = { roll: { max: options.rollFail }, yaw: { max: options.yawFail }, pitch: { max: options.pitchFail } };
     const findings: Finding[] = [];
     const judge = (messageId: string, value: number, warnAt: number, failAt: number, extra: Record<string, string | number>) => {
-      const size = Math.abs(value);
-      const data = { angle: round(size), max: failAt, ...extra };
-      if (size > failAt) findings.push(fail(messageId, { data, measured, expected }));
-      else if (size > warnAt) findings.push(warn(messageId, { data, measured, expected }));
+      const status = grade(Math.abs(value), { warn: warnAt, fail: failAt });
+      if (status) findings.push(graded(status, messageId, { data: { angle: round(Math.abs(value)), max: failAt, ...extra }, measured, expected }));
     };
     // Positive roll: the line from the picture's left eye to its right eye goes down.
     judge('roll', roll, options.rollWarn, options.rollFail, { direction: roll > 0 ? 'right' : 'left' });

@@ -1,5 +1,5 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, fail, grade, graded, pass, round, skip, warn } from '../core/rule.js';
 import type { Finding } from '../core/types.js';
 
 export interface ExposureOptions {
@@ -37,10 +37,10 @@ export default defineRule<ExposureOptions>({
     else if (lightness < options.lightnessWarnMin) findings.push(warn('dark', rest));
     else if (lightness > options.lightnessMax) findings.push(fail('bright', rest));
     else if (lightness > options.lightnessWarnMax) findings.push(warn('bright', rest));
-    if (regions.clipped > options.clippedFail) findings.push(fail('clipped', rest));
-    else if (regions.clipped > options.clippedWarn) findings.push(warn('clipped', rest));
-    if (sides > options.sidesFail) findings.push(fail('sides', rest));
-    else if (sides > options.sidesWarn) findings.push(warn('sides', rest));
+    const clippedStatus = grade(regions.clipped, { warn: options.clippedWarn, fail: options.clippedFail });
+    if (clippedStatus) findings.push(graded(clippedStatus, 'clipped', rest));
+    const sidesStatus = grade(sides, { warn: options.sidesWarn, fail: options.sidesFail });
+    if (sidesStatus) findings.push(graded(sidesStatus, 'sides', rest));
     return findings.length > 0 ? findings : pass('ok', rest);
   },
 });

@@ -1,5 +1,5 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, grade, graded, pass, round, skip } from '../core/rule.js';
 
 export interface SharpnessOptions {
   failBelow: number;
@@ -19,8 +19,7 @@ export default defineRule<SharpnessOptions>({
     if (!regions) return skip('noSingleFace', { data: { count: 0 } });
     const value = round(regions.sharpness, 0);
     const rest = { data: { value, min: options.warnBelow }, measured: value, expected: { min: options.warnBelow } };
-    if (value < options.failBelow) return fail('blurred', rest);
-    if (value < options.warnBelow) return warn('soft', rest);
-    return pass('ok', rest);
+    const status = grade(value, { warn: options.warnBelow, fail: options.failBelow }, 'below');
+    return status ? graded(status, status === 'fail' ? 'blurred' : 'soft', rest) : pass('ok', rest);
   },
 });
