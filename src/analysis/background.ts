@@ -124,14 +124,16 @@ function downscale(pixels: Pixels): Pixels {
   if (factor === 1) return pixels;
   const width = Math.floor(pixels.width / factor); const height = Math.floor(pixels.height / factor);
   const data = Buffer.alloc(width * height * 3);
+  const area = factor * factor;
+  const src = pixels.data;
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    const sums = [0, 0, 0];
-    for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) {
-      const i = ((y * factor + dy) * pixels.width + x * factor + dx) * 3;
-      sums[0] += pixels.data[i]; sums[1] += pixels.data[i + 1]; sums[2] += pixels.data[i + 2];
+    let r = 0; let g = 0; let b = 0;
+    for (let dy = 0; dy < factor; dy++) {
+      let i = ((y * factor + dy) * pixels.width + x * factor) * 3;
+      for (let dx = 0; dx < factor; dx++, i += 3) { r += src[i]; g += src[i + 1]; b += src[i + 2]; }
     }
     const o = (y * width + x) * 3;
-    for (let c = 0; c < 3; c++) data[o + c] = Math.round(sums[c] / (factor * factor));
+    data[o] = Math.round(r / area); data[o + 1] = Math.round(g / area); data[o + 2] = Math.round(b / area);
   }
   return { data, width, height, scale: pixels.scale * (width / pixels.width) };
 }

@@ -3,10 +3,12 @@
 export type Rgb = [number, number, number];
 export type Lab = [number, number, number];
 
-const linear = (c: number) => {
+// sRGB decoding for every 8-bit value, computed once: rgbToLab runs per pixel in some measurements.
+const LINEAR = Float64Array.from({ length: 256 }, (_, c) => {
   const v = c / 255;
   return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-};
+});
+const linear = (c: number) => (Number.isInteger(c) && c >= 0 && c <= 255 ? LINEAR[c] : (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
 
 export function rgbToLab([r, g, b]: Rgb): Lab {
   const R = linear(r); const G = linear(g); const B = linear(b);

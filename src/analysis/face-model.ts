@@ -25,7 +25,12 @@ export interface RawFace {
   pitch: number;
 }
 
-let loading: Promise<Human> | undefined;
+/** Short-range (ID photos: a face filling much of the picture) and full-range (groups, small faces) detectors. */
+export type DetectorRange = 'short' | 'full';
+const loading = new Map<DetectorRange, Promise<Human>>();
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The vendored short-range BlazeFace model (models/README.md). */
+const SHORT_RANGE_MODEL = path.join(here, '..', '..', '..', 'models', 'blazeface-front.json');
 
 /** Node 20's fetch cannot read file:// URLs, and Human loads models through fetch: serve them from disk, refuse the network. */
 function installOfflineFetch(): void {
@@ -41,12 +46,16 @@ function installOfflineFetch(): void {
   globalThis.fetch = offline;
 }
 
-async function load(): Promise<Human> {
+async function load(range: DetectorRange): Promise<Human> {
   installOfflineFetch();
   // The package's default entry needs tfjs-node (which downloads at install); its exports map hides
   // the wasm bundle, so resolve the main entry and load the sibling file by path.
   const dist = path.dirname(require.resolve('@vladmandic/human'));
-  const { Human: HumanClass } = require(path.join(dist, 'human.node-wasm.js')) as { Human: new (config: Partial<Config>) => Human };
+  const bundle = path.join(dist, 'human.node-wasm.js');
+  // The bundle keeps the detector's input size and anchors in module state: each detector range
+  // needs its own copy of the module, so the second one is loaded fresh.
+  if (loading.size >= 1) delete require.cache[bundle];
+  const { Human: HumanClass } = require(bundle) as { Human: new (config: Partial<Config>) => Human };
   const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   const human = new HumanClass({
     backend: 'wasm', wasmPath: wasmDir + path.sep, wasmPlatformFetch: false,
@@ -54,7 +63,10 @@ async function load(): Promise<Human> {
     debug: false, warmup: 'none', cacheSensitivity: 0, skipAllowed: false, filter: { enabled: false },
     face: {
       enabled: true,
-      detector: { rotation: true, maxDetected: 20, minConfidence: 0.5, return: false },
+      detector: {
+        rotation: true, maxDetected: 20, minConfidence: 0.5, return: false,
+        ...(range === 'short' ? { modelPath: pathToFileURL(SHORT_RANGE_MODEL).href } : {}),
+      },
       mesh: { enabled: true }, iris: { enabled: true },
       attention: { enabled: false }, description: { enabled: false }, emotion: { enabled: false },
       antispoof: { enabled: false }, liveness: { enabled: false },
@@ -67,19 +79,39 @@ async function load(): Promise<Human> {
   return human;
 }
 
-export function faceModel(): Promise<Human> {
-  loading ??= load().catch((error) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
+export function faceModel(range: DetectorRange = 'short'): Promise<Human> {
+  let pending = loading.get(range);
+  if (!pending) {
+    pending = load(range).catch((error) => {
+      loading.delete(range);
+      throw error;
+    });
+    loading.set(range, pending);
+  }
+  return pending;
 }
 
 const toDegrees = (radians: number | undefined) => ((radians ?? 0) * 180) / Math.PI;
 
-/** Run detection + mesh + iris on upright RGB pixels. */
+/** A face at least this share of the picture's width is a portrait's subject: the short-range detector's domain. */
+const PORTRAIT_FACE_SHARE = 0.15;
+
+/**
+ * Detection + mesh + iris on upright RGB pixels. The short-range detector answers for portraits
+ * (exactly one face, large in the frame); anything else (no face, several, a small one) is looked at
+ * again with the full-range detector, so groups and people far behind are still counted.
+ */
 export async function detectFaces(pixels: Pixels): Promise<RawFace[]> {
-  const human = await faceModel();
+  const quick = await detectWith('short', pixels);
+  if (quick.length === 1) {
+    const width = Math.hypot(quick[0].mesh[454][0] - quick[0].mesh[234][0], quick[0].mesh[454][1] - quick[0].mesh[234][1]);
+    if (width >= pixels.width * PORTRAIT_FACE_SHARE) return quick;
+  }
+  return detectWith('full', pixels);
+}
+
+async function detectWith(range: DetectorRange, pixels: Pixels): Promise<RawFace[]> {
+  const human = await faceModel(range);
   const tf = human.tf as typeof import('@tensorflow/tfjs-core');
   const input = tf.tensor3d(new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.length), [pixels.height, pixels.width, 3], 'int32');
   try {

@@ -31,6 +31,19 @@ export interface FaceRegions {
 
 const luma = (d: Buffer, o: number) => 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
 
+// The luma plane of a picture, computed once and shared by the region measurements below.
+const planes = new WeakMap<Buffer, Float32Array>();
+function lumaPlane(pixels: Pixels): Float32Array {
+  let plane = planes.get(pixels.data);
+  if (!plane) {
+    plane = new Float32Array(pixels.width * pixels.height);
+    const d = pixels.data;
+    for (let i = 0, o = 0; i < plane.length; i++, o += 3) plane[i] = 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
+    planes.set(pixels.data, plane);
+  }
+  return plane;
+}
+
 function meanColour(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): Rgb {
   const acc = [0, 0, 0]; let n = 0;
   for (let y = Math.max(0, Math.round(y0)); y < Math.min(pixels.height, Math.round(y1)); y++) {
@@ -43,23 +56,32 @@ function meanColour(pixels: Pixels, x0: number, y0: number, x1: number, y1: numb
 }
 
 function medianColour(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): Rgb {
-  const channels: number[][] = [[], [], []];
+  // Per-channel median from 256-bin histograms: linear time, no sorting.
+  const histograms = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)];
+  let n = 0;
   for (let y = Math.max(0, Math.round(y0)); y < Math.min(pixels.height, Math.round(y1)); y += 2) {
     for (let x = Math.max(0, Math.round(x0)); x < Math.min(pixels.width, Math.round(x1)); x += 2) {
       const o = (y * pixels.width + x) * 3;
-      for (let c = 0; c < 3; c++) channels[c].push(pixels.data[o + c]);
+      histograms[0][pixels.data[o]]++; histograms[1][pixels.data[o + 1]]++; histograms[2][pixels.data[o + 2]]++;
+      n++;
     }
   }
-  return channels.map((values) => { values.sort((a, b) => a - b); return values[values.length >> 1] ?? 0; }) as Rgb;
+  if (n === 0) return [0, 0, 0];
+  return histograms.map((histogram) => {
+    let seen = 0;
+    for (let v = 0; v < 256; v++) { seen += histogram[v]; if (seen * 2 > n) return v; }
+    return 255;
+  }) as Rgb;
 }
 
 /** Mean |vertical luma gradient| of each row of a rectangle; returns the strongest row's mean. */
 function strongestRowEdge(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): number {
   let best = 0;
+  const L = lumaPlane(pixels); const w = pixels.width;
   for (let y = Math.max(1, Math.round(y0)); y < Math.min(pixels.height - 1, Math.round(y1)); y++) {
     let sum = 0; let n = 0;
     for (let x = Math.max(0, Math.round(x0)); x < Math.min(pixels.width, Math.round(x1)); x++) {
-      sum += Math.abs(luma(pixels.data, ((y + 1) * pixels.width + x) * 3) - luma(pixels.data, ((y - 1) * pixels.width + x) * 3)); n++;
+      sum += Math.abs(L[(y + 1) * w + x] - L[(y - 1) * w + x]); n++;
     }
     if (n) best = Math.max(best, sum / n);
   }
@@ -69,12 +91,13 @@ function strongestRowEdge(pixels: Pixels, x0: number, y0: number, x1: number, y1
 /** Mean gradient magnitude over a rectangle. */
 function meanGradient(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): number {
   let sum = 0; let n = 0;
+  const L = lumaPlane(pixels); const w = pixels.width;
   for (let y = Math.max(1, Math.round(y0)); y < Math.min(pixels.height - 1, Math.round(y1)); y++) {
     for (let x = Math.max(1, Math.round(x0)); x < Math.min(pixels.width - 1, Math.round(x1)); x++) {
-      const o = (y * pixels.width + x) * 3;
-      const gx = luma(pixels.data, o + 3) - luma(pixels.data, o - 3);
-      const gy = luma(pixels.data, o + pixels.width * 3) - luma(pixels.data, o - pixels.width * 3);
-      sum += Math.hypot(gx, gy); n++;
+      const i = y * w + x;
+      const gx = L[i + 1] - L[i - 1];
+      const gy = L[i + w] - L[i - w];
+      sum += Math.sqrt(gx * gx + gy * gy); n++;
     }
   }
   return n ? sum / n : 0;
@@ -83,11 +106,12 @@ function meanGradient(pixels: Pixels, x0: number, y0: number, x1: number, y1: nu
 /** Energy of the luma after removing a 3x3 mean (fine texture). */
 function highPass(pixels: Pixels, x0: number, y0: number, x1: number, y1: number): number {
   let sum = 0; let n = 0;
+  const L = lumaPlane(pixels); const w = pixels.width;
   for (let y = Math.max(1, Math.round(y0)); y < Math.min(pixels.height - 1, Math.round(y1)); y++) {
     for (let x = Math.max(1, Math.round(x0)); x < Math.min(pixels.width - 1, Math.round(x1)); x++) {
-      let mean = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) mean += luma(pixels.data, ((y + dy) * pixels.width + x + dx) * 3);
-      const d = luma(pixels.data, (y * pixels.width + x) * 3) - mean / 9;
+      const i = y * w + x;
+      const mean = L[i - w - 1] + L[i - w] + L[i - w + 1] + L[i - 1] + L[i] + L[i + 1] + L[i + w - 1] + L[i + w] + L[i + w + 1];
+      const d = L[i] - mean / 9;
       sum += d * d; n++;
     }
   }
@@ -164,7 +188,8 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   const step = Math.max(1, w / 240);
   let lapSum = 0; let lapSq = 0; let lapN = 0;
   const box = face.box;
-  const sample = (x: number, y: number) => luma(pixels.data, (Math.round(y) * pixels.width + Math.round(x)) * 3);
+  const plane = lumaPlane(pixels);
+  const sample = (x: number, y: number) => plane[Math.round(y) * pixels.width + Math.round(x)];
   for (let y = box.y + step; y < box.y + box.height - step; y += step) {
     for (let x = box.x + step; x < box.x + box.width - step; x += step) {
       if (x < step || y < step || x >= pixels.width - step || y >= pixels.height - step) continue;
