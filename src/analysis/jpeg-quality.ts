@@ -2,13 +2,13 @@ import type { QuantTable } from './jpeg-structure.js';
 
 // The example tables of ITU-T T.81 Annex K (natural order), which libjpeg, libjpeg-turbo, sharp
 // (quantisationTable 0), ImageMagick and most cameras scale by the IJG quality setting.
-const STD_LUMA = [
+export const STD_LUMA = [
   16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
   14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
   18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
   49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 ];
-const STD_CHROMA = [
+export const STD_CHROMA = [
   17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99,
   24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99,
   99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
@@ -23,7 +23,7 @@ const ZIGZAG = [
 ];
 
 /** libjpeg's jpeg_quality_scaling + jpeg_add_quant_table (force_baseline when 8-bit). */
-function scaledTable(std: number[], quality: number, baseline: boolean): number[] {
+export function scaledTable(std: number[], quality: number, baseline: boolean): number[] {
   const scale = quality < 50 ? Math.floor(5000 / quality) : 200 - quality * 2;
   return std.map((v) => {
     const q = Math.floor((v * scale + 50) / 100);

@@ -1,0 +1,110 @@
+import { STD_CHROMA, STD_LUMA, scaledTable } from '../analysis/jpeg-quality.js';
+import type { RawImage } from './encode.js';
+
+/**
+ * A predictor of baseline JPEG size at any quality, from the picture's own DCT coefficients: quantise
+ * a sample of its blocks with the tables a quality would use and count the bits a Huffman coder
+ * spends on them. One real encode calibrates the scale; the curve's shape comes from the picture,
+ * so it follows what a global model cannot (recompressed photos, flat backgrounds, noise).
+ */
+export class SizeModel {
+  private readonly luma: Float32Array;
+  private readonly chroma: Float32Array;
+  private readonly cache = new Map<number, number>();
+
+  /** `every`: one 16x16 macroblock in this many is sampled (staggered by row). */
+  constructor(image: RawImage, every = 6) {
+    const { width, height, data } = image;
+    const blocksX = Math.floor(width / 16);
+    const blocksY = Math.floor(height / 16);
+    const take = (mx: number, my: number) => (mx + 3 * my) % every === 0;
+    let macroblocks = 0;
+    for (let my = 0; my < blocksY; my++) for (let mx = 0; mx < blocksX; mx++) if (take(mx, my)) macroblocks++;
+    this.luma = new Float32Array(macroblocks * 4 * 64);
+    this.chroma = new Float32Array(macroblocks * 2 * 64);
+    const cos = new Float32Array(64);
+    for (let x = 0; x < 8; x++) for (let u = 0; u < 8; u++) cos[x * 8 + u] = (Math.cos(((2 * x + 1) * u * Math.PI) / 16) * (u === 0 ? Math.SQRT1_2 : 1)) / 2;
+    const tmp = new Float32Array(64);
+    const dct = (block: Float32Array, out: Float32Array, at: number) => {
+      for (let y = 0; y < 8; y++) for (let u = 0; u < 8; u++) {
+        let sum = 0; for (let x = 0; x < 8; x++) sum += block[y * 8 + x] * cos[x * 8 + u];
+        tmp[y * 8 + u] = sum;
+      }
+      for (let v = 0; v < 8; v++) for (let u = 0; u < 8; u++) {
+        let sum = 0; for (let y = 0; y < 8; y++) sum += tmp[y * 8 + u] * cos[y * 8 + v];
+        out[at + v * 8 + u] = sum;
+      }
+    };
+    const y8 = new Float32Array(64); const cb8 = new Float32Array(64); const cr8 = new Float32Array(64);
+    let lumaAt = 0; let chromaAt = 0;
+    // A 16x16 macroblock holds four luma blocks and one block of each chroma channel (4:2:0).
+    for (let my = 0; my < blocksY; my++) for (let mx = 0; mx < blocksX; mx++) {
+      if (!take(mx, my)) continue;
+      for (let by = 0; by < 2; by++) for (let bx = 0; bx < 2; bx++) {
+        for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
+          const o = ((my * 16 + by * 8 + y) * width + mx * 16 + bx * 8 + x) * 3;
+          y8[y * 8 + x] = 0.299 * data[o] + 0.587 * data[o + 1] + 0.114 * data[o + 2] - 128;
+        }
+        dct(y8, this.luma, lumaAt); lumaAt += 64;
+      }
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
+        let cb = 0; let cr = 0;
+        for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) {
+          const o = ((my * 16 + y * 2 + dy) * width + mx * 16 + x * 2 + dx) * 3;
+          cb += -0.168736 * data[o] - 0.331264 * data[o + 1] + 0.5 * data[o + 2];
+          cr += 0.5 * data[o] - 0.418688 * data[o + 1] - 0.081312 * data[o + 2];
+        }
+        cb8[y * 8 + x] = cb / 4; cr8[y * 8 + x] = cr / 4;
+      }
+      dct(cb8, this.chroma, chromaAt); dct(cr8, this.chroma, chromaAt + 64); chromaAt += 128;
+    }
+    void height;
+  }
+
+  /**
+   * Per coefficient position, how many sampled coefficients have each magnitude (quarter-octave bins
+   * of log2 |c|): bits at any quality then cost 64 x bins operations, not one per coefficient.
+   */
+  private histograms?: { luma: Float64Array; chroma: Float64Array; blocks: number };
+
+  private static readonly BINS = 64;
+
+  private histogram(coefficients: Float32Array): Float64Array {
+    const bins = SizeModel.BINS;
+    const out = new Float64Array(64 * bins);
+    for (let i = 0; i < coefficients.length; i++) {
+      const magnitude = Math.abs(coefficients[i]);
+      if (magnitude < 0.5) continue;
+      const bin = Math.min(bins - 1, Math.floor(4 * Math.log2(magnitude)) + 4);
+      out[(i & 63) * bins + Math.max(0, bin)]++;
+    }
+    return out;
+  }
+
+  /** Estimated entropy-coded bits of the sampled blocks at this quality (relative units). */
+  bits(quality: number): number {
+    const cached = this.cache.get(quality);
+    if (cached !== undefined) return cached;
+    this.histograms ??= { luma: this.histogram(this.luma), chroma: this.histogram(this.chroma), blocks: (this.luma.length + this.chroma.length) / 64 };
+    const bins = SizeModel.BINS;
+    const cost = (histogram: Float64Array, table: number[]) => {
+      let bits = 0;
+      for (let k = 0; k < 64; k++) {
+        const step = Math.log2(table[k]);
+        for (let b = 0; b < bins; b++) {
+          const count = histogram[k * bins + b];
+          if (count === 0) continue;
+          // log2 of the quantised level; a level rounds to zero below 0.5.
+          const level = (b - 4 + 0.5) / 4 - step;
+          if (level < -1) continue;
+          bits += count * (Math.max(1, level + 1) + 3.5);
+        }
+      }
+      return bits;
+    };
+    const h = this.histograms;
+    const total = cost(h.luma, scaledTable(STD_LUMA, quality, true)) + cost(h.chroma, scaledTable(STD_CHROMA, quality, true)) + 2 * h.blocks;
+    this.cache.set(quality, total);
+    return total;
+  }
+}
