@@ -117,7 +117,7 @@ function fill(pixels: Pixels, fit: BackgroundFit, threshold: number, seeds: numb
 }
 
 /** Analyse at most this many pixels on the long side: enough for colour and uniformity. */
-const ANALYSIS_LONG_SIDE = 320;
+const ANALYSIS_LONG_SIDE = 240;
 
 function downscale(pixels: Pixels): Pixels {
   const factor = Math.max(1, Math.ceil(Math.max(pixels.width, pixels.height) / ANALYSIS_LONG_SIDE));
