@@ -13,6 +13,28 @@ export interface RecolourResult {
  * by (1 - alpha) times the difference between the new colour and the old background there, which
  * is the same as un-mixing the old background out of hair edges and mixing the new one in: no halo.
  */
+/** The part of the picture that is not background and is connected to the face: the person. */
+function personRegion(bg: BackgroundAnalysis, face: Face | undefined, imageWidth: number): Uint8Array {
+  const { mask, width, height } = bg;
+  const person = new Uint8Array(mask.length);
+  const scale = width / imageWidth;
+  const seedX = Math.min(width - 1, Math.max(0, Math.round((face ? face.centreX : imageWidth / 2) * scale)));
+  const seedY = Math.min(height - 1, Math.max(0, Math.round((face ? face.eyeLineY : 0.45 * height / scale) * scale)));
+  const stack = [seedY * width + seedX];
+  if (mask[stack[0]]) return person.fill(1); // no person where the face should be: keep everything
+  person[stack[0]] = 1;
+  while (stack.length > 0) {
+    const index = stack.pop()!;
+    const x = index % width;
+    for (const next of [index - width, index + width, x > 0 ? index - 1 : -1, x < width - 1 ? index + 1 : -1]) {
+      if (next < 0 || next >= mask.length || person[next] || mask[next]) continue;
+      person[next] = 1;
+      stack.push(next);
+    }
+  }
+  return person;
+}
+
 export function replaceBackground(image: RawImage, face: Face | undefined, colour: Rgb): RecolourResult {
   const before = measureBackground({ data: image.data, width: image.width, height: image.height, scale: 1 }, face);
   const { width, height } = image;
@@ -20,6 +42,7 @@ export function replaceBackground(image: RawImage, face: Face | undefined, colou
   const maskH = before.height;
   const alpha = new Float32Array(width * height);
   const t = before.threshold;
+  const person = personRegion(before, face, width);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
@@ -32,6 +55,13 @@ export function replaceBackground(image: RawImage, face: Face | undefined, colou
         if (nx >= 0 && ny >= 0 && nx < maskW && ny < maskH && before.mask[ny * maskW + nx]) reachable = true;
       }
       if (!reachable) { alpha[i] = 1; continue; }
+      // Specks and objects that do not touch the person (texture of the old backdrop, a prop) go entirely.
+      let nearPerson = false;
+      for (let dy = -1; dy <= 1 && !nearPerson; dy++) for (let dx = -1; dx <= 1 && !nearPerson; dx++) {
+        const nx = mx + dx; const ny = my + dy;
+        if (nx >= 0 && ny >= 0 && nx < maskW && ny < maskH && person[ny * maskW + nx]) nearPerson = true;
+      }
+      if (!nearPerson) { alpha[i] = 0; continue; }
       const [r, g, b] = evalFit(before.fit, x / width, y / height);
       const o = i * 3;
       const d = rgbDistance(image.data[o], image.data[o + 1], image.data[o + 2], r, g, b);
