@@ -54,6 +54,11 @@ test('check --roster: the report lists who has no photo; JSON carries the roster
   const json = JSON.parse((await runCli(['check', dir, '--roster', roster, '--format', 'json'])).stdout);
   assert.deepEqual(json.roster.missing.map((s: { studentId: string }) => s.studentId), ['2026002']);
   assert.equal(json.roster.unmatched.length, 1);
+  const page = join(dir, 'report.html');
+  await runCli(['check', dir, '--roster', roster, '--format', 'html', '--out', page, '--lang', 'zh']);
+  const html = await readFile(page, 'utf8');
+  assert.match(html, /<section class="roster"><h2>名单：共 2 名学生，1 名有照片。<\/h2>/);
+  assert.match(html, /<li>2026002 李四 \(第 3 行\)<\/li>/);
   const bad = await runCli(['check', dir, '--roster', join(dir, 'nope.csv')]);
   assert.equal(bad.code, 2);
 });

@@ -86,7 +86,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const output = flags.format === 'json' ? formatJson(result, roster)
     : flags.format === 'csv' ? formatCsv(result, lang)
     : flags.format === 'junit' ? formatJunit(result)
-    : flags.format === 'html' ? formatHtml(result, lang, pictures)
+    : flags.format === 'html' ? formatHtml(result, lang, pictures, roster)
     : formatText(result, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined })
       + (roster ? formatRosterText(roster, lang) : '');
   if (flags.out) {

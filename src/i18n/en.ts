@@ -222,7 +222,7 @@ export const enUi = {
     duplicates: 'Several photos for one student ({count}):',
     duplicateRows: 'The same number on several roster rows ({count}):',
     badId: 'ID numbers in file names with a wrong check digit ({count}):',
-    line: 'line',
+    line: 'line {line}',
     expected: 'check digit should be',
   },
   internalError: 'Rule {rule} stopped with an internal error ({reason}); the other rules ran. Please report this.',

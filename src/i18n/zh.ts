@@ -225,7 +225,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     duplicates: '同一学生有多张照片（{count}）：',
     duplicateRows: '名单中重复的编号（{count}）：',
     badId: '文件名中的身份证号校验位错误（{count}）：',
-    line: '第几行',
+    line: '第 {line} 行',
     expected: '校验位应为',
   },
   internalError: '规则 {rule} 内部出错（{reason}），其余规则已运行。请报告此问题。',

@@ -1,5 +1,6 @@
 import { interpolate, uiStrings } from '../i18n/index.js';
 import type { Lang, RunResult } from '../core/types.js';
+import type { RosterReport, Student } from '../roster/roster.js';
 
 export const escapeHtml = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -32,6 +33,8 @@ details img{width:240px;border-radius:6px;margin-top:6px}
 body[data-filter=failing] .card:not(.fail):not(.error){display:none}
 body[data-filter=errors] .card:not(.error){display:none}
 .empty{display:none;color:#666;margin-top:16px}
+.roster{background:#fff;border-radius:12px;padding:12px 16px;margin:0 0 16px;font-size:14px}
+.roster h2{font-size:16px;margin:0 0 6px}
 `;
 
 const SCRIPT = `
@@ -43,8 +46,9 @@ buttons.forEach(b=>b.addEventListener('click',()=>apply(b.dataset.filter)));appl
 `;
 
 /** One self-contained page: summary, filters, and a card per photo with its thumbnail, verdict and what to fix. */
-export function formatHtml(result: RunResult, lang: Lang, pictures: ReadonlyMap<string, Pictures> = new Map()): string {
+export function formatHtml(result: RunResult, lang: Lang, pictures: ReadonlyMap<string, Pictures> = new Map(), roster?: RosterReport): string {
   const ui = uiStrings(lang);
+  const rosterSection = roster ? formatRosterHtml(roster, lang) : '';
   const counts = new Map<string, number>();
   for (const file of result.files) for (const rule of new Set(file.checks.filter((c) => c.status === 'fail').map((c) => c.rule))) counts.set(rule, (counts.get(rule) ?? 0) + 1);
   const byRule = [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${escapeHtml(rule)} ×${n}`).join(', ');
@@ -66,6 +70,7 @@ export function formatHtml(result: RunResult, lang: Lang, pictures: ReadonlyMap<
 <h1>${escapeHtml(ui.html.title)} · ${escapeHtml(result.profile)}</h1>
 <p class="summary">${escapeHtml(interpolate(ui.html.summary, result.summary))}</p>
 ${byRule ? `<p class="rules">${escapeHtml(ui.html.byRule)}: ${byRule}</p>` : ''}
+${rosterSection}
 <div class="filters"><button data-filter="all">${escapeHtml(ui.html.all)}</button><button data-filter="failing">${escapeHtml(ui.html.failing)}</button><button data-filter="errors">${escapeHtml(ui.html.errors)}</button> <span class="count"></span></div>
 <main class="grid">
 ${cards}
@@ -74,4 +79,20 @@ ${cards}
 <script>${SCRIPT}</script>
 </body></html>
 `;
+}
+
+const who = (s: Student) => [s.studentId, s.name, s.idNumber].filter(Boolean).join(' ');
+
+/** The roster: who has no photo, which photos match nobody, duplicates and bad ID numbers. */
+function formatRosterHtml(roster: RosterReport, lang: Lang): string {
+  const ui = uiStrings(lang).roster;
+  const list = (title: string, items: string[]) => (items.length === 0 ? ''
+    : `<h3>${escapeHtml(interpolate(title, { count: items.length }))}</h3><ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`);
+  return `<section class="roster"><h2>${escapeHtml(interpolate(ui.title, { students: roster.students, matched: roster.matched }))}</h2>`
+    + list(ui.missing, roster.missing.map((s) => `${who(s)} (${interpolate(ui.line, { line: s.line })})`))
+    + list(ui.unmatched, roster.unmatched)
+    + list(ui.duplicates, roster.duplicatePhotos.map((d) => `${who(d.student)}: ${d.photos.join(', ')}`))
+    + list(ui.duplicateRows, roster.duplicateRows.map((d) => `${d.key}: ${d.lines.join(', ')}`))
+    + list(ui.badId, roster.badIdNumbers.map((b) => `${b.photo} (${ui.expected} ${b.expected})`))
+    + '</section>';
 }

@@ -12,7 +12,7 @@ export function formatRosterText(roster: RosterReport, lang: Lang): string {
     if (items.length === 0) return;
     lines.push(interpolate(title, { count: items.length }), ...items.map((item) => `  - ${item}`));
   };
-  list(ui.missing, roster.missing.map((s) => `${who(s)} (${ui.line} ${s.line})`));
+  list(ui.missing, roster.missing.map((s) => `${who(s)} (${interpolate(ui.line, { line: s.line })})`));
   list(ui.unmatched, roster.unmatched);
   list(ui.duplicates, roster.duplicatePhotos.map((d) => `${who(d.student)}: ${d.photos.join(', ')}`));
   list(ui.duplicateRows, roster.duplicateRows.map((d) => `${d.key}: ${d.lines.join(', ')}`));
