@@ -5,7 +5,7 @@ import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
 import type { FileResult, Lang } from '../core/types.js';
 import { fixPhoto, type BackgroundMode } from '../fix/index.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
-import { interpolate, uiStrings } from '../i18n/index.js';
+import { interpolate, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
 import { formatFile } from '../report/text.js';
 import { builtinRules } from '../rules/index.js';
@@ -43,13 +43,18 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     if (!(await stat(flags.out)).isDirectory()) throw new FixUsageError(`--out ${flags.out} is not a folder`);
   }
   const ui = uiStrings(lang).fix;
+  const decodeRule = builtinRules.get('file.decode');
   const rules: ActiveRule[] = resolveRules(profile, builtinRules);
   const inputs = targets.map((t) => t.path);
   const entries: FixEntry[] = [];
   const planned = new Set<string>();
   for (const target of targets) {
     const refuse = (messageId: string, data: Record<string, string | number>) => {
-      const reason = interpolate(ui[messageId as keyof typeof ui] ?? messageId, data);
+      // A file that cannot be read or decoded: say why in file.decode's words (HEIC export steps and so on).
+      const decodeTemplate = (messageId === 'unreadable' || messageId === 'undecodable') && decodeRule
+        ? messageTemplate(lang, decodeRule, String(data.reason)) : undefined;
+      const reason = decodeTemplate ? interpolate(decodeTemplate, { path: target.path, format: '?', ...data })
+        : interpolate(ui[messageId as keyof typeof ui] ?? messageId, data);
       entries.push({ input: target.path, output: null, status: 'refused', messageId, message: interpolate(ui.refused, { reason }) });
     };
     if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }

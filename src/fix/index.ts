@@ -100,8 +100,8 @@ function faceInFrame(face: Face, photo: Photo, plan: CropPlan): Face {
 /** Turn a usable photo into one that meets the profile, or say exactly why it cannot. */
 export async function fixPhoto(path: string, options: FixOptions): Promise<FixOutcome | FixRefusal> {
   const outcome = await loadPhoto(path);
-  if (outcome.kind === 'unreadable') return { messageId: 'unreadable', data: { reason: outcome.failure.messageId } };
-  if (outcome.kind === 'undecodable') return { messageId: 'undecodable', data: { reason: outcome.failure.messageId } };
+  if (outcome.kind === 'unreadable') return { messageId: 'unreadable', data: { ...outcome.failure.data, reason: outcome.failure.messageId } };
+  if (outcome.kind === 'undecodable') return { messageId: 'undecodable', data: { ...outcome.failure.data, reason: outcome.failure.messageId } };
   const { photo } = outcome;
   const analysis = await faces(photo);
   if (analysis.faces.length === 0) return { messageId: 'noFace', data: {} };
