@@ -29,3 +29,12 @@ test('language: --lang wins, LANG=en* picks English, anything else Chinese', () 
   assert.equal(pickLang(undefined, { LANG: 'C.UTF-8' }), 'zh');
   assert.equal(pickLang(undefined, {}), 'zh');
 });
+
+test('gradphoto rules lists every rule of the profile with its description and limits', async () => {
+  const { runCli } = await import('./helpers.js');
+  const run = await runCli(['rules', '--lang', 'en']);
+  assert.equal(run.code, 0);
+  for (const id of Object.keys(profiles.get('chsi-graduate')!.rules)) assert.match(run.stdout, new RegExp(`^${id.replace('.', '\\.')} `, 'm'));
+  assert.match(run.stdout, /face\.size +face width \(cheek to cheek\) 180–300 px in the 480x640 frame\n +minWidth=180 maxWidth=300/);
+  assert.match(run.stdout, /admission\.different .*\(off\)/);
+});

@@ -164,6 +164,27 @@ export function buildProgram(): Command {
       this.setOptionValue('exitCode', await runCheck(paths, this.opts<CheckFlags>()));
     });
 
+  program.command('rules')
+    .description('list the rules of a profile with what each checks and its limits')
+    .addOption(new Option('--lang <lang>', 'message language').choices(['zh', 'en']))
+    .option('-p, --profile <id>', 'profile', DEFAULT_PROFILE)
+    .action(function (this: Command) {
+      const flags = this.opts<{ lang?: string; profile: string }>();
+      const profile = profiles.get(flags.profile);
+      if (!profile) throw new UsageError(`unknown profile "${flags.profile}"`);
+      const lang = pickLang(flags.lang);
+      const lines = [`${profile.id}: ${profile.description[lang]}`, ''];
+      for (const [id, setting] of Object.entries(profile.rules)) {
+        const rule = builtinRules.get(id)!;
+        const options = { ...rule.meta.defaultOptions, ...setting.options };
+        const limits = Object.entries(options).filter(([, v]) => typeof v === 'number' || (Array.isArray(v) && v.length <= 3)).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('/') : v}`);
+        lines.push(`${id.padEnd(22)} ${rule.meta.description[lang]}${setting.level === 'off' ? ' (off)' : ''}`);
+        if (limits.length) lines.push(`${''.padEnd(22)} ${limits.join(' ')}`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+      this.setOptionValue('exitCode', EXIT.ok);
+    });
+
   program.command('fix')
     .description('crop, recolour and re-encode photos so they meet the standard (never touches the inputs)')
     .argument('<paths...>', 'photo files or folders of photos')
