@@ -38,3 +38,12 @@ test('gradphoto rules lists every rule of the profile with its description and l
   assert.match(run.stdout, /face\.size +face width \(cheek to cheek\) 180–300 px in the 480x640 frame\n +minWidth=180 maxWidth=300/);
   assert.match(run.stdout, /admission\.different .*\(off\)/);
 });
+
+test('Chinese reports carry no English words from rule data (directions, colour names)', async () => {
+  const { runCli, EXAMPLE } = await import('./helpers.js');
+  const report = JSON.parse((await runCli(['check', EXAMPLE, '--lang', 'zh', '--format', 'json'])).stdout);
+  const messages = report.files[0].checks.map((c: { message: string }) => c.message).join('\n');
+  assert.doesNotMatch(messages, /\b(left|right|up|down|grey|white|blue|red|dark|light|topBottom|leftRight)\b/);
+  assert.match(messages, /背景为灰色/);
+  assert.match(messages, /右耳/);
+});

@@ -1,4 +1,4 @@
-import { interpolate, messageTemplate, uiStrings } from '../i18n/index.js';
+import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile, RuleLevel } from '../profiles/types.js';
 import { DEFAULT_LIMITS, loadPhoto, type LoadLimits } from './load.js';
 import type { Check, FileResult, Finding, Lang, Photo, Rule, RunResult, Verdict } from './types.js';
@@ -51,7 +51,7 @@ function toCheck(active: ActiveRule, finding: Finding, lang: Lang): Check {
     rule: rule.id,
     status,
     messageId: finding.messageId,
-    message: interpolate(template, finding.data),
+    message: interpolate(template, localiseWords(lang, finding.data)),
     ...(finding.data ? { data: finding.data } : {}),
     measured: finding.measured ?? null,
     expected: finding.expected ?? null,

@@ -59,14 +59,15 @@ export async function makeChecker(setup: CheckSetup): Promise<(task: Task) => Pr
       try {
         const overlay = await renderAnnotation(photo, result, profile);
         if (setup.annotateDir && task.annotationName) await writeAnnotationAs(setup.annotateDir, task.annotationName, overlay);
-        if (setup.pictures) pictures = { thumbnail: await dataUri(overlay, 120), overlay: await dataUri(overlay, 240) };
+        if (setup.pictures) {
+          const plain = await sharp(photo.pixels.data, { raw: { width: photo.pixels.width, height: photo.pixels.height, channels: 3 } }).png().toBuffer();
+          pictures = { thumbnail: await dataUri(plain, 120), overlay: await dataUri(overlay, 240) };
+        }
       } catch (error) {
         warning = `could not draw ${photo.path}: ${(error as Error).message}`;
       }
     } : undefined;
-    if (setup.pictures && !pictures) pictures = undefined;
     const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto });
-    if (setup.pictures && !pictures && result.verdict !== 'error') pictures = undefined;
     return { index: task.index, result, pictures, warning };
   };
 }

@@ -225,6 +225,11 @@ export const enUi = {
     line: 'line {line}',
     expected: 'check digit should be',
   },
+  words: {
+    left: 'left', right: 'right', up: 'up', down: 'down', topBottom: 'top to bottom', leftRight: 'left to right',
+    white: 'white', grey: 'grey', black: 'black', red: 'red', orange: 'orange', yellow: 'yellow', green: 'green',
+    blue: 'blue', purple: 'purple', pink: 'pink', dark: 'dark', light: 'light',
+  },
   internalError: 'Rule {rule} stopped with an internal error ({reason}); the other rules ran. Please report this.',
   unknownMessage: '({rule}: {messageId})',
 } as const;

@@ -21,6 +21,21 @@ export function messageTemplate(lang: Lang, rule: Pick<Rule<unknown>, 'id' | 'me
     ?? rule.meta.messages?.zh?.[messageId];
 }
 
+/**
+ * Rules put a few plain words into their data (directions, colour names) as language-neutral tokens;
+ * messages show them in the reader's language. "dark blue" becomes "深蓝色" word by word.
+ */
+export function localiseWords(lang: Lang, data: Record<string, string | number> = {}): Record<string, string | number> {
+  const words = ui[lang].words as Record<string, string>;
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value !== 'string' || !/^[a-zA-Z]+( [a-zA-Z]+)?$/.test(value)) { out[key] = value; continue; }
+    const parts = value.split(' ');
+    out[key] = parts.every((part) => part in words) ? parts.map((part) => words[part]).join(lang === 'zh' ? '' : ' ') : value;
+  }
+  return out;
+}
+
 export function uiStrings(lang: Lang): UiStrings {
   return ui[lang];
 }

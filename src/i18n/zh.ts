@@ -99,14 +99,14 @@ export const zh: Catalogue<typeof en> = {
     headTopUnknown: '无法在背景上找到头顶（双眼距上边 {eyeLine} 像素）。请使用纯色背景。',
     eyesTooHigh: '双眼距上边 {eyeLine} 像素，小于 {eyeLineMin} 像素：人像偏上。请在上方多留空间后裁切（`gradphoto fix`）。',
     eyesTooLow: '双眼距上边 {eyeLine} 像素，大于 {eyeLineMax} 像素：人像偏下。请从上方裁切（`gradphoto fix`）。',
-    offCentre: '人脸偏{side}中线 {offset} 像素（不超过 {maxCentreOffset} 像素）：请居中站立或裁切（`gradphoto fix`）。',
+    offCentre: '人脸偏向{side}侧，离中线 {offset} 像素（不超过 {maxCentreOffset} 像素）：请居中站立或裁切（`gradphoto fix`）。',
     noSingleFace: '未测量：需要恰好一张人脸（找到 {count} 张）。',
   },
   'face.pose': {
     ok: '头部端正、正对相机（侧倾 {roll}°，左右转 {yaw}°，俯仰 {pitch}°）。',
     roll: '头部歪斜 {angle}°（双眼连线向{direction}下倾，不超过 {max}°）。请保持头部端正、双眼水平。',
     yaw: '头部向{direction}转了 {angle}°（不超过 {max}°）。请正对相机。',
-    pitch: '头部{direction} {angle}°（不超过 {max}°）。请平视镜头，下巴放平。',
+    pitch: '头部向{direction}倾斜 {angle}°（不超过 {max}°）。请平视镜头，下巴放平。',
     noSingleFace: '未测量：需要恰好一张人脸（找到 {count} 张）。',
   },
   'face.eyes-open': {
@@ -227,6 +227,11 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     badId: '文件名中的身份证号校验位错误（{count}）：',
     line: '第 {line} 行',
     expected: '校验位应为',
+  },
+  words: {
+    left: '左', right: '右', up: '上', down: '下', topBottom: '上下', leftRight: '左右',
+    white: '白色', grey: '灰色', black: '黑色', red: '红色', orange: '橙色', yellow: '黄色', green: '绿色',
+    blue: '蓝色', purple: '紫色', pink: '粉色', dark: '深', light: '浅',
   },
   internalError: '规则 {rule} 内部出错（{reason}），其余规则已运行。请报告此问题。',
   unknownMessage: '（{rule}：{messageId}）',

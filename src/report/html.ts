@@ -29,7 +29,7 @@ h1{font-size:22px;margin:0 0 4px}
 ul{margin:6px 0 0;padding-left:18px;font-size:13px}
 li.warn{color:#8a5a00}
 details{margin-top:6px;font-size:13px}
-details img{width:240px;border-radius:6px;margin-top:6px}
+details img{width:240px;max-width:100%;border-radius:6px;margin-top:6px}
 body[data-filter=failing] .card:not(.fail):not(.error){display:none}
 body[data-filter=errors] .card:not(.error){display:none}
 .empty{display:none;color:#666;margin-top:16px}
