@@ -62,8 +62,8 @@ function fitWindow(profile: Profile) {
   };
 }
 
-/** Crop and scale from the original bytes (full resolution), padding with the background colour where the crop leaves the picture. */
-async function render(photo: Photo, plan: CropPlan, fill: Rgb, frame: { width: number; height: number }): Promise<RawImage> {
+/** Crop and scale from the original bytes (full resolution), continuing the background where the crop leaves the picture. */
+async function render(photo: Photo, plan: CropPlan, frame: { width: number; height: number }): Promise<RawImage> {
   const left = Math.max(0, Math.round(plan.left));
   const top = Math.max(0, Math.round(plan.top));
   const right = Math.min(photo.width, Math.round(plan.left + plan.width));
@@ -80,7 +80,8 @@ async function render(photo: Photo, plan: CropPlan, fill: Rgb, frame: { width: n
   const padRight = Math.max(0, frame.width - padLeft - inner.info.width);
   const padBottom = Math.max(0, frame.height - padTop - inner.info.height);
   const padded = await sharp(inner.data, { raw: { width: inner.info.width, height: inner.info.height, channels: 3 } })
-    .extend({ left: padLeft, top: padTop, right: padRight, bottom: padBottom, background: { r: fill[0], g: fill[1], b: fill[2] } })
+    // Repeat the edge pixels: on a plain (or gradient) background that continues it without a seam.
+    .extend({ left: padLeft, top: padTop, right: padRight, bottom: padBottom, extendWith: 'copy' })
     .raw().toBuffer({ resolveWithObject: true });
   // Separate pipeline: sharp would extract before extending within one.
   const { data, info } = await sharp(padded.data, { raw: { width: padded.info.width, height: padded.info.height, channels: 3 } })
@@ -125,6 +126,15 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
   if ('reason' in planned) return { messageId: planned.reason, data: planned.data };
   const plan = planned;
   const steps: string[] = [];
+  // A crop that runs below the picture: move it up (the face moves down in the frame) as far as the
+  // head-top and eye-line ranges allow, rather than pad under the shoulders.
+  const below = plan.top + plan.height - photo.height;
+  if (below > 0) {
+    const room = Math.min(target.eyeLine.max - target.margin - plan.expected.eyeLine, target.headTop.max - target.margin - plan.expected.headTop);
+    const shift = Math.max(0, Math.min(below, room / plan.scale));
+    plan.top -= shift;
+    plan.expected = { ...plan.expected, eyeLine: plan.expected.eyeLine + shift * plan.scale, headTop: plan.expected.headTop + shift * plan.scale };
+  }
   const overflow = {
     sides: Math.max(0, -plan.left, plan.left + plan.width - photo.width),
     top: Math.max(0, -plan.top),
@@ -156,7 +166,7 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
     image = { data: photo.pixels.data, width: photo.pixels.width, height: photo.pixels.height };
     steps.push('orient');
   } else {
-    image = await render(photo, plan, bg.mean, frame);
+    image = await render(photo, plan, frame);
     steps.push('orient', 'crop');
   }
   if (options.background === 'blue' && !alreadyColour) {
