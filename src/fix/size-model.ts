@@ -14,9 +14,9 @@ export class SizeModel {
 
   /** `every`: one 16x16 macroblock in this many is sampled (staggered by row). */
   constructor(image: RawImage, every = 6) {
-    const { width, height, data } = image;
+    const { width, data } = image;
     const blocksX = Math.floor(width / 16);
-    const blocksY = Math.floor(height / 16);
+    const blocksY = Math.floor(image.height / 16);
     const take = (mx: number, my: number) => (mx + 3 * my) % every === 0;
     let macroblocks = 0;
     for (let my = 0; my < blocksY; my++) for (let mx = 0; mx < blocksX; mx++) if (take(mx, my)) macroblocks++;
@@ -58,7 +58,6 @@ export class SizeModel {
       }
       dct(cb8, this.chroma, chromaAt); dct(cr8, this.chroma, chromaAt + 64); chromaAt += 128;
     }
-    void height;
   }
 
   /**
