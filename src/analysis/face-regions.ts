@@ -10,6 +10,8 @@ export interface FaceRegions {
   glassesBridge: number;
   /** Edge strength of the ring around each eye relative to the cheek (frames around the lenses). */
   glassesRims: number;
+  /** Strongest horizontal edge under each eye (a lens's lower rim) relative to the same on the cheek below. */
+  glassesLowerRim: number;
   /** Mean lightness of the eye regions relative to the cheeks (tinted lenses darken them). */
   lensDarkness: number;
   /** Share of the forehead (brows up to the forehead landmark) whose colour is not skin. */
@@ -146,6 +148,16 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   const ringGradient = boxes.reduce((sum, b) => sum + meanGradient(pixels, b.x0, b.y0, b.x1, b.y1), 0) / 2;
   const cheekGradient = (meanGradient(pixels, cheekL.x - r * 2, cheekL.y - r, cheekL.x + r * 2, cheekL.y + r * 2)
     + meanGradient(pixels, cheekR.x - r * 2, cheekR.y - r, cheekR.x + r * 2, cheekR.y + r * 2)) / 2;
+  // Lower rims: under the lower lid, where a face without glasses has smooth skin.
+  const lowerRim = ([outer, inner, lower]: readonly [number, number, number]) => {
+    const a = P(outer); const b = P(inner); const lid = P(lower).y;
+    const x0 = Math.min(a.x, b.x); const x1 = Math.max(a.x, b.x);
+    const width = x1 - x0; // each eye's own width: the two can differ on a turned head
+    const rim = strongestRowEdge(pixels, x0, lid + 0.25 * width, x1, lid + 0.9 * width);
+    const below = strongestRowEdge(pixels, x0, lid + 1.1 * width, x1, lid + 1.6 * width);
+    return rim / (below + 1);
+  };
+  const glassesLowerRim = (lowerRim([MESH.eyeOuterRight, MESH.eyeInnerRight, MESH.lidBottomRight]) + lowerRim([MESH.eyeOuterLeft, MESH.eyeInnerLeft, MESH.lidBottomLeft])) / 2;
   const eyeColour = boxes.map((b) => meanColour(pixels, b.x0, b.y0 + eyeWidth * 0.3, b.x1, b.y1 - eyeWidth * 0.2));
   const lensDarkness = (rgbToLab(skin)[0] - (rgbToLab(eyeColour[0])[0] + rgbToLab(eyeColour[1])[0]) / 2);
 
@@ -220,6 +232,7 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   return {
     glassesBridge: bridgeEdge / (noseEdge + 1),
     glassesRims: ringGradient / (cheekGradient + 1),
+    glassesLowerRim,
     lensDarkness,
     foreheadCovered: total ? covered / total : 0,
     earSkin,

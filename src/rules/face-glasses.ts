@@ -7,6 +7,8 @@ export interface GlassesOptions {
   bridgeWarn: number;
   /** Eye regions this much darker (L*) than the cheeks: tinted lenses or sunglasses. */
   tintedFail: number;
+  /** A lower-rim edge this strong under the eyes turns a weak bridge edge (warn) into glasses (fail). */
+  lowerRimFail: number;
 }
 
 /** Glasses, clear or tinted: the notice says glasses off. */
@@ -15,16 +17,22 @@ export default defineRule<GlassesOptions>({
   meta: {
     description: { zh: '未戴眼镜（通知要求摘眼镜）', en: 'no glasses (the notice says glasses off)' },
     messageIds: ['ok', 'glasses', 'maybe', 'tinted', 'noSingleFace'],
-    defaultOptions: { bridgeFail: 2.4, bridgeWarn: 1.95, tintedFail: 45 },
+    defaultOptions: { bridgeFail: 2.4, bridgeWarn: 1.95, tintedFail: 45, lowerRimFail: 4.5 },
   },
   async check({ photo, options }) {
     const regions = await faceRegions(photo);
     if (!regions) return skip('noSingleFace', { data: { count: 0 } });
     const bridge = round(regions.glassesBridge, 2);
     const darkness = round(regions.lensDarkness);
-    const rest = { data: { bridge, darkness }, measured: { bridgeEdge: bridge, lensDarkness: darkness }, expected: { bridgeEdge: { max: options.bridgeWarn }, lensDarkness: { max: options.tintedFail } } };
+    const lowerRim = round(regions.glassesLowerRim, 2);
+    const rest = {
+      data: { bridge, darkness, lowerRim },
+      measured: { bridgeEdge: bridge, lensDarkness: darkness, lowerRim },
+      expected: { bridgeEdge: { max: options.bridgeWarn }, lensDarkness: { max: options.tintedFail }, lowerRim: { max: options.lowerRimFail } },
+    };
     if (darkness > options.tintedFail) return fail('tinted', rest);
-    if (bridge >= options.bridgeFail) return fail('glasses', rest);
+    // Cues combined: a strong bridge edge alone, or a weaker one with lens rims under the eyes.
+    if (bridge >= options.bridgeFail || (bridge >= options.bridgeWarn && lowerRim >= options.lowerRimFail)) return fail('glasses', rest);
     if (bridge >= options.bridgeWarn) return warn('maybe', rest);
     return pass('ok', rest);
   },
