@@ -168,3 +168,19 @@ test('image.retouch: the example passes; a beauty app in EXIF Software warns; ai
 });
 
 export type { Rgb };
+
+test('clothing.collar: the suit ring covers the neck (pass); a bare neck painted in skin warns', async () => {
+  const dir = await tempDir();
+  const covered = only(await check(EXAMPLE), 'clothing.collar');
+  assert.equal(covered.status, 'pass');
+  assert.ok((covered.measured as { bareNeckPercent: number }).bareNeckPercent < 20);
+  const { face, pixels } = await exampleFace();
+  const cheek = point(face, 50);
+  const o = (Math.round(cheek.y) * 480 + Math.round(cheek.x)) * 3;
+  const skin = `rgb(${pixels[o]},${pixels[o + 1]},${pixels[o + 2]})`;
+  const chin = point(face, 152).y; const faceHeight = chin - point(face, 10).y;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="640"><rect x="${face.centreX - face.faceWidth * 0.55}" y="${chin + 0.25 * faceHeight}" width="${face.faceWidth * 1.1}" height="${0.35 * faceHeight}" fill="${skin}"/></svg>`;
+  const bare = only(await check(await save(dir, 'bare-neck.jpg', raw(await onBlue()).composite([{ input: Buffer.from(svg) }]))), 'clothing.collar');
+  assert.equal(bare.status, 'warn', JSON.stringify(bare.measured));
+  assert.equal(bare.messageId, 'noCollar');
+});

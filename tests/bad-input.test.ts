@@ -86,9 +86,11 @@ test('fix killed mid-run leaves only complete outputs, and never touches the inp
   const hashes = await Promise.all(inputs.map(async (p) => createHash('sha256').update(await readFile(p)).digest('hex')));
   const out = join(dir, 'out');
   const child = spawn(process.execPath, [BIN, 'fix', ...inputs, '--out', out], { stdio: 'ignore' });
+  // Listen before killing: on a fast machine the run may already be over.
+  const exited = new Promise((resolve) => child.on('exit', resolve));
   await new Promise((resolve) => setTimeout(resolve, 2500));
   child.kill('SIGKILL');
-  await new Promise((resolve) => child.on('exit', resolve));
+  await exited;
   const written = (await readdir(out).catch(() => [] as string[])).filter((name) => name.endsWith('.jpg') && !name.startsWith('.'));
   for (const name of written) {
     const bytes = await readFile(join(out, name));

@@ -26,6 +26,8 @@ export interface FaceRegions {
   sideDifference: number;
   /** Fine texture of the cheeks (luma high-pass energy) relative to the eye region's: beauty filters flatten skin. */
   skinTexture: number;
+  /** Share of skin beside the neck just under the jaw: a collar covers it, a T-shirt neckline leaves it bare. Undefined when the picture ends there. */
+  neckSideSkin?: number;
   /** Median colour under the chin (the clothes). */
   clothes: Rgb;
   skin: Rgb;
@@ -228,6 +230,24 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   const cheeksRegion = (highPass(pixels, cheekL.x - r * 2, cheekL.y - r, cheekL.x + r * 2, cheekL.y + r * 2)
     + highPass(pixels, cheekR.x - r * 2, cheekR.y - r, cheekR.x + r * 2, cheekR.y + r * 2)) / 2;
   const chin = P(MESH.chin);
+  const faceHeight = chin.y - P(MESH.foreheadTop).y;
+  let neckSkin = 0; let neckTotal = 0;
+  for (let y = Math.round(chin.y + 0.3 * faceHeight); y < Math.round(chin.y + 0.55 * faceHeight); y += 2) {
+    if (y >= pixels.height) break;
+    for (const side of [-1, 1]) for (let d = 0.2 * w; d < 0.5 * w; d += 2) {
+      const x = Math.round(face.centreX + side * d);
+      if (x < 0 || x >= pixels.width) continue;
+      const o = (y * pixels.width + x) * 3;
+      neckTotal++;
+      if (bg) {
+        // Background showing beside a slim neck is not bare skin.
+        const bx = Math.min(bg.width - 1, Math.floor((x * bg.width) / pixels.width));
+        const by = Math.min(bg.height - 1, Math.floor((y * bg.height) / pixels.height));
+        if (bg.mask[by * bg.width + bx]) continue;
+      }
+      if (rgbDistance(pixels.data[o], pixels.data[o + 1], pixels.data[o + 2], skin[0], skin[1], skin[2]) < skinTolerance * 1.05) neckSkin++;
+    }
+  }
   const clothes = medianColour(pixels, face.centreX - w * 0.9, Math.max(chin.y + w * 0.35, pixels.height * 0.88), face.centreX + w * 0.9, pixels.height);
   return {
     glassesBridge: bridgeEdge / (noseEdge + 1),
@@ -241,6 +261,7 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
     clipped: lightN ? clippedCount / lightN : 0,
     sideDifference: leftN && rightN ? Math.abs(leftSum / leftN - rightSum / rightN) : 0,
     skinTexture: cheeksRegion / (eyesRegion + 1),
+    neckSideSkin: neckTotal > 40 ? neckSkin / neckTotal : undefined,
     clothes, skin,
   };
 }

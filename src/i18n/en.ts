@@ -175,6 +175,12 @@ export const en = {
     noReference: 'No admission photo named {name} was given.',
     noSingleFace: 'Not measured: needs exactly one face.',
   },
+  'clothing.collar': {
+    ok: 'The sides of the neck are covered ({bare}% bare skin): a collar or lapels.',
+    noCollar: 'No collar seen: the sides of the neck are bare ({bare}% skin, a collar covers most of it). The notice asks for clothes with a collar (a shirt, polo or jacket).',
+    notVisible: 'The picture ends before the collar: not measured.',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
 } as const;
 
 /** Words the reporters use around the rule messages. */

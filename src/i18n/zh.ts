@@ -179,6 +179,12 @@ export const zh: Catalogue<typeof en> = {
     noReference: '未提供名为 {name} 的录取照片。',
     noSingleFace: '未测量：需要恰好一张人脸。',
   },
+  'clothing.collar': {
+    ok: '颈部两侧被遮住（裸露皮肤 {bare}%）：有衣领或翻领。',
+    noCollar: '未看到衣领：颈部两侧裸露（皮肤占 {bare}%，有领时大部分会被遮住）。通知要求穿有领的衣服（衬衫、Polo 衫或外套）。',
+    notVisible: '画面在衣领之前就结束了，未测量。',
+    noSingleFace: '未测量：需要恰好一张人脸。',
+  },
 };
 
 export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ? string : { [S in keyof (typeof enUi)[K]]: string } } = {

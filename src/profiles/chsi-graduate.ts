@@ -55,6 +55,9 @@ export const chsiGraduate: Profile = {
     'background.uniform': { options: { residualWarn: 5, residualFail: 8, gradientWarn: 12, gradientFail: 25, patchWarn: 10, patchFail: 20 } },
     // standard: clothes clearly different from the background (the "black edge" check). CIEDE2000, ours.
     'clothing.contrast': { options: { failBelow: 8, warnBelow: 15 } },
+    // notice: a collar (有领). Warn only. Bare skin beside the neck under the jaw: london/ T-shirts 41–100%
+    // (7 of 8 above 50%), collared good/ and id/ photos 11–48%, one blouse collar 55%. A heuristic.
+    'clothing.collar': { options: { bareAbove: 0.5 } },
     // notice: sharp, no blur; Laplacian variance at a 240 px face (research Q01: warn 50–100, fail < 50; calibrated lower).
     'image.sharpness': { options: { failBelow: 40, warnBelow: 80 } },
     // standard: even light, no highlights; limits from the research tables Q03/Q04.

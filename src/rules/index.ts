@@ -2,6 +2,7 @@ import type { Rule } from '../core/types.js';
 import admissionDifferent from './admission-different.js';
 import backgroundColor from './background-color.js';
 import backgroundUniform from './background-uniform.js';
+import clothingCollar from './clothing-collar.js';
 import clothingContrast from './clothing-contrast.js';
 import faceGlasses from './face-glasses.js';
 import faceForeheadVisible from './face-forehead-visible.js';
@@ -31,7 +32,7 @@ export const builtinRules: ReadonlyMap<string, Rule<any>> = new Map(
     imageDimensions, imageColor, imageOrientation, imageDpi, imageJpegQuality,
     faceCount, faceSize, facePosition, facePose, faceEyesOpen,
     faceGlasses, faceEarsVisible, faceForeheadVisible,
-    backgroundColor, backgroundUniform, clothingContrast,
+    backgroundColor, backgroundUniform, clothingContrast, clothingCollar,
     imageSharpness, imageExposure, imageRetouch,
     admissionDifferent,
   ].map((rule) => [rule.id, rule as Rule<any>]),
