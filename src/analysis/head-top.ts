@@ -1,4 +1,5 @@
 import type { Pixels } from '../core/types.js';
+import { rgbDistance } from './colour.js';
 
 export interface HeadTop {
   /** Row of the top of the hair, in pixel coordinates; 0 when the head touches the top edge. */
@@ -22,12 +23,7 @@ function stripColour(pixels: Pixels, x0: number, x1: number, y: number): [number
   return n === 0 ? [0, 0, 0] : [r / n, g / n, b / n];
 }
 
-function distance(a: number[], b: number[]): number {
-  // "Redmean" colour difference: cheap and closer to perception than plain RGB distance.
-  const rMean = (a[0] + b[0]) / 2;
-  const dr = a[0] - b[0]; const dg = a[1] - b[1]; const db = a[2] - b[2];
-  return Math.sqrt((2 + rMean / 256) * dr * dr + 4 * dg * dg + (2 + (255 - rMean) / 256) * db * db) / 3;
-}
+const distance = (a: number[], b: number[]): number => rgbDistance(a[0], a[1], a[2], b[0], b[1], b[2]);
 
 /**
  * The top of the head (hair), found from the background above the face: in columns over the face
