@@ -29,6 +29,22 @@ export interface BackgroundAnalysis {
   threshold: number;
 }
 
+/** Whether the pixel (x, y) of a picture `width` x `height` falls on the background mask (kept at a lower resolution). */
+export function onBackground(bg: BackgroundAnalysis, x: number, y: number, width: number, height: number): boolean {
+  const bx = Math.min(bg.width - 1, Math.floor((x * bg.width) / width));
+  const by = Math.min(bg.height - 1, Math.floor((y * bg.height) / height));
+  return bg.mask[by * bg.width + bx] === 1;
+}
+
+/** Whether a mask cell or one of its eight neighbours is set. */
+export function touches(mask: Uint8Array, width: number, height: number, x: number, y: number): boolean {
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+    const nx = x + dx; const ny = y + dy;
+    if (nx >= 0 && ny >= 0 && nx < width && ny < height && mask[ny * width + nx]) return true;
+  }
+  return false;
+}
+
 export function evalFit(fit: BackgroundFit, x: number, y: number): Rgb {
   const channel = (k: number[]) => k[0] + k[1] * x + k[2] * y + k[3] * x * x + k[4] * y * y + k[5] * x * y;
   return [channel(fit[0]), channel(fit[1]), channel(fit[2])];

@@ -1,6 +1,6 @@
 import { analyse, defineAnalysis } from '../core/analysis.js';
 import type { Photo, Pixels } from '../core/types.js';
-import { background, type BackgroundAnalysis } from './background.js';
+import { background, onBackground, type BackgroundAnalysis } from './background.js';
 import { rgbDistance, rgbToLab, type Rgb } from './colour.js';
 import { faces, MESH, type Face } from './face.js';
 
@@ -188,11 +188,7 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
       if (x < 0 || y < 0 || x >= pixels.width || y >= pixels.height) { n++; continue; }
       const o = (y * pixels.width + x) * 3;
       n++;
-      if (bg) {
-        const bx = Math.min(bg.width - 1, Math.floor((x * bg.width) / pixels.width));
-        const by = Math.min(bg.height - 1, Math.floor((y * bg.height) / pixels.height));
-        if (bg.mask[by * bg.width + bx]) continue;
-      }
+      if (bg && onBackground(bg, x, y, pixels.width, pixels.height)) continue;
       if (rgbDistance(pixels.data[o], pixels.data[o + 1], pixels.data[o + 2], skin[0], skin[1], skin[2]) < skinTolerance * 1.2) skinCount++;
     }
     return n ? skinCount / n : 0;
@@ -239,12 +235,8 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
       if (x < 0 || x >= pixels.width) continue;
       const o = (y * pixels.width + x) * 3;
       neckTotal++;
-      if (bg) {
-        // Background showing beside a slim neck is not bare skin.
-        const bx = Math.min(bg.width - 1, Math.floor((x * bg.width) / pixels.width));
-        const by = Math.min(bg.height - 1, Math.floor((y * bg.height) / pixels.height));
-        if (bg.mask[by * bg.width + bx]) continue;
-      }
+      // Background showing beside a slim neck is not bare skin.
+      if (bg && onBackground(bg, x, y, pixels.width, pixels.height)) continue;
       if (rgbDistance(pixels.data[o], pixels.data[o + 1], pixels.data[o + 2], skin[0], skin[1], skin[2]) < skinTolerance * 1.05) neckSkin++;
     }
   }

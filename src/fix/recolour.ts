@@ -1,4 +1,4 @@
-import { evalFit, measureBackground, type BackgroundAnalysis } from '../analysis/background.js';
+import { evalFit, measureBackground, touches, type BackgroundAnalysis } from '../analysis/background.js';
 import { rgbDistance, type Rgb } from '../analysis/colour.js';
 import type { Face } from '../analysis/face.js';
 import type { RawImage } from './encode.js';
@@ -49,19 +49,9 @@ export function replaceBackground(image: RawImage, face: Face | undefined, colou
       // Reachable: the background mask (at its lower resolution) or a pixel next to it.
       const mx = Math.min(maskW - 1, Math.floor((x * maskW) / width));
       const my = Math.min(maskH - 1, Math.floor((y * maskH) / height));
-      let reachable = false;
-      for (let dy = -1; dy <= 1 && !reachable; dy++) for (let dx = -1; dx <= 1 && !reachable; dx++) {
-        const nx = mx + dx; const ny = my + dy;
-        if (nx >= 0 && ny >= 0 && nx < maskW && ny < maskH && before.mask[ny * maskW + nx]) reachable = true;
-      }
-      if (!reachable) { alpha[i] = 1; continue; }
+      if (!touches(before.mask, maskW, maskH, mx, my)) { alpha[i] = 1; continue; }
       // Specks and objects that do not touch the person (texture of the old backdrop, a prop) go entirely.
-      let nearPerson = false;
-      for (let dy = -1; dy <= 1 && !nearPerson; dy++) for (let dx = -1; dx <= 1 && !nearPerson; dx++) {
-        const nx = mx + dx; const ny = my + dy;
-        if (nx >= 0 && ny >= 0 && nx < maskW && ny < maskH && person[ny * maskW + nx]) nearPerson = true;
-      }
-      if (!nearPerson) { alpha[i] = 0; continue; }
+      if (!touches(person, maskW, maskH, mx, my)) { alpha[i] = 0; continue; }
       const [r, g, b] = evalFit(before.fit, x / width, y / height);
       const o = i * 3;
       const d = rgbDistance(image.data[o], image.data[o + 1], image.data[o + 2], r, g, b);
