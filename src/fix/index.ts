@@ -4,6 +4,7 @@ import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
 import { faces, measureFace, type Face } from '../analysis/face.js';
 import { DEFAULT_LIMITS, loadPhoto } from '../core/load.js';
 import type { Photo } from '../core/types.js';
+import { ruleNumber } from '../profiles/index.js';
 import type { Profile } from '../profiles/types.js';
 import { FitError, fitToWindow, type FitResult, type RawImage } from './encode.js';
 import { planCrop, sourceGeometry, type CropPlan, type GeometryTarget } from './plan.js';
@@ -35,19 +36,14 @@ export interface FixOutcome {
 
 const REFERENCE_BLUE: Rgb = [100, 197, 255];
 
-function numberOption(profile: Profile, rule: string, name: string, fallback: number): number {
-  const value = profile.rules[rule]?.options?.[name];
-  return typeof value === 'number' ? value : fallback;
-}
-
 export function geometryTarget(profile: Profile): GeometryTarget {
-  const minWidth = numberOption(profile, 'face.size', 'minWidth', 180);
-  const maxWidth = numberOption(profile, 'face.size', 'maxWidth', 300);
+  const minWidth = ruleNumber(profile, 'face.size', 'minWidth', 180);
+  const maxWidth = ruleNumber(profile, 'face.size', 'maxWidth', 300);
   return {
     frameWidth: profile.frame.width, frameHeight: profile.frame.height,
     faceWidth: { min: minWidth, max: maxWidth, ideal: (minWidth + maxWidth) / 2 },
-    headTop: { min: numberOption(profile, 'face.position', 'headTopMin', 50), max: numberOption(profile, 'face.position', 'headTopMax', 110) },
-    eyeLine: { min: numberOption(profile, 'face.position', 'eyeLineMin', 200), max: numberOption(profile, 'face.position', 'eyeLineMax', 300) },
+    headTop: { min: ruleNumber(profile, 'face.position', 'headTopMin', 50), max: ruleNumber(profile, 'face.position', 'headTopMax', 110) },
+    eyeLine: { min: ruleNumber(profile, 'face.position', 'eyeLineMin', 200), max: ruleNumber(profile, 'face.position', 'eyeLineMax', 300) },
     maxUpscale: 1.6,
     margin: 6,
   };
@@ -55,10 +51,10 @@ export function geometryTarget(profile: Profile): GeometryTarget {
 
 function fitWindow(profile: Profile) {
   return {
-    minBytes: numberOption(profile, 'file.size', 'minBytes', 30720),
-    maxBytes: numberOption(profile, 'file.size', 'maxBytes', 40000),
-    minQuality: Math.max(60, numberOption(profile, 'image.jpeg-quality', 'minQuality', 60)),
-    density: numberOption(profile, 'image.dpi', 'dpi', 300),
+    minBytes: ruleNumber(profile, 'file.size', 'minBytes', 30720),
+    maxBytes: ruleNumber(profile, 'file.size', 'maxBytes', 40000),
+    minQuality: Math.max(60, ruleNumber(profile, 'image.jpeg-quality', 'minQuality', 60)),
+    density: ruleNumber(profile, 'image.dpi', 'dpi', 300),
   };
 }
 
@@ -153,7 +149,7 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
     && analysis.headTop.y / photo.pixels.scale >= target.headTop.min && analysis.headTop.y / photo.pixels.scale <= target.headTop.max
     && face.eyeLineY / photo.pixels.scale >= target.eyeLine.min && face.eyeLineY / photo.pixels.scale <= target.eyeLine.max
     && face.faceWidth / photo.pixels.scale >= target.faceWidth.min && face.faceWidth / photo.pixels.scale <= target.faceWidth.max
-    && Math.abs(face.centreX / photo.pixels.scale - frame.width / 2) <= numberOption(profile, 'face.position', 'maxCentreOffset', 24);
+    && Math.abs(face.centreX / photo.pixels.scale - frame.width / 2) <= ruleNumber(profile, 'face.position', 'maxCentreOffset', 24);
   const fileOk = photo.container.name === 'JPEG' && photo.jpeg?.coding === 'baseline' && photo.fileSize >= window.minBytes
     && photo.fileSize <= window.maxBytes && (photo.meta.density ?? 0) === window.density && !photo.exif?.latitude
     && Number(photo.exif?.Orientation ?? 1) === 1 && (photo.jpeg?.trailingBytes ?? 0) <= 8 && photo.meta.space === 'srgb' && !photo.meta.hasAlpha;

@@ -3,20 +3,18 @@ import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { faces } from '../analysis/face.js';
 import type { FileResult, Photo } from '../core/types.js';
+import { ruleNumber } from '../profiles/index.js';
 import type { Profile } from '../profiles/types.js';
-
-const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeXml } from './junit.js';
 
 interface Bands { headTopMin: number; headTopMax: number; eyeLineMin: number; eyeLineMax: number; minWidth: number; maxWidth: number }
 
 function bandsOf(profile: Profile): Bands {
-  const position = profile.rules['face.position']?.options ?? {};
-  const size = profile.rules['face.size']?.options ?? {};
-  const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+  const position = (name: string, fallback: number) => ruleNumber(profile, 'face.position', name, fallback);
   return {
-    headTopMin: num(position.headTopMin, 50), headTopMax: num(position.headTopMax, 110),
-    eyeLineMin: num(position.eyeLineMin, 200), eyeLineMax: num(position.eyeLineMax, 300),
-    minWidth: num(size.minWidth, 180), maxWidth: num(size.maxWidth, 300),
+    headTopMin: position('headTopMin', 50), headTopMax: position('headTopMax', 110),
+    eyeLineMin: position('eyeLineMin', 200), eyeLineMax: position('eyeLineMax', 300),
+    minWidth: ruleNumber(profile, 'face.size', 'minWidth', 180), maxWidth: ruleNumber(profile, 'face.size', 'maxWidth', 300),
   };
 }
 
