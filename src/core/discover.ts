@@ -1,7 +1,8 @@
-import { open, lstat, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import fg from 'fast-glob';
 import { looksLikeImage } from '../analysis/container.js';
+import { fsFailure } from './load.js';
 
 export type Target =
   | { path: string }
@@ -61,13 +62,7 @@ export async function discover(paths: string[]): Promise<Target[]> {
   for (const path of paths) {
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
     if (info instanceof Error) {
-      const code = info.code;
-      const isLoop = code === 'ELOOP';
-      const dangling = code === 'ENOENT' && await lstat(path).then((l) => l.isSymbolicLink(), () => false);
-      targets.push({ path, failure: {
-        messageId: isLoop ? 'symlinkLoop' : code === 'ENOENT' && !dangling ? 'notFound' : code === 'EACCES' ? 'noPermission' : dangling ? 'notFound' : 'readFailed',
-        data: { path, reason: code ?? info.message },
-      } });
+      targets.push({ path, failure: fsFailure(info, path) });
       continue;
     }
     if (info.isDirectory()) {

@@ -33,7 +33,8 @@ export type LoadOutcome =
   /** Nothing could be read. */
   | { kind: 'unreadable'; failure: LoadFailure };
 
-function fsFailure(error: NodeJS.ErrnoException, path: string): LoadFailure {
+/** A file-system error as file.decode's messageId and data. */
+export function fsFailure(error: NodeJS.ErrnoException, path: string): LoadFailure {
   switch (error.code) {
     case 'ENOENT': return { messageId: 'notFound', data: { path } };
     case 'EACCES': case 'EPERM': return { messageId: 'noPermission', data: { path } };
