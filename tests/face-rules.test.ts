@@ -99,6 +99,26 @@ test('mirrored: the geometry is measured the same, the roll changes sign', async
   assert.deepEqual(statuses(mirrored, 'face.pose'), ['pass:ok']);
 });
 
+test('the iris model runs on each eye the right way round: irises sit between the corners, lids agree with the mesh', async () => {
+  const dir = await tempDir();
+  for (const path of [EXAMPLE, await variant(dir, 'mirrored.jpg', (image) => image.flop())]) {
+    const outcome = await loadPhoto(path);
+    assert.equal(outcome.kind, 'photo');
+    if (outcome.kind !== 'photo') return;
+    const face = (await faces(outcome.photo)).main!;
+    const mesh = face.mesh;
+    assert.equal(mesh.length, 478, 'the main face carries refined iris points');
+    const raw = face.raw.mesh; // the face mesh before the iris model replaced the lids
+    for (const [outer, inner, top, bottom, iris] of [[33, 133, 159, 145, 468], [263, 362, 386, 374, 473]]) {
+      // A crop fed the wrong way round puts the outer corner near the inner one, about 35 px away.
+      assert.ok(Math.hypot(mesh[outer][0] - raw[outer][0], mesh[outer][1] - raw[outer][1]) < 8, `outer corner ${outer} moved`);
+      const [minX, maxX] = [Math.min(mesh[outer][0], mesh[inner][0]), Math.max(mesh[outer][0], mesh[inner][0])];
+      between(mesh[iris][0], minX + (maxX - minX) * 0.3, maxX - (maxX - minX) * 0.3, `iris ${iris} x`);
+      between(mesh[iris][1], mesh[top][1], mesh[bottom][1], `iris ${iris} y`);
+    }
+  }
+});
+
 test('face.count: two people side by side fail; a picture with no person fails; a tiny face in a scene is not a subject', async () => {
   const dir = await tempDir();
   const half = await sharp(await readFile(EXAMPLE)).resize(240, 320).toBuffer();

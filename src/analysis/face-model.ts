@@ -17,7 +17,7 @@ export interface RawFace {
   score: number;
   boxScore: number;
   faceScore: number;
-  /** 478 points [x, y, z]: 468 mesh points and 10 iris points. */
+  /** 468 mesh points [x, y, z]. */
   mesh: [number, number, number][];
   /** Degrees. */
   roll: number;
@@ -32,18 +32,16 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The vendored short-range BlazeFace model (models/README.md). */
 const SHORT_RANGE_MODEL = path.join(here, '..', '..', '..', 'models', 'blazeface-front.json');
 
-/** Node 20's fetch cannot read file:// URLs, and Human loads models through fetch: serve them from disk, refuse the network. */
+/** Node 20's fetch cannot read file:// URLs, and the models load through fetch: serve them from disk, refuse the network. */
+export const offlineFetch = (async (input: string | URL | Request) => {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (url.startsWith('file://')) return new Response(await readFile(fileURLToPath(url)));
+  throw new Error(`gradphoto works offline and refused to fetch ${url}`);
+}) as typeof fetch;
+
+/** Human calls the global fetch: point it at offlineFetch, once. */
 function installOfflineFetch(): void {
-  const marker = Symbol.for('gradphoto.offlineFetch');
-  const current = globalThis.fetch as typeof fetch & { [marker]?: boolean };
-  if (current?.[marker]) return;
-  const offline = (async (input: string | URL | Request) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (url.startsWith('file://')) return new Response(await readFile(fileURLToPath(url)));
-    throw new Error(`gradphoto works offline and refused to fetch ${url}`);
-  }) as typeof fetch & { [marker]?: boolean };
-  offline[marker] = true;
-  globalThis.fetch = offline;
+  if (globalThis.fetch !== offlineFetch) globalThis.fetch = offlineFetch;
 }
 
 async function load(range: DetectorRange): Promise<Human> {
@@ -67,7 +65,8 @@ async function load(range: DetectorRange): Promise<Human> {
         rotation: true, maxDetected: 20, minConfidence: 0.5, return: false,
         ...(range === 'short' ? { modelPath: pathToFileURL(SHORT_RANGE_MODEL).href } : {}),
       },
-      mesh: { enabled: true }, iris: { enabled: true },
+      // The iris model runs in refineEyes() below, only where a measurement needs it.
+      mesh: { enabled: true }, iris: { enabled: false },
       attention: { enabled: false }, description: { enabled: false }, emotion: { enabled: false },
       antispoof: { enabled: false }, liveness: { enabled: false },
     } as Config['face'],
@@ -117,7 +116,7 @@ async function detectWith(range: DetectorRange, pixels: Pixels): Promise<RawFace
   try {
     const result = await human.detect(input as never);
     return result.face
-      .filter((face: FaceResult) => face.mesh.length >= 478)
+      .filter((face: FaceResult) => face.mesh.length >= 468)
       .map((face: FaceResult) => ({
         score: face.score, boxScore: face.boxScore, faceScore: face.faceScore,
         mesh: face.mesh.map((p) => [p[0], p[1], p[2] ?? 0] as [number, number, number]),

@@ -2,6 +2,7 @@ import { analyse, defineAnalysis } from '../core/analysis.js';
 import type { Photo } from '../core/types.js';
 import { detectFaces, type RawFace } from './face-model.js';
 import { findHeadTop, type HeadTop } from './head-top.js';
+import { refineEyes } from './iris-model.js';
 
 // MediaPipe face mesh indices (see ../shared/FACE.md).
 export const MESH = {
@@ -11,10 +12,18 @@ export const MESH = {
   irisRight: 468, irisLeft: 473,
 } as const;
 
+/** The lid contours (upper and lower) of each eye: the eye's centre when the iris model has not run. */
+const EYE_CONTOURS = [
+  [33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173],
+  [263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398],
+];
+
 type Point = { x: number; y: number };
 
 /** One face, measured in the photo's working pixels (upright). */
 export interface Face {
+  /** What the face model returned, before the iris model refined the eyes. */
+  raw: RawFace;
   score: number;
   mesh: [number, number, number][];
   /** Tight box around the mesh. */
@@ -22,7 +31,8 @@ export interface Face {
   /** Cheek to cheek (mesh 234–454). */
   faceWidth: number;
   centreX: number;
-  /** Iris centre on the picture's left-hand side (the subject's right eye) and right-hand side. */
+  /** Iris centre on the picture's left-hand side (the subject's right eye) and right-hand side:
+   * from the iris model for the main face, else the middle of the lid contour. */
   irisRight: Point;
   irisLeft: Point;
   /** Mean height of the two iris centres. */
@@ -58,21 +68,26 @@ function eyeOpenness(mesh: RawFace['mesh'], top: number, bottom: number, outer: 
   return dist(pt(mesh[top]), pt(mesh[bottom])) / Math.max(1e-6, dist(pt(mesh[outer]), pt(mesh[inner])));
 }
 
-export function measureFace(raw: RawFace): Face {
-  const { mesh } = raw;
+/** Measure one face from its mesh, or from `refined` (the mesh with the iris model's eyes) when given. */
+export function measureFace(raw: RawFace, refined?: RawFace['mesh']): Face {
+  const mesh = refined ?? raw.mesh;
   const xs = mesh.slice(0, 468).map((p) => p[0]);
   const ys = mesh.slice(0, 468).map((p) => p[1]);
   const box = { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
   const cheekR = pt(mesh[MESH.cheekRight]);
   const cheekL = pt(mesh[MESH.cheekLeft]);
-  const irisA = pt(mesh[MESH.irisRight]);
-  const irisB = pt(mesh[MESH.irisLeft]);
+  const [irisA, irisB] = mesh.length >= 478
+    ? [pt(mesh[MESH.irisRight]), pt(mesh[MESH.irisLeft])]
+    : EYE_CONTOURS.map((contour) => ({
+      x: contour.reduce((sum, i) => sum + mesh[i][0], 0) / contour.length,
+      y: contour.reduce((sum, i) => sum + mesh[i][1], 0) / contour.length,
+    }));
   // Name the irises by where they are in the picture, whatever the mesh's convention.
   const [irisRight, irisLeft] = irisA.x <= irisB.x ? [irisA, irisB] : [irisB, irisA];
   // Positive roll: the pupil line drops towards the picture's right-hand side.
   const roll = (Math.atan2(irisLeft.y - irisRight.y, irisLeft.x - irisRight.x) * 180) / Math.PI;
   return {
-    score: raw.score, mesh, box,
+    raw, score: raw.score, mesh, box,
     faceWidth: dist(cheekR, cheekL),
     centreX: (cheekR.x + cheekL.x) / 2,
     irisRight, irisLeft,
@@ -96,12 +111,14 @@ export const MIN_FACE_SHARE = 0.06;
 export const faceAnalysis = defineAnalysis<FaceAnalysis>('face', async (photo: Photo) => {
   const started = performance.now();
   const raw = await detectFaces(photo.pixels);
-  const ms = performance.now() - started;
-  const all = raw.map(measureFace).sort((a, b) => b.faceWidth - a.faceWidth);
+  const all = raw.map((face) => measureFace(face)).sort((a, b) => b.faceWidth - a.faceWidth);
   const largest = all[0]?.faceWidth ?? 0;
   const minimum = Math.max(largest * SMALL_FACE_RATIO, photo.pixels.width * MIN_FACE_SHARE);
   const faces = all.filter((f) => f.faceWidth >= minimum);
+  // Only the face the geometry rules measure needs pupils and exact lids: the iris model runs for it alone.
+  if (faces.length === 1) faces[0] = measureFace(faces[0].raw, await refineEyes(photo.pixels, faces[0].raw.mesh));
   const main = faces.length === 1 ? faces[0] : undefined;
+  const ms = performance.now() - started;
   const headTop = main ? findHeadTop(photo.pixels, main.centreX, main.faceWidth, main.foreheadY, main.chinY) : undefined;
   return { faces, ignoredSmall: all.length - faces.length, largestWidth: largest, main, headTop, ms };
 });

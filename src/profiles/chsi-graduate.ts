@@ -40,10 +40,10 @@ export const chsiGraduate: Profile = {
     'face.pose': { options: { rollWarn: 3, rollFail: 6, yawWarn: 8, yawFail: 12, pitchWarn: 15, pitchFail: 22 } },
     // open eyes measured 0.28–0.48 lid gap / eye width on the corpus (FACE.md research).
     'face.eyes-open': { options: { warnBelow: 0.2, failBelow: 0.14 } },
-    // notice: glasses off. Bridge-edge ratio calibrated on shared/photos/glasses (with: 1.2–13.3, without: at most 1.9,
-    // other corpus faces at most 2.01); a weak bridge edge fails too when a lower-rim edge under the eyes is strong
-    // (with glasses up to 17; no-glasses faces at most 4.0).
-    'face.glasses': { options: { bridgeFail: 2.4, bridgeWarn: 1.95, tintedFail: 45, lowerRimFail: 4.5 } },
+    // notice: glasses off. Bridge-edge ratio calibrated on shared/photos/glasses (with: 1.2–14.7, without: at most 1.9,
+    // other corpus faces at most 2.45); a weaker bridge edge fails too when a lens's lower-rim edge under the eyes is
+    // strong (with glasses 4.1–21; no-glasses faces at most 3.7). Re-measured 2026-11-29 with correctly placed irises.
+    'face.glasses': { options: { bridgeFail: 2.6, bridgeWarn: 1.95, tintedFail: 45, lowerRimFail: 5, rimBridgeMin: 1.5 } },
     // standard: hair must not cover the ears; share of skin beside each cheek (heuristic, calibrated on the corpus).
     'face.ears-visible': { options: { failBelow: 0.05, warnBelow: 0.12 } },
     // notice: forehead visible; share of the forehead that is not skin-coloured.

@@ -7,8 +7,9 @@ export interface GlassesOptions {
   bridgeWarn: number;
   /** Eye regions this much darker (L*) than the cheeks: tinted lenses or sunglasses. */
   tintedFail: number;
-  /** A lower-rim edge this strong under the eyes turns a weak bridge edge (warn) into glasses (fail). */
+  /** A lower-rim edge this strong under the eyes is a lens: it fails with a bridge edge of at least rimBridgeMin, else warns. */
   lowerRimFail: number;
+  rimBridgeMin: number;
 }
 
 /** Glasses, clear or tinted: the notice says glasses off. */
@@ -17,7 +18,7 @@ export default defineRule<GlassesOptions>({
   meta: {
     description: { zh: '未戴眼镜（通知要求摘眼镜）', en: 'no glasses (the notice says glasses off)' },
     messageIds: ['ok', 'glasses', 'maybe', 'tinted', 'noSingleFace'],
-    defaultOptions: { bridgeFail: 2.4, bridgeWarn: 1.95, tintedFail: 45, lowerRimFail: 4.5 },
+    defaultOptions: { bridgeFail: 2.6, bridgeWarn: 1.95, tintedFail: 45, lowerRimFail: 5, rimBridgeMin: 1.5 },
   },
   async check({ photo, options }) {
     const regions = await faceRegions(photo);
@@ -32,8 +33,8 @@ export default defineRule<GlassesOptions>({
     };
     if (darkness > options.tintedFail) return fail('tinted', rest);
     // Cues combined: a strong bridge edge alone, or a weaker one with lens rims under the eyes.
-    if (bridge >= options.bridgeFail || (bridge >= options.bridgeWarn && lowerRim >= options.lowerRimFail)) return fail('glasses', rest);
-    if (bridge >= options.bridgeWarn) return warn('maybe', rest);
+    if (bridge >= options.bridgeFail || (bridge >= options.rimBridgeMin && lowerRim >= options.lowerRimFail)) return fail('glasses', rest);
+    if (bridge >= options.bridgeWarn || lowerRim >= options.lowerRimFail) return warn('maybe', rest);
     return pass('ok', rest);
   },
 });
