@@ -1,19 +1,14 @@
 /**
- * MediaPipe's iris landmark model (models/iris.json inside @vladmandic/human), run by us on the two
- * eyes of one face. It is the most expensive of the three face models (about half of their time),
- * and only borderline eye measurements need it, so it is not part of every detection.
+ * MediaPipe's iris landmark model (models/iris.json inside @vladmandic/human) on the two eyes of the
+ * face the rules measure. It is the most expensive of the three face models (about half of their
+ * time), so it runs for the main face only, not for every face found.
  *
- * Human's own iris step flips both eye crops but un-flips only one eye's coordinates, which
- * mirrors the other iris about its crop's centre; this module crops, flips and maps back itself.
+ * Human 3.3.6's own iris step mirrors both eye crops but un-mirrors only one eye's output, which
+ * reflects the other iris about its crop's centre; here each crop is mirrored only for the eye the
+ * model expects mirrored (MediaPipe's left eye), and mapped back the same way.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { Pixels } from '../core/types.js';
-import { faceModel, offlineFetch } from './face-model.js';
-
-const require = createRequire(import.meta.url);
+import { model, sampleSquare } from './face-model.js';
 
 /** The model's input side, and how much wider than the corner-to-corner distance the crop is (MediaPipe's 2.3). */
 const INPUT = 64;
@@ -55,61 +50,19 @@ const EYES = {
 /** The model was trained on one eye's orientation: MediaPipe mirrors the subject's left eye into it. */
 const FLIPPED: Record<keyof typeof EYES, boolean> = { right: false, left: true };
 
-let loading: Promise<GraphModel> | undefined;
-
-function irisModel(): Promise<GraphModel> {
-  loading ??= (async () => {
-    const human = await faceModel('short');
-    const dist = path.dirname(require.resolve('@vladmandic/human'));
-    const url = pathToFileURL(path.join(dist, '..', 'models', 'iris.json')).href;
-    const tf = human.tf as typeof import('@tensorflow/tfjs-converter');
-    return tf.loadGraphModel(url, { fetchFunc: offlineFetch });
-  })().catch((error) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
-}
-
-interface EyeCrop { x0: number; y0: number; side: number; flip: boolean }
+/** A square around one eye, turned to lie along the line through its corners (as MediaPipe crops it). */
+interface EyeCrop { cx: number; cy: number; side: number; angle: number; flip: boolean }
 
 function eyeCrop(mesh: Mesh, eye: keyof typeof EYES): EyeCrop {
-  const [a, b] = EYES[eye].corners;
-  const cx = (mesh[a][0] + mesh[b][0]) / 2;
-  const cy = (mesh[a][1] + mesh[b][1]) / 2;
-  const side = CROP_SCALE * Math.max(Math.abs(mesh[a][0] - mesh[b][0]), Math.abs(mesh[a][1] - mesh[b][1]), 1);
-  return { x0: cx - side / 2, y0: cy - side / 2, side, flip: FLIPPED[eye] };
-}
-
-/** Bilinear 64x64 crop, scaled to 0..1, mirrored when the eye needs it; pixels outside the picture are black. */
-function sample(pixels: Pixels, crop: EyeCrop, into: Float32Array, offset: number): void {
-  const { data, width, height } = pixels; // RGB, 3 bytes a pixel
-  const step = crop.side / INPUT;
-  for (let v = 0; v < INPUT; v++) {
-    const y = crop.y0 + (v + 0.5) * step - 0.5;
-    const y0 = Math.floor(y);
-    const fy = y - y0;
-    for (let u = 0; u < INPUT; u++) {
-      const x = crop.x0 + ((crop.flip ? INPUT - 1 - u : u) + 0.5) * step - 0.5;
-      const x0 = Math.floor(x);
-      const fx = x - x0;
-      const out = offset + (v * INPUT + u) * 3;
-      for (let c = 0; c < 3; c++) {
-        let sum = 0;
-        for (let dy = 0; dy < 2; dy++) {
-          const yy = y0 + dy;
-          if (yy < 0 || yy >= height) continue;
-          const wy = dy ? fy : 1 - fy;
-          for (let dx = 0; dx < 2; dx++) {
-            const xx = x0 + dx;
-            if (xx < 0 || xx >= width) continue;
-            sum += wy * (dx ? fx : 1 - fx) * data[(yy * width + xx) * 3 + c];
-          }
-        }
-        into[out + c] = sum / 255;
-      }
-    }
-  }
+  const [a, b] = EYES[eye].corners; // picture-left corner first
+  const dx = mesh[b][0] - mesh[a][0];
+  const dy = mesh[b][1] - mesh[a][1];
+  return {
+    cx: (mesh[a][0] + mesh[b][0]) / 2, cy: (mesh[a][1] + mesh[b][1]) / 2,
+    side: CROP_SCALE * Math.max(Math.hypot(dx, dy), 1),
+    angle: Math.atan2(dy, dx),
+    flip: FLIPPED[eye],
+  };
 }
 
 /**
@@ -118,29 +71,23 @@ function sample(pixels: Pixels, crop: EyeCrop, into: Float32Array, offset: numbe
  * first of each is the centre), 478 points in all.
  */
 export async function refineEyes(pixels: Pixels, mesh: Mesh): Promise<Mesh> {
-  const model = await irisModel();
-  const human = await faceModel('short');
-  const tf = human.tf as typeof import('@tensorflow/tfjs-core');
+  const net = await model('iris');
   const eyes = ['right', 'left'] as const;
   const crops = eyes.map((eye) => eyeCrop(mesh, eye));
   const input = new Float32Array(2 * INPUT * INPUT * 3);
-  crops.forEach((crop, i) => sample(pixels, crop, input, i * INPUT * INPUT * 3));
-  const batch = tf.tensor4d(input, [2, INPUT, INPUT, 3]);
-  let values: Float32Array;
-  try {
-    const output = model.execute(batch) as import('@tensorflow/tfjs-core').Tensor;
-    values = (await output.data()) as Float32Array;
-    output.dispose();
-  } finally {
-    batch.dispose();
-  }
+  crops.forEach((crop, i) => sampleSquare(pixels, crop.cx, crop.cy, crop.side, crop.angle, INPUT,
+    input, i * INPUT * INPUT * 3, 1 / 255, 0, crop.flip));
+  const [values] = net.run(input, [2, INPUT, INPUT, 3]);
   const refined: Mesh = mesh.slice(0, 468).map((p) => [p[0], p[1], p[2]]);
   eyes.forEach((eye, i) => {
     const crop = crops[i];
+    const step = crop.side / INPUT;
+    const cos = Math.cos(crop.angle) * step; const sin = Math.sin(crop.angle) * step;
     const point = (k: number): [number, number, number] => {
       const at = (i * POINTS + k) * 3;
-      const u = values[at] / INPUT;
-      return [crop.x0 + (crop.flip ? 1 - u : u) * crop.side, crop.y0 + (values[at + 1] / INPUT) * crop.side, values[at + 2]];
+      const du = (crop.flip ? INPUT - values[at] : values[at]) - INPUT / 2;
+      const dv = values[at + 1] - INPUT / 2;
+      return [crop.cx + cos * du - sin * dv, crop.cy + sin * du + cos * dv, values[at + 2]];
     };
     for (const [meshIndices, modelIndices] of Object.values(EYES[eye].contours) as (readonly (readonly number[])[])[]) {
       meshIndices.forEach((m: number, j: number) => {

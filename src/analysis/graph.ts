@@ -1,0 +1,187 @@
+/**
+ * A lean runner for the face models' TF.js graphs. tfjs-converter's GraphExecutor spends about as
+ * long dispatching each of a model's few hundred small ops (op executors, engine bookkeeping,
+ * tensor tracking) as the WASM kernels spend computing them. These models use eleven op types, all
+ * of them plain: this module resolves every node once at load (kernel, attributes, constant
+ * inputs, when each intermediate can be freed) and then calls the WASM backend's kernels directly.
+ *
+ * The result is checked against GraphModel.execute in tests/face-model.test.ts.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+
+/** What a WASM kernel takes and returns. */
+interface TensorInfo { dataId: object; shape: number[]; dtype: 'float32' | 'int32' }
+interface WasmBackend {
+  write(values: Float32Array, shape: number[], dtype: 'float32'): object;
+  readSync(dataId: object): Float32Array;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+type KernelFunc = (args: { inputs: Record<string, TensorInfo | undefined>; backend: WasmBackend; attrs: Record<string, unknown> }) => TensorInfo | TensorInfo[];
+
+interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, AttrValue> }
+interface AttrValue { s?: string; i?: string; f?: number; b?: boolean; list?: { s?: string[]; i?: string[] } }
+
+/** One resolved step: which kernel, its named inputs (slots or weights), attributes, and which slots die after it. */
+interface Step {
+  kernel: KernelFunc;
+  inputs: [string, number | TensorInfo][];
+  /** Concat takes a list of tensors rather than named ones. */
+  list: boolean;
+  attrs: Record<string, unknown>;
+  out: number;
+  free: number[];
+}
+
+export interface CompiledGraph {
+  run(input: Float32Array, shape: number[]): Float32Array[];
+}
+
+const text = (value: AttrValue | undefined) => (value?.s ? Buffer.from(value.s, 'base64').toString() : '');
+const ints = (value: AttrValue | undefined) => (value?.list?.i ?? []).map(Number);
+const strings = (value: AttrValue | undefined) => (value?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString());
+
+function kernel(name: string): KernelFunc {
+  const found = tf.getKernel(name, 'wasm');
+  if (!found) throw new Error(`the WASM backend has no ${name} kernel`);
+  return found.kernelFunc as unknown as KernelFunc;
+}
+
+/** Strides and window attributes from TF's NHWC [1, h, w, 1] lists. */
+const spatial = (value: AttrValue | undefined): [number, number] => {
+  const list = ints(value);
+  return [list[1] ?? 1, list[2] ?? 1];
+};
+const padding = (node: GraphNode) => text(node.attr?.padding).toLowerCase() as 'same' | 'valid';
+
+/**
+ * Compile a loaded GraphModel (its weights stay where tfjs-converter put them) for direct runs.
+ * Throws on any op this runner does not know, so a different model fails loudly at load.
+ */
+export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outputNames: string[]): CompiledGraph {
+  const weights = (graph as unknown as { weights: Record<string, tf.Tensor[]> }).weights;
+  const nodes = topology.node;
+  const slotOf = new Map<string, number>();
+  let placeholder = '';
+  const steps: Step[] = [];
+  const weight = (name: string): TensorInfo => {
+    const tensor = weights[name]?.[0];
+    if (!tensor) throw new Error(`the model has no constant ${name}`);
+    return tensor as unknown as TensorInfo;
+  };
+  const constValues = (name: string) => Array.from(weights[name][0].dataSync() as Int32Array);
+  const source = (name: string): number | TensorInfo => {
+    const base = name.split(':')[0];
+    const slot = slotOf.get(base);
+    return slot ?? weight(base);
+  };
+  for (const node of nodes) {
+    const inputs = (node.input ?? []).filter((name) => !name.startsWith('^'));
+    const named = (...keys: string[]): [string, number | TensorInfo][] => keys.map((key, i) => [key, source(inputs[i])]);
+    let step: Omit<Step, 'out' | 'free'> | undefined;
+    switch (node.op) {
+      case 'Const':
+        continue;
+      case 'Placeholder':
+        placeholder = node.name;
+        slotOf.set(node.name, 0);
+        continue;
+      case '_FusedConv2D': {
+        const fused = strings(node.attr?.fused_ops);
+        if (fused[0] !== 'BiasAdd' || fused.length > 2) throw new Error(`unsupported fused ops ${fused.join(',')}`);
+        const activation = fused[1] === 'Relu' ? 'relu' : fused[1] === 'Prelu' ? 'prelu' : fused[1] === undefined ? 'linear' : '';
+        if (!activation) throw new Error(`unsupported fused activation ${fused[1]}`);
+        step = {
+          kernel: kernel('FusedConv2D'), list: false,
+          inputs: named('x', 'filter', 'bias', ...(activation === 'prelu' ? ['preluActivationWeights'] : [])),
+          attrs: { strides: spatial(node.attr?.strides), pad: padding(node), dataFormat: 'NHWC', dilations: spatial(node.attr?.dilations), activation },
+        };
+        break;
+      }
+      case 'DepthwiseConv2dNative':
+        step = {
+          kernel: kernel('DepthwiseConv2dNative'), list: false, inputs: named('x', 'filter'),
+          attrs: { strides: spatial(node.attr?.strides), pad: padding(node), dataFormat: 'NHWC', dilations: spatial(node.attr?.dilations) },
+        };
+        break;
+      case 'AddV2':
+        step = { kernel: kernel('Add'), list: false, inputs: named('a', 'b'), attrs: {} };
+        break;
+      case 'Relu':
+      case 'Sigmoid':
+        step = { kernel: kernel(node.op), list: false, inputs: named('x'), attrs: {} };
+        break;
+      case 'Prelu':
+        step = { kernel: kernel('Prelu'), list: false, inputs: named('x', 'alpha'), attrs: {} };
+        break;
+      case 'MaxPool':
+        step = {
+          kernel: kernel('MaxPool'), list: false, inputs: named('x'),
+          attrs: { filterSize: spatial(node.attr?.ksize), strides: spatial(node.attr?.strides), pad: padding(node) },
+        };
+        break;
+      case 'Pad': {
+        const flat = constValues(inputs[1].split(':')[0]);
+        const paddings = Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+        step = { kernel: kernel('PadV2'), list: false, inputs: named('x'), attrs: { paddings, constantValue: 0 } };
+        break;
+      }
+      case 'Reshape':
+        step = { kernel: kernel('Reshape'), list: false, inputs: named('x'), attrs: { shape: constValues(inputs[1].split(':')[0]) } };
+        break;
+      case 'Identity': { // a name for the same values: no copy
+        const from = source(inputs[0]);
+        if (typeof from !== 'number') throw new Error(`unsupported Identity of a constant in ${node.name}`);
+        slotOf.set(node.name, from);
+        continue;
+      }
+      case 'ConcatV2': {
+        const axis = constValues(inputs[inputs.length - 1].split(':')[0])[0];
+        step = { kernel: kernel('Concat'), list: true, inputs: inputs.slice(0, -1).map((name, i) => [String(i), source(name)]), attrs: { axis } };
+        break;
+      }
+      default:
+        throw new Error(`the face model uses the op ${node.op}, which gradphoto's runner does not know`);
+    }
+    const out = steps.length + 1; // slot 0 is the input
+    slotOf.set(node.name, out);
+    steps.push({ ...step, out, free: [] });
+  }
+  if (!placeholder) throw new Error('the model has no input');
+  const outputs = outputNames.map((name) => {
+    const slot = slotOf.get(name.split(':')[0]);
+    if (slot === undefined) throw new Error(`the model has no output ${name}`);
+    return slot;
+  });
+  // Free each slot after the last step that reads it (outputs and the caller's input live on).
+  const lastUse = new Map<number, number>();
+  steps.forEach((step, i) => { for (const [, from] of step.inputs) if (typeof from === 'number') lastUse.set(from, i); });
+  for (const [slot, i] of lastUse) if (slot !== 0 && !outputs.includes(slot)) steps[i].free.push(slot);
+
+  return {
+    run(input: Float32Array, shape: number[]): Float32Array[] {
+      const backend = tf.backend() as unknown as WasmBackend;
+      // Each slot holds one reference to its data (Reshape shares its input's data and counts one more).
+      const slots: (TensorInfo | undefined)[] = new Array(steps.length + 1);
+      slots[0] = { dataId: backend.write(input, shape, 'float32'), shape, dtype: 'float32' };
+      try {
+        for (const step of steps) {
+          const args: Record<string, TensorInfo | undefined> = {};
+          for (const [key, from] of step.inputs) args[key] = typeof from === 'number' ? slots[from] : from;
+          const result = step.kernel({
+            inputs: step.list ? (Object.values(args) as unknown as Record<string, TensorInfo>) : args,
+            backend, attrs: step.attrs,
+          });
+          slots[step.out] = Array.isArray(result) ? result[0] : result;
+          for (const slot of step.free) {
+            backend.disposeData(slots[slot]!.dataId);
+            slots[slot] = undefined;
+          }
+        }
+        return outputs.map((slot) => Float32Array.from(backend.readSync(slots[slot]!.dataId)));
+      } finally {
+        for (const slot of new Set(slots)) if (slot) backend.disposeData(slot.dataId);
+      }
+    },
+  };
+}

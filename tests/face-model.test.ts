@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadGraphModel } from '@tensorflow/tfjs-converter';
+import { MODEL_FILES, model, offlineFetch, type ModelName } from '../src/analysis/face-model.js';
+import { faces } from '../src/analysis/face.js';
+import { loadPhoto } from '../src/core/load.js';
+import { EXAMPLE } from './helpers.js';
+
+test('the lean graph runner gives what tfjs-converter gives, on every face model, and frees what it allocates', async () => {
+  for (const name of Object.keys(MODEL_FILES) as ModelName[]) {
+    const net = await model(name);
+    const reference = await loadGraphModel(pathToFileURL(MODEL_FILES[name]).href, { fetchFunc: offlineFetch });
+    const batch = name === 'iris' ? 2 : 1;
+    const shape = [batch, net.inputSize, net.inputSize, 3];
+    let seed = 7;
+    const input = new Float32Array(shape.reduce((a, b) => a * b)).map(() => ((seed = (seed * 16807) % 2147483647) / 2147483647));
+    const expected = tf.tidy(() => {
+      const out = reference.execute(tf.tensor(input, shape));
+      return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+    });
+    const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const got = net.run(input, shape);
+    assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), before, `${name}: every intermediate freed`);
+    assert.equal(got.length, expected.length, `${name}: outputs`);
+    expected.forEach((values, i) => {
+      assert.equal(got[i].length, values.length, `${name} output ${i} size`);
+      let worst = 0;
+      values.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - got[i][j])); });
+      assert.ok(worst < 1e-4, `${name} output ${i}: differs by ${worst}`);
+    });
+    reference.dispose();
+  }
+});
+
+test('the face pipeline on the example: one face, its mesh on the face, an iris in each eye', async () => {
+  const outcome = await loadPhoto(EXAMPLE);
+  assert.equal(outcome.kind, 'photo');
+  if (outcome.kind !== 'photo') return;
+  const found = await faces(outcome.photo);
+  assert.equal(found.faces.length, 1);
+  const face = found.main!;
+  assert.ok(face.score > 0.9, `mesh confidence ${face.score}`);
+  assert.ok(face.faceWidth > 190 && face.faceWidth < 220, `face width ${face.faceWidth}`);
+  assert.ok(face.irisRight.x > 170 && face.irisRight.x < 192 && face.irisLeft.x > 264 && face.irisLeft.x < 286, `${face.irisRight.x} ${face.irisLeft.x}`);
+  assert.ok(Math.abs(face.irisRight.y - 262) < 6 && Math.abs(face.irisLeft.y - 262) < 6, `${face.irisRight.y} ${face.irisLeft.y}`);
+  assert.ok(Math.abs(face.yaw) < 8 && Math.abs(face.pitch) < 15, `yaw ${face.yaw} pitch ${face.pitch}`);
+});
