@@ -50,19 +50,21 @@ export function evalFit(fit: BackgroundFit, x: number, y: number): Rgb {
   return [channel(fit[0]), channel(fit[1]), channel(fit[2])];
 }
 
-/** Least squares for the 6-term fit (normal equations, Gaussian elimination). */
-function fitSurface(samples: { x: number; y: number; c: Rgb }[]): BackgroundFit {
+/** Least squares for the 6-term fit (normal equations, Gaussian elimination); samples as x, y, r, g, b runs. */
+function fitSurface(samples: Float64Array, count: number): BackgroundFit {
   const n = 6;
   const ata = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const atb = [0, 1, 2].map(() => new Array<number>(n).fill(0));
-  for (const { x, y, c } of samples) {
-    const t = [1, x, y, x * x, y * y, x * y];
+  const t = [1, 0, 0, 0, 0, 0];
+  for (let s = 0; s < count; s++) {
+    const x = samples[s * 5]; const y = samples[s * 5 + 1];
+    t[1] = x; t[2] = y; t[3] = x * x; t[4] = y * y; t[5] = x * y;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) ata[i][j] += t[i] * t[j];
-      for (let ch = 0; ch < 3; ch++) atb[ch][i] += t[i] * c[ch];
+      for (let ch = 0; ch < 3; ch++) atb[ch][i] += t[i] * samples[s * 5 + 2 + ch];
     }
   }
-  for (let i = 0; i < n; i++) ata[i][i] += 1e-6 * samples.length; // keep it solvable when samples are few
+  for (let i = 0; i < n; i++) ata[i][i] += 1e-6 * count; // keep it solvable when samples are few
   return atb.map((b) => solve(ata.map((row) => [...row]), [...b])) as BackgroundFit;
 }
 
@@ -83,10 +85,8 @@ function solve(a: number[][], b: number[]): number[] {
   return b.map((v, i) => (a[i][i] === 0 ? 0 : v / a[i][i]));
 }
 
-/** Flood fill from the seeds over pixels within `threshold` of the fitted background. */
-/** The fitted colour at every pixel, computed once per pass. */
-export function renderFit(fit: BackgroundFit, width: number, height: number): Float32Array {
-  const out = new Float32Array(width * height * 3);
+/** The fitted colour at every pixel, computed once per fit. */
+export function renderFit(fit: BackgroundFit, width: number, height: number, out: Float32Array = new Float32Array(width * height * 3)): Float32Array {
   for (let y = 0; y < height; y++) {
     const v = y / height;
     for (let c = 0; c < 3; c++) {
@@ -102,32 +102,43 @@ export function renderFit(fit: BackgroundFit, width: number, height: number): Fl
   return out;
 }
 
-function fill(pixels: Pixels, fit: BackgroundFit, threshold: number, seeds: number[], floorY: number): Uint8Array {
-  const { data, width, height } = pixels;
-  const surface = renderFit(fit, width, height);
-  const mask = new Uint8Array(width * height);
-  const stack = new Int32Array(width * height);
+/** Scratch buffers for one picture's flood fills, reused across passes. */
+interface FillScratch { mask: Uint8Array; stack: Int32Array }
+
+/**
+ * Flood fill from the seeds over pixels within `threshold` (redmean, as colour.ts's rgbDistance)
+ * of the fitted background `surface`; below `floorY` (the chin) only within half of it.
+ */
+function fill(pixels: Pixels, surface: Float32Array, threshold: number, seeds: number[], floorY: number, scratch: FillScratch): Uint8Array {
+  const { data, width } = pixels;
+  const { mask, stack } = scratch;
+  mask.fill(0);
   let top = 0;
   const floorIndex = Math.ceil(floorY) * width;
-  const below = threshold * 0.5;
-  const visit = (index: number) => {
-    if (mask[index]) return;
+  // Squared distances (x9, as rgbDistance divides by 3): no square root per pixel.
+  const above = threshold * threshold * 9;
+  const below = above / 4; // a shirt like the background must not be eaten: near-exact matches only
+  const n = mask.length;
+  const close = (index: number): boolean => {
     const o = index * 3;
-    // Below the chin only near-exact matches count: a shirt like the background must not be eaten.
-    const limit = index > floorIndex ? below : threshold;
-    if (rgbDistance(data[o], data[o + 1], data[o + 2], surface[o], surface[o + 1], surface[o + 2]) < limit) {
-      mask[index] = 1;
-      stack[top++] = index;
-    }
+    const r1 = data[o]; const r2 = surface[o];
+    const rMean = (r1 + r2) / 2;
+    const dr = r1 - r2; const dg = data[o + 1] - surface[o + 1]; const db = data[o + 2] - surface[o + 2];
+    const d2 = (2 + rMean / 256) * dr * dr + 4 * dg * dg + (2 + (255 - rMean) / 256) * db * db;
+    return d2 < (index > floorIndex ? below : above);
   };
-  for (const seed of seeds) visit(seed);
+  for (const seed of seeds) if (!mask[seed] && close(seed)) { mask[seed] = 1; stack[top++] = seed; }
   while (top > 0) {
     const index = stack[--top];
     const x = index % width;
-    if (index >= width) visit(index - width);
-    if (index + width < mask.length) visit(index + width);
-    if (x > 0) visit(index - 1);
-    if (x < width - 1) visit(index + 1);
+    let next = index - width;
+    if (next >= 0 && !mask[next] && close(next)) { mask[next] = 1; stack[top++] = next; }
+    next = index + width;
+    if (next < n && !mask[next] && close(next)) { mask[next] = 1; stack[top++] = next; }
+    next = index - 1;
+    if (x > 0 && !mask[next] && close(next)) { mask[next] = 1; stack[top++] = next; }
+    next = index + 1;
+    if (x < width - 1 && !mask[next] && close(next)) { mask[next] = 1; stack[top++] = next; }
   }
   return mask;
 }
@@ -142,14 +153,19 @@ function downscale(pixels: Pixels): Pixels {
   const data = Buffer.alloc(width * height * 3);
   const area = factor * factor;
   const src = pixels.data;
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    let r = 0; let g = 0; let b = 0;
+  const sums = new Uint32Array(width * 3);
+  const span = width * factor * 3; // the part of each source row the blocks cover
+  for (let y = 0; y < height; y++) {
+    sums.fill(0);
     for (let dy = 0; dy < factor; dy++) {
-      let i = ((y * factor + dy) * pixels.width + x * factor) * 3;
-      for (let dx = 0; dx < factor; dx++, i += 3) { r += src[i]; g += src[i + 1]; b += src[i + 2]; }
+      const row = (y * factor + dy) * pixels.width * 3;
+      for (let i = 0, block = 0, k = 0; i < span; i += 3) {
+        sums[block] += src[row + i]; sums[block + 1] += src[row + i + 1]; sums[block + 2] += src[row + i + 2];
+        if (++k === factor) { k = 0; block += 3; }
+      }
     }
-    const o = (y * width + x) * 3;
-    data[o] = Math.round(r / area); data[o + 1] = Math.round(g / area); data[o + 2] = Math.round(b / area);
+    const o = y * width * 3;
+    for (let i = 0; i < width * 3; i++) data[o + i] = Math.round(sums[i] / area);
   }
   return { data, width, height, scale: pixels.scale * (width / pixels.width) };
 }
@@ -170,23 +186,27 @@ export function measureBackground(full: Pixels, face: Face | undefined): Backgro
   const median = [0, 1, 2].map((c) => seedColours.map((s) => s[c]).sort((a, b) => a - b)[seedColours.length >> 1]) as Rgb;
   let fit: BackgroundFit = [[median[0], 0, 0, 0, 0, 0], [median[1], 0, 0, 0, 0, 0], [median[2], 0, 0, 0, 0, 0]];
   const threshold = 28;
-  let mask = fill(pixels, fit, threshold * 1.6, seeds, floorY);
+  const scratch: FillScratch = { mask: new Uint8Array(width * height), stack: new Int32Array(width * height) };
+  const surface = renderFit(fit, width, height);
+  let mask = fill(pixels, surface, threshold * 1.6, seeds, floorY, scratch);
+  const step = Math.max(1, Math.floor(width * height / 4000));
+  const samples = new Float64Array(Math.ceil(mask.length / step) * 5);
   for (let pass = 0; pass < 2; pass++) {
-    const samples: { x: number; y: number; c: Rgb }[] = [];
-    const step = Math.max(1, Math.floor(width * height / 4000));
+    let count = 0;
     for (let i = 0; i < mask.length; i += step) {
       if (!mask[i]) continue;
       const x = i % width;
-      samples.push({ x: x / width, y: (i - x) / width / height, c: [data[i * 3], data[i * 3 + 1], data[i * 3 + 2]] });
+      samples.set([x / width, (i - x) / width / height, data[i * 3], data[i * 3 + 1], data[i * 3 + 2]], count * 5);
+      count++;
     }
-    if (samples.length < 30) break;
-    fit = fitSurface(samples);
-    mask = fill(pixels, fit, threshold, seeds, floorY);
+    if (count < 30) break;
+    fit = fitSurface(samples, count);
+    renderFit(fit, width, height, surface);
+    mask = fill(pixels, surface, threshold, seeds, floorY, scratch);
   }
 
   let count = 0; let residualSum = 0;
   const sum = [0, 0, 0];
-  const surface = renderFit(fit, width, height);
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     count++;

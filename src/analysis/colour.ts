@@ -20,6 +20,12 @@ export function rgbToLab([r, g, b]: Rgb): Lab {
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 
+/** CIELAB L* of an 8-bit sRGB pixel: rgbToLab(...)[0] without building arrays, for per-pixel loops. */
+export function lightness(r: number, g: number, b: number): number {
+  const y = LINEAR[r] * 0.2126 + LINEAR[g] * 0.7152 + LINEAR[b] * 0.0722;
+  return 116 * (y > 216 / 24389 ? Math.cbrt(y) : (24389 / 27 * y + 16) / 116) - 16;
+}
+
 /** CIEDE2000 colour difference (Sharma, Wu & Dalal 2005). */
 export function deltaE2000(a: Lab, b: Lab): number {
   const [L1, a1, b1] = a; const [L2, a2, b2] = b;

@@ -99,6 +99,20 @@ export async function faceModel(): Promise<void> {
 }
 
 /**
+ * A model-input buffer reused from photo to photo: each is filled and handed to a model in one
+ * synchronous stretch, so no two uses overlap, and the garbage collector is spared ~0.7 MB a photo.
+ */
+const inputs = new Map<string, Float32Array>();
+export function inputBuffer(key: string, length: number): Float32Array {
+  let buffer = inputs.get(key);
+  if (!buffer || buffer.length !== length) {
+    buffer = new Float32Array(length);
+    inputs.set(key, buffer);
+  }
+  return buffer;
+}
+
+/**
  * Sample a square of the picture into a side x side RGB float input, bilinearly. The square is
  * centred on (cx, cy), `size` pixels wide and turned by `angle` radians (clockwise, y down);
  * `mirror` flips it left to right. Values are v * scale + offset; outside the picture is black.
@@ -176,7 +190,7 @@ function anchors(inputSize: number): Float32Array {
 /** Resize the whole picture to size x size (stretched, as the detector was run in Human), scaled to -1..1. */
 function detectorInput(pixels: Pixels, size: number): Float32Array {
   const { data, width, height } = pixels;
-  const input = new Float32Array(size * size * 3);
+  const input = inputBuffer('detector', size * size * 3);
   const sx = width / size; const sy = height / size;
   let o = 0;
   for (let v = 0; v < size; v++) {
@@ -276,7 +290,7 @@ const MESH_SIZE = 192;
 
 async function meshFor(pixels: Pixels, found: Detection): Promise<RawFace | undefined> {
   const net = await model('mesh');
-  const input = new Float32Array(MESH_SIZE * MESH_SIZE * 3);
+  const input = inputBuffer('mesh', MESH_SIZE * MESH_SIZE * 3);
   sampleSquare(pixels, found.cx, found.cy, found.side, found.angle, MESH_SIZE, input, 0, 1 / 255, 0);
   const outputs = net.run(input, [1, MESH_SIZE, MESH_SIZE, 3]);
   const flag = outputs.find((values) => values.length === 1);

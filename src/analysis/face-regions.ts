@@ -1,7 +1,7 @@
 import { analyse, defineAnalysis } from '../core/analysis.js';
 import type { Photo, Pixels } from '../core/types.js';
 import { background, onBackground, type BackgroundAnalysis } from './background.js';
-import { rgbDistance, rgbToLab, type Rgb } from './colour.js';
+import { lightness, rgbDistance, rgbToLab, type Rgb } from './colour.js';
 import { faces, MESH, type Face } from './face.js';
 
 /** Measurements of regions defined by the face mesh: glasses, forehead, ears, focus, light, skin. */
@@ -35,15 +35,18 @@ export interface FaceRegions {
 
 const luma = (d: Buffer, o: number) => 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
 
-// The luma plane of a picture, computed once and shared by the region measurements below.
-const planes = new WeakMap<Buffer, Float32Array>();
+// The luma plane of the picture being measured, shared by the region measurements below. One buffer is
+// reused from photo to photo (measureRegions runs synchronously): a fresh 1 MB array per photo kept the
+// garbage collector busy in batches.
+let plane = new Float32Array(0);
+let planeOf: Buffer | undefined;
 function lumaPlane(pixels: Pixels): Float32Array {
-  let plane = planes.get(pixels.data);
-  if (!plane) {
-    plane = new Float32Array(pixels.width * pixels.height);
+  if (planeOf !== pixels.data || plane.length < pixels.width * pixels.height) {
+    const size = pixels.width * pixels.height;
+    if (plane.length < size) plane = new Float32Array(size);
     const d = pixels.data;
-    for (let i = 0, o = 0; i < plane.length; i++, o += 3) plane[i] = 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
-    planes.set(pixels.data, plane);
+    for (let i = 0, o = 0; i < size; i++, o += 3) plane[i] = 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
+    planeOf = pixels.data;
   }
   return plane;
 }
@@ -216,7 +219,7 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   for (let y = Math.max(0, Math.round(fy0)); y < Math.min(pixels.height, Math.round(fy1)); y += 2) {
     for (let x = Math.max(0, Math.round(fx0)); x < Math.min(pixels.width, Math.round(fx1)); x += 2) {
       const o = (y * pixels.width + x) * 3;
-      const l = rgbToLab([pixels.data[o], pixels.data[o + 1], pixels.data[o + 2]])[0];
+      const l = lightness(pixels.data[o], pixels.data[o + 1], pixels.data[o + 2]);
       lightSum += l; lightN++;
       if (pixels.data[o] >= 250 || pixels.data[o + 1] >= 250 || pixels.data[o + 2] >= 250) clippedCount++;
       if (x < face.centreX) { leftSum += l; leftN++; } else { rightSum += l; rightN++; }

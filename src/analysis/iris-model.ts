@@ -8,7 +8,7 @@
  * model expects mirrored (MediaPipe's left eye), and mapped back the same way.
  */
 import type { Pixels } from '../core/types.js';
-import { model, sampleSquare } from './face-model.js';
+import { inputBuffer, model, sampleSquare } from './face-model.js';
 
 /** The model's input side, and how much wider than the corner-to-corner distance the crop is (MediaPipe's 2.3). */
 const INPUT = 64;
@@ -74,7 +74,7 @@ export async function refineEyes(pixels: Pixels, mesh: Mesh): Promise<Mesh> {
   const net = await model('iris');
   const eyes = ['right', 'left'] as const;
   const crops = eyes.map((eye) => eyeCrop(mesh, eye));
-  const input = new Float32Array(2 * INPUT * INPUT * 3);
+  const input = inputBuffer('iris', 2 * INPUT * INPUT * 3);
   crops.forEach((crop, i) => sampleSquare(pixels, crop.cx, crop.cy, crop.side, crop.angle, INPUT,
     input, i * INPUT * INPUT * 3, 1 / 255, 0, crop.flip));
   const [values] = net.run(input, [2, INPUT, INPUT, 3]);
