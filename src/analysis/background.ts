@@ -154,14 +154,14 @@ function downscale(pixels: Pixels): Pixels {
   const area = factor * factor;
   const src = pixels.data;
   const sums = new Uint32Array(width * 3);
-  const span = width * factor * 3; // the part of each source row the blocks cover
   for (let y = 0; y < height; y++) {
     sums.fill(0);
     for (let dy = 0; dy < factor; dy++) {
-      const row = (y * factor + dy) * pixels.width * 3;
-      for (let i = 0, block = 0, k = 0; i < span; i += 3) {
-        sums[block] += src[row + i]; sums[block + 1] += src[row + i + 1]; sums[block + 2] += src[row + i + 2];
-        if (++k === factor) { k = 0; block += 3; }
+      let i = (y * factor + dy) * pixels.width * 3;
+      for (let x = 0, o = 0; x < width; x++, o += 3) {
+        let r = 0; let g = 0; let b = 0;
+        for (let dx = 0; dx < factor; dx++, i += 3) { r += src[i]; g += src[i + 1]; b += src[i + 2]; }
+        sums[o] += r; sums[o + 1] += g; sums[o + 2] += b;
       }
     }
     const o = y * width * 3;

@@ -42,16 +42,24 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
     return { results, pictures, warnings };
   }
 
+  // Each worker holds at most two photos: the one it is checking and the next, so it never waits for
+  // the main thread between photos, and memory stays bounded however many photos there are.
+  const AHEAD = 2;
   let next = 0;
   await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup });
+    let inFlight = 0;
     const send = () => {
-      if (next >= tasks.length) { void worker.terminate().then(() => resolve()); return; }
-      worker.postMessage(tasks[next++]);
+      while (inFlight < AHEAD && next < tasks.length) {
+        worker.postMessage(tasks[next++]);
+        inFlight++;
+      }
+      if (inFlight === 0) void worker.terminate().then(() => resolve());
     };
     worker.on('message', (message: TaskResult | { ready: true } | { index: number; crash: string }) => {
       if ('ready' in message) { send(); return; }
       if ('crash' in message) { reject(new Error(`checking ${tasks[message.index].target.path} failed: ${message.crash}`)); return; }
+      inFlight--;
       record(message);
       send();
     });
