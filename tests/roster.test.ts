@@ -42,7 +42,7 @@ test('matching photos to students by file name: missing, unmatched, duplicates, 
   assert.deepEqual(report.badIdNumbers, [{ photo: 'class/110105194912310021.jpg', idNumber: '110105194912310021', expected: 'X' }]);
 });
 
-test('check --roster: the report lists who has no photo; JSON carries the roster', async () => {
+test('check --roster: the report lists who has no photo; JSON, CSV and HTML carry the roster', async () => {
   const dir = await tempDir();
   await copyFile(EXAMPLE, join(dir, '2026001.jpg'));
   await writeTemp(dir, 'extra.jpg', await readFile(EXAMPLE));
@@ -54,6 +54,17 @@ test('check --roster: the report lists who has no photo; JSON carries the roster
   const json = JSON.parse((await runCli(['check', dir, '--roster', roster, '--format', 'json'])).stdout);
   assert.deepEqual(json.roster.missing.map((s: { studentId: string }) => s.studentId), ['2026002']);
   assert.equal(json.roster.unmatched.length, 1);
+  // CSV: the student's columns on each photo's row, and a row for the student with no photo.
+  const csv = (await runCli(['check', dir, '--roster', roster, '--format', 'csv', '--lang', 'zh'])).stdout;
+  const rows = csv.replace(/^\ufeff/, '').trimEnd().split('\r\n').map((row) => row.match(/"(?:[^"]|"")*"/g)!.map((cell) => cell.slice(1, -1)));
+  assert.deepEqual(rows[0].slice(0, 5), ['学号', '身份证号', '姓名', '文件', '结果']);
+  const photoRow = rows.find((row) => row[3].endsWith('2026001.jpg'))!;
+  assert.deepEqual(photoRow.slice(0, 3), ['2026001', '', '张三']);
+  const extraRow = rows.find((row) => row[3].endsWith('extra.jpg'))!;
+  assert.deepEqual(extraRow.slice(0, 3), ['', '', '']);
+  assert.match(extraRow[7], /名单中找不到与此照片对应的学生/);
+  assert.deepEqual(rows.find((row) => row[0] === '2026002'), ['2026002', '', '李四', '', '缺少照片', '', '', '未找到该学生的照片：请让学生提交，或检查文件命名。']);
+  assert.equal(rows.length, 4, 'header, two photos, one missing student');
   const page = join(dir, 'report.html');
   await runCli(['check', dir, '--roster', roster, '--format', 'html', '--out', page, '--lang', 'zh']);
   const html = await readFile(page, 'utf8');

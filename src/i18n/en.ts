@@ -216,7 +216,13 @@ export const enUi = {
     notFolder: '{path} exists and is not a file.',
     outside: '{path} is outside the output folder.',
   },
-  csv: { path: 'file', verdict: 'verdict', failing: 'failing rules', warnings: 'warnings', messages: 'what to do' },
+  csv: {
+    path: 'file', verdict: 'verdict', failing: 'failing rules', warnings: 'warnings', messages: 'what to do',
+    studentId: 'student number', idNumber: 'ID number', name: 'name',
+    noPhoto: 'no photo', noPhotoAdvice: 'No photo found for this student: ask for one, or check how the file is named.',
+    notOnRoster: 'This photo matches nobody on the roster: rename it with the student number or ID number.',
+    severalPhotos: 'This student has several photos: keep one.',
+  },
   html: {
     title: 'gradphoto report', all: 'All', failing: 'Failing', errors: 'Errors', photo: 'photo', overlay: 'measurements',
     summary: '{total} photos: {pass} pass, {fail} fail, {error} could not be read', byRule: 'Failing rules', nothing: 'No photo matches this filter.',

@@ -219,7 +219,13 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     notFolder: '{path} 已存在且不是文件。',
     outside: '{path} 不在输出文件夹内。',
   },
-  csv: { path: '文件', verdict: '结果', failing: '不通过的规则', warnings: '需注意', messages: '处理建议' },
+  csv: {
+    path: '文件', verdict: '结果', failing: '不通过的规则', warnings: '需注意', messages: '处理建议',
+    studentId: '学号', idNumber: '身份证号', name: '姓名',
+    noPhoto: '缺少照片', noPhotoAdvice: '未找到该学生的照片：请让学生提交，或检查文件命名。',
+    notOnRoster: '名单中找不到与此照片对应的学生：请用学号或身份证号重新命名文件。',
+    severalPhotos: '该学生有多张照片：请只保留一张。',
+  },
   html: {
     title: 'gradphoto 照片检查报告', all: '全部', failing: '不通过', errors: '错误', photo: '照片', overlay: '测量',
     summary: '共 {total} 张：{pass} 张通过，{fail} 张不通过，{error} 张无法读取', byRule: '不通过的规则', nothing: '没有符合筛选条件的照片。',
