@@ -52,12 +52,18 @@ test('--format junit: one test case per photo and rule, failures and errors coun
   assert.ok(xml.includes('&lt;img src=x onerror=alert(1)&gt;.jpg'));
 });
 
-test('-j 2 (worker threads) reports exactly what -j 1 does, in the same order', async () => {
+test('-j 2 (main thread + a worker) reports exactly what -j 1 does, in the same order', async () => {
+  // 50 files: enough for the pool to start a worker on 2 threads (small folders stay on the main thread).
   const dir = await classFolder();
+  const bytes = await readFile(EXAMPLE);
+  for (let i = 0; i < 45; i++) {
+    // Mostly truncated copies (cheap to check), with a whole photo every ninth file.
+    await writeTemp(dir, `${String(i).padStart(2, '0')}.jpg`, i % 9 === 0 ? bytes : bytes.subarray(0, 2000 + i * 100));
+  }
   const one = JSON.parse((await runCli(['check', dir, '--format', 'json', '-j', '1'])).stdout);
   const two = JSON.parse((await runCli(['check', dir, '--format', 'json', '-j', '2'])).stdout);
   assert.deepEqual(two, one);
-  assert.equal(one.files.length, 5);
+  assert.equal(one.files.length, 50);
 });
 
 const CHROMIUM = '/usr/bin/chromium';
