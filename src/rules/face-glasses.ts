@@ -7,7 +7,8 @@ export interface GlassesOptions {
   bridgeWarn: number;
   /** Eye regions this much darker (L*) than the cheeks: tinted lenses or sunglasses. */
   tintedFail: number;
-  /** A lower-rim edge this strong under the eyes is a lens: it fails with a bridge edge of at least rimBridgeMin, else warns. */
+  /** A lower-rim edge this strong under the eyes is a lens when the bridge edge is at least rimBridgeMin (alone it is not:
+   * a street portrait without glasses measured 6.5). */
   lowerRimFail: number;
   rimBridgeMin: number;
 }
@@ -34,7 +35,7 @@ export default defineRule<GlassesOptions>({
     if (darkness > options.tintedFail) return fail('tinted', rest);
     // Cues combined: a strong bridge edge alone, or a weaker one with lens rims under the eyes.
     if (bridge >= options.bridgeFail || (bridge >= options.rimBridgeMin && lowerRim >= options.lowerRimFail)) return fail('glasses', rest);
-    if (bridge >= options.bridgeWarn || lowerRim >= options.lowerRimFail) return warn('maybe', rest);
+    if (bridge >= options.bridgeWarn) return warn('maybe', rest);
     return pass('ok', rest);
   },
 });
