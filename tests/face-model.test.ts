@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
-import { MODEL_FILES, model, offlineFetch, type ModelName } from '../src/analysis/face-model.js';
+import { MODEL_FILES, detectFaces, model, offlineFetch, type ModelName } from '../src/analysis/face-model.js';
+import { refineEyes } from '../src/analysis/iris-model.js';
 import { faces } from '../src/analysis/face.js';
 import { loadPhoto } from '../src/core/load.js';
 import { EXAMPLE } from './helpers.js';
@@ -46,4 +47,21 @@ test('the face pipeline on the example: one face, its mesh on the face, an iris 
   assert.ok(face.irisRight.x > 170 && face.irisRight.x < 192 && face.irisLeft.x > 264 && face.irisLeft.x < 286, `${face.irisRight.x} ${face.irisLeft.x}`);
   assert.ok(Math.abs(face.irisRight.y - 262) < 6 && Math.abs(face.irisLeft.y - 262) < 6, `${face.irisRight.y} ${face.irisLeft.y}`);
   assert.ok(Math.abs(face.yaw) < 8 && Math.abs(face.pitch) < 15, `yaw ${face.yaw} pitch ${face.pitch}`);
+});
+
+test('the pupil line holds still when the eye crops move: 1 px or 3% of scale changes roll by under 0.6°', async () => {
+  const outcome = await loadPhoto(EXAMPLE);
+  if (outcome.kind !== 'photo') throw new Error('example did not decode');
+  const [face] = await detectFaces(outcome.photo.pixels);
+  const roll = (mesh: [number, number, number][]) => {
+    const [a, b] = [mesh[468], mesh[473]].sort((p, q) => p[0] - q[0]);
+    return (Math.atan2(b[1] - a[1], b[0] - a[0]) * 180) / Math.PI;
+  };
+  const base = roll(await refineEyes(outcome.photo.pixels, face.mesh));
+  const [cx, cy] = face.mesh[1];
+  for (const [dx, dy, s] of [[1, 0, 1], [-1, 0, 1], [0, 1, 1], [0, -1, 1], [0, 0, 1.03], [0, 0, 0.97]]) {
+    const moved = face.mesh.map(([x, y, z]) => [cx + (x - cx) * s + dx, cy + (y - cy) * s + dy, z] as [number, number, number]);
+    const r = roll(await refineEyes(outcome.photo.pixels, moved));
+    assert.ok(Math.abs(r - base) < 0.6, `shift ${dx},${dy} scale ${s}: roll ${r.toFixed(2)} vs ${base.toFixed(2)}`);
+  }
 });
