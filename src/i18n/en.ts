@@ -138,9 +138,9 @@ export const en = {
   },
   'background.uniform': {
     ok: 'Background even (texture {residual}, gradient {gradient}, patches {patches}).',
-    textured: 'The background has texture or objects (spread {value}, at most {max}). Use a plain wall or backdrop.',
-    gradient: 'The background colour changes across the frame ({value}, at most {max}): a gradient or vignette. Use an evenly lit plain backdrop; `gradphoto fix` can replace it.',
-    patches: 'Parts of the background differ from the rest ({value}, at most {max}): a shadow or uneven light. Light the backdrop evenly and stand further from it.',
+    textured: 'The background has texture or objects (spread {value}; even is up to {even}, over {max} fails). Use a plain wall or backdrop.',
+    gradient: 'The background colour changes across the frame ({value}; even is up to {even}, over {max} fails): a gradient or vignette. Use an evenly lit plain backdrop; `gradphoto fix` can replace it.',
+    patches: 'Parts of the background differ from the rest ({value}; even is up to {even}, over {max} fails): a shadow or uneven light. Light the backdrop evenly and stand further from it.',
     notFound: 'Too little background visible to measure.',
   },
   'clothing.contrast': {

@@ -142,9 +142,9 @@ export const zh: Catalogue<typeof en> = {
   },
   'background.uniform': {
     ok: '背景均匀（纹理 {residual}，渐变 {gradient}，色块 {patches}）。',
-    textured: '背景有纹理或杂物（离散度 {value}，不超过 {max}）。请使用纯色墙面或背景布。',
-    gradient: '背景颜色在画面中有变化（{value}，不超过 {max}）：渐变或暗角。请使用光照均匀的纯色背景；`gradphoto fix` 可替换背景。',
-    patches: '背景局部与其他部分不同（{value}，不超过 {max}）：阴影或光照不均。请均匀照亮背景并离背景远一些。',
+    textured: '背景有纹理或杂物（离散度 {value}；{even} 以内为均匀，超过 {max} 不通过）。请使用纯色墙面或背景布。',
+    gradient: '背景颜色在画面中有变化（{value}；{even} 以内为均匀，超过 {max} 不通过）：渐变或暗角。请使用光照均匀的纯色背景；`gradphoto fix` 可替换背景。',
+    patches: '背景局部与其他部分不同（{value}；{even} 以内为均匀，超过 {max} 不通过）：阴影或光照不均。请均匀照亮背景并离背景远一些。',
     notFound: '可见背景太少，无法测量。',
   },
   'clothing.contrast': {

@@ -32,7 +32,7 @@ export default defineRule<BackgroundUniformOptions>({
     const findings: Finding[] = [];
     const judge = (messageId: string, value: number, warnAt: number, failAt: number) => {
       const status = grade(value, { warn: warnAt, fail: failAt });
-      if (status) findings.push(graded(status, messageId, { data: { value, max: failAt, direction }, measured, expected }));
+      if (status) findings.push(graded(status, messageId, { data: { value, even: warnAt, max: failAt, direction }, measured, expected }));
     };
     judge('textured', residual, options.residualWarn, options.residualFail);
     judge('gradient', gradient, options.gradientWarn, options.gradientFail);
