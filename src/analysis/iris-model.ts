@@ -8,7 +8,7 @@
  * model expects mirrored (MediaPipe's left eye), and mapped back the same way.
  */
 import type { Pixels } from '../core/types.js';
-import { inputBuffer, model, sampleSquare } from './face-model.js';
+import { fromSquare, inputBuffer, model, sampleSquare, type SquareCrop } from './face-model.js';
 
 /** The model's input side, and how much wider than the corner-to-corner distance the crop is (MediaPipe's 2.3). */
 const INPUT = 64;
@@ -48,20 +48,18 @@ const EYES = {
 } as const;
 
 /** The model was trained on one eye's orientation: MediaPipe mirrors the subject's left eye into it. */
-const FLIPPED: Record<keyof typeof EYES, boolean> = { right: false, left: true };
+const MIRRORED: Record<keyof typeof EYES, boolean> = { right: false, left: true };
 
 /** A square around one eye, turned to lie along the line through its corners (as MediaPipe crops it). */
-interface EyeCrop { cx: number; cy: number; side: number; angle: number; flip: boolean }
-
-function eyeCrop(mesh: Mesh, eye: keyof typeof EYES): EyeCrop {
+function eyeCrop(mesh: Mesh, eye: keyof typeof EYES): SquareCrop {
   const [a, b] = EYES[eye].corners; // picture-left corner first
   const dx = mesh[b][0] - mesh[a][0];
   const dy = mesh[b][1] - mesh[a][1];
   return {
     cx: (mesh[a][0] + mesh[b][0]) / 2, cy: (mesh[a][1] + mesh[b][1]) / 2,
-    side: CROP_SCALE * Math.max(Math.hypot(dx, dy), 1),
+    size: CROP_SCALE * Math.max(Math.hypot(dx, dy), 1),
     angle: Math.atan2(dy, dx),
-    flip: FLIPPED[eye],
+    mirror: MIRRORED[eye],
   };
 }
 
@@ -75,19 +73,14 @@ export async function refineEyes(pixels: Pixels, mesh: Mesh): Promise<Mesh> {
   const eyes = ['right', 'left'] as const;
   const crops = eyes.map((eye) => eyeCrop(mesh, eye));
   const input = inputBuffer('iris', 2 * INPUT * INPUT * 3);
-  crops.forEach((crop, i) => sampleSquare(pixels, crop.cx, crop.cy, crop.side, crop.angle, INPUT,
-    input, i * INPUT * INPUT * 3, 1 / 255, 0, crop.flip));
+  crops.forEach((crop, i) => sampleSquare(pixels, crop, INPUT, input, i * INPUT * INPUT * 3, 1 / 255, 0));
   const [values] = net.run(input, [2, INPUT, INPUT, 3]);
   const refined: Mesh = mesh.slice(0, 468).map((p) => [p[0], p[1], p[2]]);
   eyes.forEach((eye, i) => {
-    const crop = crops[i];
-    const step = crop.side / INPUT;
-    const cos = Math.cos(crop.angle) * step; const sin = Math.sin(crop.angle) * step;
+    const toPicture = fromSquare(crops[i], INPUT);
     const point = (k: number): [number, number, number] => {
       const at = (i * POINTS + k) * 3;
-      const du = (crop.flip ? INPUT - values[at] : values[at]) - INPUT / 2;
-      const dv = values[at + 1] - INPUT / 2;
-      return [crop.cx + cos * du - sin * dv, crop.cy + sin * du + cos * dv, values[at + 2]];
+      return [...toPicture(values[at], values[at + 1]), values[at + 2]];
     };
     for (const [meshIndices, modelIndices] of Object.values(EYES[eye].contours) as (readonly (readonly number[])[])[]) {
       meshIndices.forEach((m: number, j: number) => {
