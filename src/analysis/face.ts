@@ -2,7 +2,7 @@ import { analyse, defineAnalysis } from '../core/analysis.js';
 import type { Photo } from '../core/types.js';
 import { detectFaces, type RawFace } from './face-model.js';
 import { findHeadTop, type HeadTop } from './head-top.js';
-import { refineEyes } from './iris-model.js';
+import { LID_CONTOURS, refineEyes } from './iris-model.js';
 
 // MediaPipe face mesh indices (see ../shared/FACE.md).
 export const MESH = {
@@ -11,12 +11,6 @@ export const MESH = {
   lidTopRight: 159, lidBottomRight: 145, lidTopLeft: 386, lidBottomLeft: 374,
   irisRight: 468, irisLeft: 473,
 } as const;
-
-/** The lid contours (upper and lower) of each eye: the eye's centre when the iris model has not run. */
-const EYE_CONTOURS = [
-  [33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173],
-  [263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398],
-];
 
 type Point = { x: number; y: number };
 
@@ -78,7 +72,8 @@ export function measureFace(raw: RawFace, refined?: RawFace['mesh']): Face {
   const cheekL = pt(mesh[MESH.cheekLeft]);
   const [irisA, irisB] = mesh.length >= 478
     ? [pt(mesh[MESH.irisRight]), pt(mesh[MESH.irisLeft])]
-    : EYE_CONTOURS.map((contour) => ({
+    // Without the iris model (faces other than the main one): the middle of each eye's lid line.
+    : LID_CONTOURS.map((contour) => ({
       x: contour.reduce((sum, i) => sum + mesh[i][0], 0) / contour.length,
       y: contour.reduce((sum, i) => sum + mesh[i][1], 0) / contour.length,
     }));

@@ -47,6 +47,9 @@ const EYES = {
   },
 } as const;
 
+/** Each eye's lid line (lower then upper contour), the subject's right eye first. */
+export const LID_CONTOURS: readonly (readonly number[])[] = Object.values(EYES).map(({ contours }) => [...contours.lower0[0], ...contours.upper0[0]]);
+
 /** The model was trained on one eye's orientation: MediaPipe mirrors the subject's left eye into it. */
 const MIRRORED: Record<keyof typeof EYES, boolean> = { right: false, left: true };
 
