@@ -53,6 +53,10 @@ const spatial = (value: AttrValue | undefined): [number, number] => {
   return [list[1] ?? 1, list[2] ?? 1];
 };
 const padding = (node: GraphNode) => text(node.attr?.padding).toLowerCase() as 'same' | 'valid';
+/** The attributes both convolution kernels take. */
+const convAttrs = (node: GraphNode) => ({ strides: spatial(node.attr?.strides), pad: padding(node), dataFormat: 'NHWC', dilations: spatial(node.attr?.dilations) });
+/** A node's name without an output index ("name:0" -> "name"). */
+const nodeName = (input: string) => input.split(':')[0];
 
 /**
  * Compile a loaded GraphModel (its weights stay where tfjs-converter put them) for direct runs.
@@ -69,12 +73,8 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
     if (!tensor) throw new Error(`the model has no constant ${name}`);
     return tensor as unknown as TensorInfo;
   };
-  const constValues = (name: string) => Array.from(weights[name][0].dataSync() as Int32Array);
-  const source = (name: string): number | TensorInfo => {
-    const base = name.split(':')[0];
-    const slot = slotOf.get(base);
-    return slot ?? weight(base);
-  };
+  const constValues = (input: string) => Array.from((weight(nodeName(input)) as unknown as tf.Tensor).dataSync() as Int32Array);
+  const source = (input: string): number | TensorInfo => slotOf.get(nodeName(input)) ?? weight(nodeName(input));
   for (const node of nodes) {
     const inputs = (node.input ?? []).filter((name) => !name.startsWith('^'));
     const named = (...keys: string[]): [string, number | TensorInfo][] => keys.map((key, i) => [key, source(inputs[i])]);
@@ -94,14 +94,14 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
         step = {
           kernel: kernel('FusedConv2D'), list: false,
           inputs: named('x', 'filter', 'bias', ...(activation === 'prelu' ? ['preluActivationWeights'] : [])),
-          attrs: { strides: spatial(node.attr?.strides), pad: padding(node), dataFormat: 'NHWC', dilations: spatial(node.attr?.dilations), activation },
+          attrs: { ...convAttrs(node), activation },
         };
         break;
       }
       case 'DepthwiseConv2dNative':
         step = {
           kernel: kernel('DepthwiseConv2dNative'), list: false, inputs: named('x', 'filter'),
-          attrs: { strides: spatial(node.attr?.strides), pad: padding(node), dataFormat: 'NHWC', dilations: spatial(node.attr?.dilations) },
+          attrs: convAttrs(node),
         };
         break;
       case 'AddV2':
@@ -121,13 +121,13 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
         };
         break;
       case 'Pad': {
-        const flat = constValues(inputs[1].split(':')[0]);
+        const flat = constValues(inputs[1]);
         const paddings = Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
         step = { kernel: kernel('PadV2'), list: false, inputs: named('x'), attrs: { paddings, constantValue: 0 } };
         break;
       }
       case 'Reshape':
-        step = { kernel: kernel('Reshape'), list: false, inputs: named('x'), attrs: { shape: constValues(inputs[1].split(':')[0]) } };
+        step = { kernel: kernel('Reshape'), list: false, inputs: named('x'), attrs: { shape: constValues(inputs[1]) } };
         break;
       case 'Identity': { // a name for the same values: no copy
         const from = source(inputs[0]);
@@ -136,7 +136,7 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
         continue;
       }
       case 'ConcatV2': {
-        const axis = constValues(inputs[inputs.length - 1].split(':')[0])[0];
+        const axis = constValues(inputs[inputs.length - 1])[0];
         step = { kernel: kernel('Concat'), list: true, inputs: inputs.slice(0, -1).map((name, i) => [String(i), source(name)]), attrs: { axis } };
         break;
       }
@@ -149,7 +149,7 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
   }
   if (!placeholder) throw new Error('the model has no input');
   const outputs = outputNames.map((name) => {
-    const slot = slotOf.get(name.split(':')[0]);
+    const slot = slotOf.get(nodeName(name));
     if (slot === undefined) throw new Error(`the model has no output ${name}`);
     return slot;
   });
