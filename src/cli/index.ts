@@ -9,7 +9,7 @@ import { formatCsv } from '../report/csv.js';
 import { formatHtml } from '../report/html.js';
 import { formatJunit } from '../report/junit.js';
 import { formatRosterText } from '../report/roster.js';
-import { matchRoster, readRoster, type RosterReport, type Student } from '../roster/roster.js';
+import { matchRoster, readRoster, type RosterReport } from '../roster/roster.js';
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -78,14 +78,13 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
 
   const result: RunResult = summarise(profile.id, files);
   let roster: RosterReport | undefined;
-  let students: Student[] = [];
   if (flags.roster) {
-    students = await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); });
+    const students = await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); });
     roster = matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path));
   }
   const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;
   const output = flags.format === 'json' ? formatJson(result, roster)
-    : flags.format === 'csv' ? formatCsv(result, lang, roster, students)
+    : flags.format === 'csv' ? formatCsv(result, lang, roster)
     : flags.format === 'junit' ? formatJunit(result)
     : flags.format === 'html' ? formatHtml(result, lang, pictures, roster)
     : formatText(result, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined })

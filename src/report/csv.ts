@@ -17,10 +17,9 @@ export function csvCell(value: string | number): string {
  * and every student without a photo gets a row of their own, so the sheet can be sorted by student
  * and handed round as the class's to-do list.
  */
-export function formatCsv(result: RunResult, lang: Lang, roster?: RosterReport, students: Student[] = []): string {
+export function formatCsv(result: RunResult, lang: Lang, roster?: RosterReport): string {
   const ui = uiStrings(lang).csv;
-  const byLine = new Map(students.map((student) => [student.line, student]));
-  const studentOf = new Map(roster?.assignments.map(({ photo, line }) => [photo, byLine.get(line)]) ?? []);
+  const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
   const several = new Set(roster?.duplicatePhotos.flatMap(({ photos }) => photos) ?? []);
   const who = (student: Student | undefined) => (roster ? [student?.studentId ?? '', student?.idNumber ?? '', student?.name ?? ''] : []);
   const rows = [[...(roster ? [ui.studentId, ui.idNumber, ui.name] : []), ui.path, ui.verdict, ui.failing, ui.warnings, ui.messages]];

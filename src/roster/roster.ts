@@ -22,8 +22,8 @@ export interface RosterReport {
   duplicateRows: { key: string; lines: number[] }[];
   /** Photos named by an 18-character ID number whose check digit is wrong. */
   badIdNumbers: { photo: string; idNumber: string; expected: string }[];
-  /** Which roster row each matched photo belongs to. */
-  assignments: { photo: string; line: number }[];
+  /** The student each matched photo belongs to. */
+  assignments: { photo: string; student: Student }[];
 }
 
 /** UTF-8 (with or without BOM) when the bytes are valid UTF-8, else GBK as Excel saves CSV on Chinese Windows. */
@@ -122,6 +122,6 @@ export function matchRoster(students: Student[], photos: string[]): RosterReport
     duplicatePhotos: [...photosOf].filter(([, list]) => list.length > 1).map(([student, list]) => ({ student, photos: list })),
     duplicateRows: [...rowsByKey].filter(([, lines]) => lines.length > 1).map(([key, lines]) => ({ key, lines })),
     badIdNumbers,
-    assignments: [...photosOf].flatMap(([student, list]) => list.map((photo) => ({ photo, line: student.line }))),
+    assignments: [...photosOf].flatMap(([student, list]) => list.map((photo) => ({ photo, student }))),
   };
 }
