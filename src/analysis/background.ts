@@ -102,16 +102,13 @@ export function renderFit(fit: BackgroundFit, width: number, height: number, out
   return out;
 }
 
-/** Scratch buffers for one picture's flood fills, reused across passes. */
-interface FillScratch { mask: Uint8Array; stack: Int32Array }
-
 /**
- * Flood fill from the seeds over pixels within `threshold` (redmean, as colour.ts's rgbDistance)
- * of the fitted background `surface`; below `floorY` (the chin) only within half of it.
+ * Flood fill `mask` (cleared first) from the seeds over pixels within `threshold` (redmean, as
+ * colour.ts's rgbDistance) of the fitted background `surface`; below `floorY` (the chin) only within
+ * half of it. `stack` is scratch space of the mask's length, reused across passes.
  */
-function fill(pixels: Pixels, surface: Float32Array, threshold: number, seeds: number[], floorY: number, scratch: FillScratch): Uint8Array {
+function fill(pixels: Pixels, surface: Float32Array, threshold: number, seeds: number[], floorY: number, mask: Uint8Array, stack: Int32Array): void {
   const { data, width } = pixels;
-  const { mask, stack } = scratch;
   mask.fill(0);
   let top = 0;
   const floorIndex = Math.ceil(floorY) * width;
@@ -140,7 +137,6 @@ function fill(pixels: Pixels, surface: Float32Array, threshold: number, seeds: n
     next = index + 1;
     if (x < width - 1 && !mask[next] && close(next)) { mask[next] = 1; stack[top++] = next; }
   }
-  return mask;
 }
 
 /** Analyse at most this many pixels on the long side: enough for colour and uniformity. */
@@ -186,9 +182,10 @@ export function measureBackground(full: Pixels, face: Face | undefined): Backgro
   const median = [0, 1, 2].map((c) => seedColours.map((s) => s[c]).sort((a, b) => a - b)[seedColours.length >> 1]) as Rgb;
   let fit: BackgroundFit = [[median[0], 0, 0, 0, 0, 0], [median[1], 0, 0, 0, 0, 0], [median[2], 0, 0, 0, 0, 0]];
   const threshold = 28;
-  const scratch: FillScratch = { mask: new Uint8Array(width * height), stack: new Int32Array(width * height) };
+  const mask = new Uint8Array(width * height);
+  const stack = new Int32Array(width * height);
   const surface = renderFit(fit, width, height);
-  let mask = fill(pixels, surface, threshold * 1.6, seeds, floorY, scratch);
+  fill(pixels, surface, threshold * 1.6, seeds, floorY, mask, stack);
   const step = Math.max(1, Math.floor(width * height / 4000));
   const samples = new Float64Array(Math.ceil(mask.length / step) * 5);
   for (let pass = 0; pass < 2; pass++) {
@@ -196,13 +193,14 @@ export function measureBackground(full: Pixels, face: Face | undefined): Backgro
     for (let i = 0; i < mask.length; i += step) {
       if (!mask[i]) continue;
       const x = i % width;
-      samples.set([x / width, (i - x) / width / height, data[i * 3], data[i * 3 + 1], data[i * 3 + 2]], count * 5);
-      count++;
+      const at = count++ * 5;
+      samples[at] = x / width; samples[at + 1] = (i - x) / width / height;
+      samples[at + 2] = data[i * 3]; samples[at + 3] = data[i * 3 + 1]; samples[at + 4] = data[i * 3 + 2];
     }
     if (count < 30) break;
     fit = fitSurface(samples, count);
     renderFit(fit, width, height, surface);
-    mask = fill(pixels, surface, threshold, seeds, floorY, scratch);
+    fill(pixels, surface, threshold, seeds, floorY, mask, stack);
   }
 
   let count = 0; let residualSum = 0;
