@@ -11,7 +11,7 @@ import { EXAMPLE } from './helpers.js';
 
 test('the lean graph runner gives what tfjs-converter gives, on every face model, and frees what it allocates', async () => {
   for (const name of Object.keys(MODEL_FILES) as ModelName[]) {
-    const net = await model(name);
+    const net = await model(name, 'wasm');
     const reference = await loadGraphModel(pathToFileURL(MODEL_FILES[name]).href, { fetchFunc: offlineFetch });
     const batch = name === 'iris' ? 2 : 1;
     const shape = [batch, net.inputSize, net.inputSize, 3];
@@ -22,7 +22,7 @@ test('the lean graph runner gives what tfjs-converter gives, on every face model
       return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
     });
     const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
-    const got = net.run(input, shape);
+    const got = await net.run(input, shape);
     assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), before, `${name}: every intermediate freed`);
     assert.equal(got.length, expected.length, `${name}: outputs`);
     expected.forEach((values, i) => {

@@ -77,7 +77,7 @@ export async function refineEyes(pixels: Pixels, mesh: Mesh): Promise<Mesh> {
   const crops = eyes.map((eye) => eyeCrop(mesh, eye));
   const input = inputBuffer('iris', 2 * INPUT * INPUT * 3);
   crops.forEach((crop, i) => sampleSquare(pixels, crop, INPUT, input, i * INPUT * INPUT * 3, 1 / 255, 0));
-  const [values] = net.run(input, [2, INPUT, INPUT, 3]);
+  const [values] = await net.run(input, [2, INPUT, INPUT, 3]);
   const refined: Mesh = mesh.slice(0, 468).map((p) => [p[0], p[1], p[2]]);
   eyes.forEach((eye, i) => {
     const toPicture = fromSquare(crops[i], INPUT);

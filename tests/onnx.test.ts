@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { MODEL_FILES, model, type ModelName } from '../src/analysis/face-model.js';
+import { onnxRuntime } from '../src/analysis/onnx.js';
+
+const installed = (await onnxRuntime()) !== undefined;
+const skip = installed ? false : 'onnxruntime-node (an optional dependency) is not installed here';
+
+test('each face model converted to ONNX gives what the WASM runner gives, to float rounding', { skip }, async () => {
+  for (const name of Object.keys(MODEL_FILES) as ModelName[]) {
+    const native = await model(name, 'onnxruntime');
+    const wasm = await model(name, 'wasm');
+    assert.equal(native.engine, 'onnxruntime');
+    assert.equal(native.inputSize, wasm.inputSize);
+    const batch = name === 'iris' ? 2 : 1;
+    const shape = [batch, wasm.inputSize, wasm.inputSize, 3];
+    let seed = 11;
+    const input = new Float32Array(shape.reduce((a, b) => a * b)).map(() => ((seed = (seed * 16807) % 2147483647) / 2147483647));
+    const kept = input.slice();
+    const [got, expected] = [await native.run(input, shape), await wasm.run(input, shape)];
+    assert.deepEqual(input, kept, `${name}: the caller's input is left as it was`);
+    assert.equal(got.length, expected.length, `${name}: outputs`);
+    let largest = 0;
+    expected.forEach((values, i) => {
+      assert.equal(got[i].length, values.length, `${name} output ${i} size`);
+      let worst = 0;
+      values.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - got[i][j])); largest = Math.max(largest, Math.abs(v)); });
+      // Values reach 50–160 (pixel coordinates, logits); a layout or weight mistake differs by whole units.
+      assert.ok(worst < 2e-3, `${name} output ${i}: differs by ${worst}`);
+    });
+    assert.ok(largest > 1, `${name}: the test input gave a real answer (largest value ${largest})`);
+  }
+});
+
+test('GRADPHOTO_ENGINE picks the engine; onnxruntime is the default where installed', { skip }, () => {
+  const moduleUrl = new URL('../src/analysis/face-model.js', import.meta.url).href;
+  const ask = (value?: string) => execFileSync(process.execPath, ['--input-type=module', '-e',
+    `const { faceModel } = await import(${JSON.stringify(moduleUrl)}); console.log(await faceModel());`],
+  { env: { ...process.env, GRADPHOTO_ENGINE: value ?? '' }, cwd: fileURLToPath(new URL('.', import.meta.url)) }).toString().trim();
+  assert.equal(ask(), 'onnxruntime');
+  assert.equal(ask('wasm'), 'wasm');
+  assert.throws(() => execFileSync(process.execPath, ['--input-type=module', '-e',
+    `const { engine } = await import(${JSON.stringify(moduleUrl)}); await engine();`],
+  { env: { ...process.env, GRADPHOTO_ENGINE: 'gpu' }, stdio: 'pipe' }), /use "onnxruntime" or "wasm"/);
+});
