@@ -53,19 +53,24 @@ export function evalFit(fit: BackgroundFit, x: number, y: number): Rgb {
 /** Least squares for the 6-term fit (normal equations, Gaussian elimination); samples as x, y, r, g, b runs. */
 function fitSurface(samples: Float64Array, count: number): BackgroundFit {
   const n = 6;
-  const ata = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const atb = [0, 1, 2].map(() => new Array<number>(n).fill(0));
-  const t = [1, 0, 0, 0, 0, 0];
-  for (let s = 0; s < count; s++) {
-    const x = samples[s * 5]; const y = samples[s * 5 + 1];
+  // AᵀA is symmetric: sum its upper triangle only, in flat arrays (the products are the same either way).
+  const ata = new Float64Array(n * n);
+  const atb = new Float64Array(3 * n);
+  const t = new Float64Array(n);
+  t[0] = 1;
+  for (let s = 0, at = 0; s < count; s++, at += 5) {
+    const x = samples[at]; const y = samples[at + 1];
     t[1] = x; t[2] = y; t[3] = x * x; t[4] = y * y; t[5] = x * y;
+    const r = samples[at + 2]; const g = samples[at + 3]; const b = samples[at + 4];
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) ata[i][j] += t[i] * t[j];
-      for (let ch = 0; ch < 3; ch++) atb[ch][i] += t[i] * samples[s * 5 + 2 + ch];
+      const ti = t[i];
+      for (let j = i; j < n; j++) ata[i * n + j] += ti * t[j];
+      atb[i] += ti * r; atb[n + i] += ti * g; atb[2 * n + i] += ti * b;
     }
   }
-  for (let i = 0; i < n; i++) ata[i][i] += 1e-6 * count; // keep it solvable when samples are few
-  return atb.map((b) => solve(ata.map((row) => [...row]), [...b])) as BackgroundFit;
+  const rows = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i <= j ? ata[i * n + j] : ata[j * n + i])));
+  for (let i = 0; i < n; i++) rows[i][i] += 1e-6 * count; // keep it solvable when samples are few
+  return [0, 1, 2].map((ch) => solve(rows.map((row) => [...row]), Array.from(atb.subarray(ch * n, ch * n + n)))) as BackgroundFit;
 }
 
 function solve(a: number[][], b: number[]): number[] {
@@ -87,16 +92,19 @@ function solve(a: number[][], b: number[]): number[] {
 
 /** The fitted colour at every pixel, computed once per fit. */
 export function renderFit(fit: BackgroundFit, width: number, height: number, out: Float32Array = new Float32Array(width * height * 3)): Float32Array {
-  for (let y = 0; y < height; y++) {
+  const [kr, kg, kb] = fit;
+  const us = new Float64Array(width);
+  for (let x = 0; x < width; x++) us[x] = x / width;
+  for (let y = 0, o = 0; y < height; y++) {
     const v = y / height;
-    for (let c = 0; c < 3; c++) {
-      const k = fit[c];
-      const base = k[0] + k[2] * v + k[4] * v * v;
-      const slope = k[1] + k[5] * v;
-      for (let x = 0; x < width; x++) {
-        const u = x / width;
-        out[(y * width + x) * 3 + c] = base + slope * u + k[3] * u * u;
-      }
+    const br = kr[0] + kr[2] * v + kr[4] * v * v; const sr = kr[1] + kr[5] * v; const qr = kr[3];
+    const bg = kg[0] + kg[2] * v + kg[4] * v * v; const sg = kg[1] + kg[5] * v; const qg = kg[3];
+    const bb = kb[0] + kb[2] * v + kb[4] * v * v; const sb = kb[1] + kb[5] * v; const qb = kb[3];
+    for (let x = 0; x < width; x++, o += 3) {
+      const u = us[x];
+      out[o] = br + sr * u + qr * u * u;
+      out[o + 1] = bg + sg * u + qg * u * u;
+      out[o + 2] = bb + sb * u + qb * u * u;
     }
   }
   return out;
@@ -142,11 +150,27 @@ function fill(pixels: Pixels, surface: Float32Array, threshold: number, seeds: n
 /** Analyse at most this many pixels on the long side: enough for colour and uniformity. */
 const ANALYSIS_LONG_SIDE = 240;
 
+/**
+ * Working arrays reused from photo to photo (measureBackground runs synchronously and returns none
+ * of them): fresh ones cost about 0.8 MB a photo, which in batches kept the garbage collector busy.
+ */
+const scratch = {
+  bytes: Buffer.alloc(0), surface: new Float32Array(0), stack: new Int32Array(0), samples: new Float64Array(0),
+};
+const grow = {
+  bytes: (n: number) => Buffer.alloc(n), surface: (n: number) => new Float32Array(n),
+  stack: (n: number) => new Int32Array(n), samples: (n: number) => new Float64Array(n),
+};
+function reuse<K extends keyof typeof scratch>(key: K, length: number): (typeof scratch)[K] {
+  if (scratch[key].length < length) (scratch as Record<K, unknown>)[key] = grow[key](length);
+  return scratch[key].subarray(0, length) as (typeof scratch)[K];
+}
+
 function downscale(pixels: Pixels): Pixels {
   const factor = Math.max(1, Math.ceil(Math.max(pixels.width, pixels.height) / ANALYSIS_LONG_SIDE));
   if (factor === 1) return pixels;
   const width = Math.floor(pixels.width / factor); const height = Math.floor(pixels.height / factor);
-  const data = Buffer.alloc(width * height * 3);
+  const data = reuse('bytes', width * height * 3);
   const area = factor * factor;
   const src = pixels.data;
   const sums = new Uint32Array(width * 3);
@@ -183,11 +207,11 @@ export function measureBackground(full: Pixels, face: Face | undefined): Backgro
   let fit: BackgroundFit = [[median[0], 0, 0, 0, 0, 0], [median[1], 0, 0, 0, 0, 0], [median[2], 0, 0, 0, 0, 0]];
   const threshold = 28;
   const mask = new Uint8Array(width * height);
-  const stack = new Int32Array(width * height);
-  const surface = renderFit(fit, width, height);
+  const stack = reuse('stack', width * height);
+  const surface = renderFit(fit, width, height, reuse('surface', width * height * 3));
   fill(pixels, surface, threshold * 1.6, seeds, floorY, mask, stack);
   const step = Math.max(1, Math.floor(width * height / 4000));
-  const samples = new Float64Array(Math.ceil(mask.length / step) * 5);
+  const samples = reuse('samples', Math.ceil(mask.length / step) * 5);
   for (let pass = 0; pass < 2; pass++) {
     let count = 0;
     for (let i = 0; i < mask.length; i += step) {
