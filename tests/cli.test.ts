@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { EXAMPLE, examplePixels, fromRaw, runCli, tempDir, writeTemp } from './helpers.js';
+import { BIN, EXAMPLE, examplePixels, fromRaw, runCli, tempDir, writeTemp } from './helpers.js';
 
 interface JsonReport {
   profile: string;
@@ -108,4 +109,14 @@ test('an empty folder is an error, not silence', async () => {
   assert.equal(run.code, 1);
   const report = JSON.parse(run.stdout) as JsonReport;
   assert.equal(report.files[0].checks[0].messageId, 'emptyFolder');
+});
+
+test('a reader that leaves early (| head) ends the run quietly, with no EPIPE crash', async () => {
+  const child = spawn(process.execPath, [BIN, 'check', EXAMPLE, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // as `head -0` does: the pipe is closed before anything is written
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  assert.doesNotMatch(stderr, /EPIPE|internal error|Error:/, stderr);
+  assert.equal(code, 1, 'the example fails, so the exit code still says so');
 });

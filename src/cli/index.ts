@@ -83,6 +83,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     roster = matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path));
   }
   const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;
+  const code = result.summary.fail + result.summary.error + rosterProblems > 0 ? EXIT.problems : EXIT.ok;
   const output = flags.format === 'json' ? formatJson(result, roster)
     : flags.format === 'csv' ? formatCsv(result, lang, roster)
     : flags.format === 'junit' ? formatJunit(result)
@@ -95,9 +96,10 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     });
     process.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, result.summary)} → ${flags.out}\n`);
   } else {
+    exitIfReaderLeaves = code;
     process.stdout.write(output);
   }
-  return result.summary.fail + result.summary.error + rosterProblems > 0 ? EXIT.problems : EXIT.ok;
+  return code;
 }
 
 /** Signatures of the admission photo(s): one file for every photo, or a folder matched by file name. */
@@ -211,8 +213,17 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The exit code to leave with if stdout's reader goes away: the verdict once it is known. */
+let exitIfReaderLeaves: number = EXIT.problems;
+
 /** Run the CLI; returns the exit code (0 all pass, 1 any fail or error, 2 usage error). */
 export async function main(argv: string[]): Promise<number> {
+  // `gradphoto check class/ | head`: the reader may leave before the report is written. That is not
+  // an error of ours; stop quietly with the verdict's exit code rather than crash on EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(exitIfReaderLeaves);
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
