@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
-import { MODEL_FILES, detectFaces, model, offlineFetch, type ModelName } from '../src/analysis/face-model.js';
+import { MODEL_FILES, detectFaces, model, type ModelName } from '../src/analysis/face-model.js';
+import { offlineFetch } from '../src/analysis/graph.js';
+import { readGraphFile } from '../src/analysis/graph-file.js';
 import { refineEyes } from '../src/analysis/iris-model.js';
 import { faces } from '../src/analysis/face.js';
 import { loadPhoto } from '../src/core/load.js';
@@ -13,12 +15,15 @@ test('the lean graph runner gives what tfjs-converter gives, on every face model
   for (const name of Object.keys(MODEL_FILES) as ModelName[]) {
     const net = await model(name, 'wasm');
     const reference = await loadGraphModel(pathToFileURL(MODEL_FILES[name]).href, { fetchFunc: offlineFetch });
+    // Both engines answer in file order (graphOutputs); it must name exactly tfjs-converter's outputs.
+    const { outputs } = await readGraphFile(MODEL_FILES[name]);
+    assert.deepEqual([...outputs].sort(), reference.outputs.map((o) => o.name).sort(), `${name}: output names`);
     const batch = name === 'iris' ? 2 : 1;
     const shape = [batch, net.inputSize, net.inputSize, 3];
     let seed = 7;
     const input = new Float32Array(shape.reduce((a, b) => a * b)).map(() => ((seed = (seed * 16807) % 2147483647) / 2147483647));
     const expected = tf.tidy(() => {
-      const out = reference.execute(tf.tensor(input, shape));
+      const out = reference.execute(tf.tensor(input, shape), outputs);
       return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
     });
     const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();

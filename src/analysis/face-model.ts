@@ -10,15 +10,11 @@
  * full check, same-process A/B); the JS crops alone were no faster than Human's tensor ops, but keep
  * sub-pixel mesh coordinates (Human truncates them) and need no second copy of its bundle per detector.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import { loadGraphModel } from '@tensorflow/tfjs-converter';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { fileURLToPath } from 'node:url';
 import type { Pixels } from '../core/types.js';
-import { compile } from './graph.js';
+import { readGraphFile } from './graph-file.js';
 import { onnxRuntime, onnxSession, toOnnx } from './onnx.js';
 
 const require = createRequire(import.meta.url);
@@ -50,27 +46,6 @@ export const MODEL_FILES = {
   iris: path.join(HUMAN_MODELS, 'iris.json'),
 };
 export type ModelName = keyof typeof MODEL_FILES;
-
-/** Node 20's fetch cannot read file:// URLs, and the models load through fetch: serve them from disk, refuse the network. */
-export const offlineFetch = (async (input: string | URL | Request) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  if (url.startsWith('file://')) return new Response(await readFile(fileURLToPath(url)));
-  throw new Error(`gradphoto works offline and refused to fetch ${url}`);
-}) as typeof fetch;
-
-let backend: Promise<void> | undefined;
-/** The tfjs WASM backend, with its .wasm files read from node_modules. */
-function wasmBackend(): Promise<void> {
-  backend ??= (async () => {
-    const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-    setWasmPaths(wasmDir + path.sep);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // one thread per worker: the pool owns the cores
-    if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs WASM backend failed to start');
-    await tf.ready();
-    tf.enableProdMode();
-  })();
-  return backend;
-}
 
 /**
  * What runs the models. onnxruntime-node (native, an optional dependency) when it is installed:
@@ -112,21 +87,17 @@ export function model(name: ModelName, which?: Engine): Promise<FaceNet> {
   if (!pending) {
     pending = (async () => {
       const use = which ?? await engine();
-      await wasmBackend(); // tfjs reads the model files either way (weights, dequantised)
-      const url = pathToFileURL(MODEL_FILES[name]).href;
-      const graph = await loadGraphModel(url, { fetchFunc: offlineFetch });
-      const { modelTopology } = JSON.parse(await readFile(MODEL_FILES[name], 'utf8'));
-      const outputs = graph.outputs.map((output) => output.name);
-      const inputSize = graph.inputs[0].shape?.[2] ?? 0;
       if (use === 'onnxruntime') {
         const ort = await onnxRuntime();
         if (!ort) throw new Error('onnxruntime-node is not installed');
-        const session = await onnxSession(ort, toOnnx(graph, modelTopology, outputs), outputs);
-        graph.dispose(); // the weights now live in the ONNX session
-        return { inputSize, engine: use, run: session.run };
+        const graph = await readGraphFile(MODEL_FILES[name]);
+        const session = await onnxSession(ort, toOnnx(graph), graph.outputs);
+        return { inputSize: graph.inputShape[2], engine: use, run: session.run };
       }
-      const compiled = compile(graph, modelTopology, outputs);
-      return { inputSize, engine: use, run: async (input: Float32Array, shape: number[]) => compiled.run(input, shape) };
+      // tfjs is loaded only here, for the WASM engine.
+      const { loadWasmModel } = await import('./graph.js');
+      const wasm = await loadWasmModel(MODEL_FILES[name]);
+      return { inputSize: wasm.inputSize, engine: use, run: async (input: Float32Array, shape: number[]) => wasm.run(input, shape) };
     })().catch((error) => {
       models.delete(key);
       throw error;

@@ -7,8 +7,16 @@
  *
  * The result is checked against GraphModel.execute in tests/face-model.test.ts.
  */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import type { GraphModel } from '@tensorflow/tfjs-converter';
+import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { graphOutputs, type AttrValue, type GraphNode } from './graph-file.js';
+
+const require = createRequire(import.meta.url);
 
 /** What a WASM kernel takes and returns. */
 interface TensorInfo { dataId: object; shape: number[]; dtype: 'float32' | 'int32' }
@@ -19,8 +27,6 @@ interface WasmBackend {
 }
 type KernelFunc = (args: { inputs: Record<string, TensorInfo | undefined>; backend: WasmBackend; attrs: Record<string, unknown> }) => TensorInfo | TensorInfo[];
 
-interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, AttrValue> }
-interface AttrValue { s?: string; i?: string; f?: number; b?: boolean; list?: { s?: string[]; i?: string[] } }
 
 /** One resolved step: which kernel, its named inputs (slots or weights), attributes, and which slots die after it. */
 interface Step {
@@ -184,4 +190,34 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
       }
     },
   };
+}
+
+/** Node 20's fetch cannot read file:// URLs, and the models load through fetch: serve them from disk, refuse the network. */
+export const offlineFetch = (async (input: string | URL | Request) => {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (url.startsWith('file://')) return new Response(await readFile(fileURLToPath(url)));
+  throw new Error(`gradphoto works offline and refused to fetch ${url}`);
+}) as typeof fetch;
+
+let backend: Promise<void> | undefined;
+/** The tfjs WASM backend, with its .wasm files read from node_modules. */
+export function wasmBackend(): Promise<void> {
+  backend ??= (async () => {
+    const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    setWasmPaths(wasmDir + path.sep);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // one thread per worker: the pool owns the cores
+    if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs WASM backend failed to start');
+    await tf.ready();
+    tf.enableProdMode();
+  })();
+  return backend;
+}
+
+/** A model file loaded by tfjs-converter onto the WASM backend and compiled for direct runs. */
+export async function loadWasmModel(file: string): Promise<CompiledGraph & { inputSize: number }> {
+  await wasmBackend();
+  const graph = await loadGraphModel(pathToFileURL(file).href, { fetchFunc: offlineFetch });
+  const { modelTopology } = JSON.parse(await readFile(file, 'utf8'));
+  const compiled = compile(graph, modelTopology, graphOutputs(modelTopology.node));
+  return { ...compiled, inputSize: graph.inputs[0].shape?.[2] ?? 0 };
 }

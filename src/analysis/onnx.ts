@@ -1,8 +1,8 @@
 /**
  * The face models as ONNX, for native inference with onnxruntime-node when it is installed.
  *
- * The models ship as TF.js graphs (NHWC). This module rewrites such a graph, with the weights
- * tfjs-converter loaded, into an ONNX model (NCHW, opset 13) held in memory: nothing is downloaded
+ * The models ship as TF.js graphs (NHWC). This module rewrites such a graph, as graph-file.ts reads
+ * it, into an ONNX model (NCHW, opset 13) held in memory: nothing is downloaded
  * or written to disk. It knows the same eleven op types as graph.ts and throws on any other, so a
  * changed model fails loudly at load. The converted model's outputs match the WASM runner's to
  * float rounding (tests/onnx.test.ts).
@@ -11,11 +11,7 @@
  * once, runs every 4-D op in NCHW (weights transposed here), and transposes back to NHWC order
  * before each Reshape and each 4-D output, so every value the caller sees is ordered as in TF.js.
  */
-import type { GraphModel } from '@tensorflow/tfjs-converter';
-import type * as tf from '@tensorflow/tfjs-core';
-
-interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, AttrValue> }
-interface AttrValue { s?: string; i?: string; f?: number; b?: boolean; list?: { s?: string[]; i?: string[] } }
+import type { AttrValue, GraphFile, GraphNode } from './graph-file.js';
 
 // ---------------------------------------------------------------- protobuf writing
 
@@ -123,19 +119,18 @@ function convWeights(values: Float32Array, [h, w, i, o]: number[]): Float32Array
 }
 
 /**
- * Convert a loaded TF.js graph to an ONNX model. `outputNames` are the graph's output names; the
- * ONNX outputs are named by onnxOutputName, in NHWC order, and the input is named ONNX_INPUT.
+ * Convert a TF.js graph to an ONNX model. The ONNX outputs are the graph's outputs, named by
+ * onnxOutputName, in NHWC order; the input is named ONNX_INPUT.
  */
-export function toOnnx(graph: GraphModel, topology: { node: GraphNode[] }, outputNames: string[]): Uint8Array {
-  const weights = (graph as unknown as { weights: Record<string, tf.Tensor[]> }).weights;
+export function toOnnx(graph: GraphFile): Uint8Array {
   const nodes: Proto[] = [];
   const initializers: Proto[] = [];
   /** Each TF value: its ONNX name, and whether it is a 4-D NCHW activation (else in TF order). */
   const values = new Map<string, { name: string; nchw: boolean }>();
   const constant = (name: string) => {
-    const tensor = weights[nodeName(name)]?.[0];
-    if (!tensor) throw new Error(`the model has no constant ${name}`);
-    return { values: tensor.dataSync() as Float32Array | Int32Array, shape: tensor.shape };
+    const weight = graph.weights.get(nodeName(name));
+    if (!weight) throw new Error(`the model has no constant ${name}`);
+    return weight;
   };
   let unique = 0;
   const fresh = (base: string) => `${base}__${unique++}`;
@@ -168,7 +163,7 @@ export function toOnnx(graph: GraphModel, topology: { node: GraphNode[] }, outpu
   };
 
   let inputSeen = false;
-  for (const node of topology.node) {
+  for (const node of graph.nodes) {
     const inputs = (node.input ?? []).filter((name) => !name.startsWith('^'));
     const out = node.name;
     switch (node.op) {
@@ -274,14 +269,14 @@ export function toOnnx(graph: GraphModel, topology: { node: GraphNode[] }, outpu
   }
   if (!inputSeen) throw new Error('the model has no input');
 
-  const outputs = outputNames.map((name) => {
+  const outputs = graph.outputs.map((name) => {
     const value = activation(name);
     const exported = `out:${nodeName(name)}`;
     if (value.nchw) addNode('Transpose', [value.name], exported, { perm: TO_NHWC });
     else addNode('Identity', [value.name], exported);
     return exported;
   });
-  const inputShape = (graph.inputs[0].shape ?? []).map((d, i) => (i === 0 || d < 0 ? 'batch' : d));
+  const inputShape = graph.inputShape.map((d, i) => (i === 0 || d < 0 ? 'batch' : d));
   const graphProto = new Proto();
   for (const node of nodes) graphProto.message(1, node);
   graphProto.string(2, 'gradphoto');
