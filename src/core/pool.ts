@@ -51,7 +51,14 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
   const worthIt = threads > 1 && tasks.length >= WORKER_START_PHOTOS / (1 - 1 / threads);
   const workers = worthIt ? threads - 1 : 0;
   const mainThread = async () => {
-    while (next < tasks.length) record(await check(tasks[next++]));
+    // Claims the photo after the current one too, so its decode overlaps this check.
+    let mine = next < tasks.length ? tasks[next++] : undefined;
+    while (mine) {
+      const following = next < tasks.length ? tasks[next++] : undefined;
+      if (following) check.prefetch(following);
+      record(await check(mine));
+      mine = following;
+    }
   };
   // Each worker holds at most two photos: the one it is checking and the next, so it never waits for
   // the main thread (busy checking) between photos, and memory stays bounded however many photos there are.

@@ -1,6 +1,6 @@
 import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile, RuleLevel } from '../profiles/types.js';
-import { DEFAULT_LIMITS, loadPhoto, type LoadLimits } from './load.js';
+import { DEFAULT_LIMITS, loadPhoto, type LoadLimits, type LoadOutcome } from './load.js';
 import type { Check, FileResult, Finding, Lang, Photo, Rule, RunResult, Verdict } from './types.js';
 
 /** A rule with the options and level its profile gives it. */
@@ -37,6 +37,8 @@ export interface CheckOptions {
   /** The profile's standard frame; defaults to 480x640. */
   frame?: { width: number; height: number };
   limits?: LoadLimits;
+  /** The photo already being loaded (read and decoded ahead while the previous one was checked). */
+  loading?: Promise<LoadOutcome>;
 }
 
 function toCheck(active: ActiveRule, finding: Finding, lang: Lang): Check {
@@ -92,7 +94,7 @@ export function errorResult(path: string, messageId: string, data: Record<string
 
 /** Load one photo once and run every rule on it. Never throws for a bad file: errors are results. */
 export async function checkFile(path: string, rules: ActiveRule[], options: CheckOptions): Promise<FileResult> {
-  const outcome = await loadPhoto(path, options.limits ?? DEFAULT_LIMITS);
+  const outcome = await (options.loading ?? loadPhoto(path, options.limits ?? DEFAULT_LIMITS));
   if (outcome.kind === 'unreadable') return errorResult(path, outcome.failure.messageId, outcome.failure.data, options.lang, rules);
   const { photo } = outcome;
   const decoded = outcome.kind === 'photo';

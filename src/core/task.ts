@@ -5,6 +5,7 @@ import { profiles } from '../profiles/index.js';
 import { renderAnnotation, writeAnnotationAs } from '../report/annotate.js';
 import type { Pictures } from '../report/html.js';
 import { checkFile, errorResult, resolveRules, type ActiveRule } from './run.js';
+import { loadPhoto, type LoadOutcome } from './load.js';
 import type { Target } from './discover.js';
 import type { FileResult, Lang, Photo } from './types.js';
 
@@ -40,8 +41,14 @@ async function dataUri(png: Buffer, width: number): Promise<string> {
   return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }
 
+/** Checks one task at a time; `prefetch` starts reading and decoding the task to be checked next. */
+export interface Checker {
+  (task: Task): Promise<TaskResult>;
+  prefetch(task: Task): void;
+}
+
 /** Builds the rules once, then checks one task at a time. Used in-process and by each worker thread. */
-export async function makeChecker(setup: CheckSetup): Promise<(task: Task) => Promise<TaskResult>> {
+export async function makeChecker(setup: CheckSetup): Promise<Checker> {
   const profile = profiles.get(setup.profileId);
   if (!profile) throw new Error(`unknown profile ${setup.profileId}`);
   const rules: ActiveRule[] = resolveRules(profile, builtinRules, await loadRuleModules(setup.rulePaths), setup.disabled);
@@ -49,7 +56,10 @@ export async function makeChecker(setup: CheckSetup): Promise<(task: Task) => Pr
   if (setup.admission && admission && !setup.disabled.includes(admission.id)) {
     rules.push({ rule: admission, level: 'error', options: { ...admission.meta.defaultOptions, ...profile.rules[admission.id]?.options, references: setup.admission } });
   }
-  return async (task) => {
+  // Reading and decoding (file I/O and libvips, off the JS thread) of the next photo overlap the checking of
+  // this one, so a thread does not sit idle waiting for its next decode. At most one photo ahead.
+  const ahead = new Map<number, Promise<LoadOutcome>>();
+  const check = async (task: Task): Promise<TaskResult> => {
     const { target } = task;
     if ('failure' in target) return { index: task.index, result: errorResult(target.path, target.failure.messageId, target.failure.data, setup.lang, rules) };
     let pictures: Pictures | undefined;
@@ -67,7 +77,17 @@ export async function makeChecker(setup: CheckSetup): Promise<(task: Task) => Pr
         warning = `could not draw ${photo.path}: ${(error as Error).message}`;
       }
     } : undefined;
-    const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto });
+    const loading = ahead.get(task.index);
+    ahead.delete(task.index);
+    const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto, loading });
     return { index: task.index, result, pictures, warning };
   };
+  return Object.assign(check, {
+    prefetch(task: Task) {
+      if ('failure' in task.target || ahead.has(task.index)) return;
+      const loading = loadPhoto(task.target.path);
+      loading.catch(() => undefined); // loadPhoto reports failures as outcomes; never leave a rejection unhandled
+      ahead.set(task.index, loading);
+    },
+  });
 }

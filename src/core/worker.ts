@@ -6,6 +6,7 @@ import { makeChecker, type CheckSetup, type Task } from './task.js';
 const check = await makeChecker(workerData as CheckSetup);
 let queue: Promise<void> = Promise.resolve();
 parentPort!.on('message', (task: Task) => {
+  check.prefetch(task); // the pool sends one photo ahead: decode it while the current one is checked
   queue = queue.then(async () => {
     try {
       parentPort!.postMessage(await check(task));
