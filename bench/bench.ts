@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     const paths = await makePhotos(dir, count);
     const rules = resolveRules(chsiGraduate, builtinRules);
     const loadStarted = performance.now();
-    await faceModel();
+    const engine = await faceModel();
     const modelLoadMs = performance.now() - loadStarted;
     // Warm up both paths (JIT, wasm, sharp's caches) before measuring.
     for (const path of paths.slice(0, 5)) { await loadPhoto(path); await checkFile(path, rules, { lang: 'en' }); }
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     console.log(`| decode only (read, sniff, EXIF, decode pixels) | ${decodeMs.toFixed(1)} | 1.0 |`);
     console.log(`| decode + face models (detector, mesh, iris) | ${faceMs.toFixed(1)} | ${faceRatio.toFixed(1)} |`);
     console.log(`| full check (decode + every rule) | ${fullMs.toFixed(1)} | ${fullRatio.toFixed(1)} |`);
-    console.log(`face models load, once per process: ${modelLoadMs.toFixed(0)} ms`);
+    console.log(`face models: ${engine === 'onnxruntime' ? 'onnxruntime-node (native)' : 'tfjs WASM'} (GRADPHOTO_ENGINE picks); load once per process: ${modelLoadMs.toFixed(0)} ms`);
     console.log(`target: full check at most about 15x decode: ${fullRatio <= 15 ? 'met' : 'NOT met'}; under 40 ms on this machine now: ${fullMs < 40 ? 'yes' : 'no'}`);
 
     // A class folder: the whole CLI (start-up, discovery, worker threads, every rule, JSON) against a
