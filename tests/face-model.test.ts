@@ -27,7 +27,7 @@ test('the lean graph runner gives what tfjs-converter gives, on every face model
       return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
     });
     const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
-    const got = await net.run(input, shape);
+    const got = await net.run(shape, (buffer) => buffer.set(input));
     assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), before, `${name}: every intermediate freed`);
     assert.equal(got.length, expected.length, `${name}: outputs`);
     expected.forEach((values, i) => {

@@ -72,11 +72,29 @@ export function engine(): Promise<Engine> {
   return chosen;
 }
 
-/** A loaded model: its square input side, its engine and a runner taking and giving NHWC values. */
+/** A loaded model: its square input side, its engine and a runner. */
 export interface FaceNet {
   inputSize: number;
   engine: Engine;
-  run(input: Float32Array, shape: number[]): Promise<Float32Array[]>;
+  /**
+   * Run the model on an input of `shape` (NHWC) that `fill` writes, synchronously, into a buffer the
+   * runner owns; outputs in file order (graph-file.ts). Buffers are reused from photo to photo, and
+   * calls that overlap (two photos at once in one thread) each get their own.
+   */
+  run(shape: number[], fill: (input: Float32Array) => void): Promise<Float32Array[]>;
+}
+
+/** Input buffers of one length, lent out one per run and taken back when it ends. */
+function bufferPool(): <T>(length: number, use: (buffer: Float32Array) => Promise<T>) => Promise<T> {
+  const free = new Map<number, Float32Array[]>();
+  return async (length, use) => {
+    const buffer = free.get(length)?.pop() ?? new Float32Array(length);
+    try {
+      return await use(buffer);
+    } finally {
+      free.set(length, [...(free.get(length) ?? []), buffer]);
+    }
+  };
 }
 
 const models = new Map<string, Promise<FaceNet>>();
@@ -85,19 +103,27 @@ export function model(name: ModelName, which?: Engine): Promise<FaceNet> {
   const key = `${name}:${which ?? ''}`;
   let pending = models.get(key);
   if (!pending) {
-    pending = (async () => {
+    pending = (async (): Promise<FaceNet> => {
       const use = which ?? await engine();
       if (use === 'onnxruntime') {
         const ort = await onnxRuntime();
         if (!ort) throw new Error('onnxruntime-node is not installed');
         const graph = await readGraphFile(MODEL_FILES[name]);
         const session = await onnxSession(ort, toOnnx(graph), graph.outputs);
-        return { inputSize: graph.inputShape[2], engine: use, run: session.run };
+        const borrow = bufferPool();
+        return {
+          inputSize: graph.inputShape[2], engine: use,
+          run: (shape, fill) => borrow(shape.reduce((a, b) => a * b, 1), (input) => { fill(input); return session.run(input, shape); }),
+        };
       }
       // tfjs is loaded only here, for the WASM engine.
       const { loadWasmModel } = await import('./graph.js');
       const wasm = await loadWasmModel(MODEL_FILES[name]);
-      return { inputSize: wasm.inputSize, engine: use, run: async (input: Float32Array, shape: number[]) => wasm.run(input, shape) };
+      const borrow = bufferPool();
+      return {
+        inputSize: wasm.inputSize, engine: use,
+        run: (shape, fill) => borrow(shape.reduce((a, b) => a * b, 1), async (input) => { fill(input); return wasm.run(input, shape); }),
+      };
     })().catch((error) => {
       models.delete(key);
       throw error;
@@ -111,20 +137,6 @@ export function model(name: ModelName, which?: Engine): Promise<FaceNet> {
 export async function faceModel(): Promise<Engine> {
   await Promise.all((['short', 'mesh', 'iris'] as const).map((name) => model(name)));
   return engine();
-}
-
-/**
- * A model-input buffer reused from photo to photo: each is filled and handed to a model in one
- * synchronous stretch, so no two uses overlap, and the garbage collector is spared ~0.7 MB a photo.
- */
-const inputs = new Map<string, Float32Array>();
-export function inputBuffer(key: string, length: number): Float32Array {
-  let buffer = inputs.get(key);
-  if (!buffer || buffer.length !== length) {
-    buffer = new Float32Array(length);
-    inputs.set(key, buffer);
-  }
-  return buffer;
 }
 
 /**
@@ -222,9 +234,8 @@ function anchors(inputSize: number): Float32Array {
 }
 
 /** Resize the whole picture to size x size (stretched, as the detector was run in Human), scaled to -1..1. */
-function detectorInput(pixels: Pixels, size: number): Float32Array {
+function detectorInput(pixels: Pixels, size: number, input: Float32Array): void {
   const { data, width, height } = pixels;
-  const input = inputBuffer('detector', size * size * 3);
   const sx = width / size; const sy = height / size;
   let o = 0;
   for (let v = 0; v < size; v++) {
@@ -239,7 +250,6 @@ function detectorInput(pixels: Pixels, size: number): Float32Array {
       }
     }
   }
-  return input;
 }
 
 const MIN_SCORE = 0.5;
@@ -253,7 +263,7 @@ const ROTATE_ABOVE = 0.2;
 async function detect(range: DetectorRange, pixels: Pixels): Promise<Detection[]> {
   const net = await model(range);
   const size = net.inputSize;
-  const outputs = await net.run(detectorInput(pixels, size), [1, size, size, 3]);
+  const outputs = await net.run([1, size, size, 3], (input) => detectorInput(pixels, size, input));
   const raw = detectorRows(outputs);
   const count = raw.length / 17;
   const anchor = anchors(size);
@@ -324,9 +334,7 @@ const MESH_SIZE = 192;
 
 async function meshFor(pixels: Pixels, found: Detection): Promise<RawFace | undefined> {
   const net = await model('mesh');
-  const input = inputBuffer('mesh', MESH_SIZE * MESH_SIZE * 3);
-  sampleSquare(pixels, found, MESH_SIZE, input, 0, 1 / 255, 0);
-  const outputs = await net.run(input, [1, MESH_SIZE, MESH_SIZE, 3]);
+  const outputs = await net.run([1, MESH_SIZE, MESH_SIZE, 3], (input) => sampleSquare(pixels, found, MESH_SIZE, input, 0, 1 / 255, 0));
   const flag = outputs.find((values) => values.length === 1);
   const points = outputs.find((values) => values.length === 1404);
   if (!flag || !points) throw new Error('the face mesh model returned unexpected outputs');

@@ -8,7 +8,7 @@
  * model expects mirrored (MediaPipe's left eye), and mapped back the same way.
  */
 import type { Pixels } from '../core/types.js';
-import { fromSquare, inputBuffer, model, sampleSquare, type SquareCrop } from './face-model.js';
+import { fromSquare, model, sampleSquare, type SquareCrop } from './face-model.js';
 
 /** The model's input side, and how much wider than the corner-to-corner distance the crop is (MediaPipe's 2.3). */
 const INPUT = 64;
@@ -75,9 +75,9 @@ export async function refineEyes(pixels: Pixels, mesh: Mesh): Promise<Mesh> {
   const net = await model('iris');
   const eyes = ['right', 'left'] as const;
   const crops = eyes.map((eye) => eyeCrop(mesh, eye));
-  const input = inputBuffer('iris', 2 * INPUT * INPUT * 3);
-  crops.forEach((crop, i) => sampleSquare(pixels, crop, INPUT, input, i * INPUT * INPUT * 3, 1 / 255, 0));
-  const [values] = await net.run(input, [2, INPUT, INPUT, 3]);
+  const [values] = await net.run([2, INPUT, INPUT, 3], (input) => {
+    crops.forEach((crop, i) => sampleSquare(pixels, crop, INPUT, input, i * INPUT * INPUT * 3, 1 / 255, 0));
+  });
   const refined: Mesh = mesh.slice(0, 468).map((p) => [p[0], p[1], p[2]]);
   eyes.forEach((eye, i) => {
     const toPicture = fromSquare(crops[i], INPUT);

@@ -363,8 +363,8 @@ export async function onnxSession(ort: OnnxRuntime, model: Uint8Array, outputNam
   const names = outputNames.map(onnxOutputName);
   return {
     async run(input, shape) {
-      // Copied now: the session runs on a later turn of the event loop, and callers reuse their input buffers.
-      const results = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', input.slice(), shape) });
+      // The session reads `input` on a later turn of the event loop: the caller keeps it untouched until this resolves.
+      const results = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', input, shape) });
       return names.map((name) => results[name].data);
     },
   };
