@@ -13,6 +13,8 @@ export interface FaceSignature {
 // Points spread over the face: brows, eyes, nose, mouth, jaw.
 const POINTS = [10, 152, 234, 454, 33, 133, 362, 263, 1, 4, 61, 291, 13, 14, 70, 300, 105, 334, 172, 397, 58, 288, 168, 6];
 const SIZE = 32;
+/** DCT basis: COS[k][x] = cos((2x + 1)kπ / 2·SIZE) for the 8 lowest frequencies (computed once, not per pixel). */
+const COS = Array.from({ length: 8 }, (_, k) => Float64Array.from({ length: SIZE }, (_, x) => Math.cos(((2 * x + 1) * k * Math.PI) / (2 * SIZE))));
 
 function grey(pixels: Pixels, x: number, y: number): number {
   const xi = Math.max(0, Math.min(pixels.width - 1, Math.round(x)));
@@ -39,9 +41,10 @@ export function faceSignature(pixels: Pixels, face: Face): FaceSignature {
   for (let ky = 0; ky < 8; ky++) for (let kx = 0; kx < 8; kx++) {
     if (kx === 0 && ky === 0) continue;
     let sum = 0;
+    const cosX = COS[kx];
     for (let y = 0; y < SIZE; y++) {
-      const cy = Math.cos(((2 * y + 1) * ky * Math.PI) / (2 * SIZE));
-      for (let x = 0; x < SIZE; x++) sum += img[y * SIZE + x] * cy * Math.cos(((2 * x + 1) * kx * Math.PI) / (2 * SIZE));
+      const cy = COS[ky][y];
+      for (let x = 0; x < SIZE; x++) sum += img[y * SIZE + x] * cy * cosX[x];
     }
     coefficients.push(sum);
   }
