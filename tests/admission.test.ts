@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { ASTRONAUT, EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
 
-type Check = { rule: string; status: string; messageId: string; measured: { hashDistance: number; landmarkDistance: number } };
+type Check = { rule: string; status: string; messageId: string; message: string; measured: { hashDistance: number; landmarkDistance: number } };
 const admissionOf = (file: { checks: Check[] }) => file.checks.find((c) => c.rule === 'admission.different')!;
 
 test('admission.different: the admission photo cropped, resized or re-encoded fails; another picture passes', async () => {
@@ -45,4 +45,26 @@ test('admission.different with a folder: matched by file name; a photo without a
   assert.equal(admissionOf(files[1]).messageId, 'noReference');
   const without = JSON.parse((await runCli(['check', grad, '--format', 'json'])).stdout).files;
   assert.equal(without[0].checks.some((c: Check) => c.rule === 'admission.different'), false);
+});
+
+test('admission.different: a broken or faceless admission photo concerns only its student; the run goes on', async () => {
+  const dir = await tempDir();
+  const admissions = join(dir, 'admission');
+  await mkdir(admissions);
+  await copyFile(EXAMPLE, join(admissions, '2026001.jpg'));
+  await writeTemp(admissions, '2026002.jpg', Buffer.from('not a jpeg at all'));
+  await writeTemp(admissions, '2026003.jpg', await sharp({ create: { width: 480, height: 640, channels: 3, background: '#4a7bd0' } }).jpeg().toBuffer());
+  const grad = join(dir, 'graduation');
+  await mkdir(grad);
+  for (const id of ['2026001', '2026002', '2026003']) await copyFile(EXAMPLE, join(grad, `${id}.jpg`));
+  const run = await runCli(['check', grad, '--admission-photo', admissions, '--format', 'json', '--lang', 'en']);
+  assert.equal(run.code, 1, run.stderr);
+  const files = JSON.parse(run.stdout).files as { checks: Check[] }[];
+  assert.equal(files.length, 3);
+  assert.equal(admissionOf(files[0]).messageId, 'same');
+  const broken = admissionOf(files[1]);
+  assert.deepEqual([broken.status, broken.messageId], ['warn', 'referenceUnreadable']);
+  assert.match(broken.message, /2026002\.jpg could not be read/);
+  const faceless = admissionOf(files[2]);
+  assert.deepEqual([faceless.status, faceless.messageId], ['warn', 'referenceNoFace']);
 });

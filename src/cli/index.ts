@@ -15,6 +15,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { loadPhoto } from '../core/load.js';
 import { signature } from '../analysis/signature.js';
+import type { AdmissionReference } from '../rules/admission-different.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { FileResult, Lang, RunResult } from '../core/types.js';
@@ -102,18 +103,24 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   return code;
 }
 
-/** Signatures of the admission photo(s): one file for every photo, or a folder matched by file name. */
-async function admissionReferences(path: string): Promise<Record<string, unknown>> {
-  const references: Record<string, unknown> = {};
-  const targets = await discover([path]);
-  const single = targets.length === 1 && !(await stat(path)).isDirectory();
-  for (const target of targets) {
-    if ('failure' in target) throw new UsageError(`--admission-photo ${target.path}: ${target.failure.messageId}`);
-    const outcome = await loadPhoto(target.path);
-    if (outcome.kind !== 'photo') throw new UsageError(`--admission-photo ${target.path} cannot be decoded (${outcome.failure.messageId})`);
+/**
+ * The admission photo(s): one file for every photo (measured here, once: a bad one is a usage mistake),
+ * or a folder matched by file name (each measured by the thread that checks its student's photo).
+ */
+async function admissionReferences(path: string): Promise<Record<string, AdmissionReference>> {
+  const isFolder = await stat(path).then((info) => info.isDirectory(), () => false);
+  if (!isFolder) {
+    const outcome = await loadPhoto(path);
+    if (outcome.kind === 'unreadable') throw new UsageError(`--admission-photo ${path}: ${outcome.failure.messageId}`);
+    if (outcome.kind !== 'photo') throw new UsageError(`--admission-photo ${path} cannot be decoded (${outcome.failure.messageId})`);
     const found = await signature(outcome.photo);
-    if (!found) throw new UsageError(`--admission-photo ${target.path}: no single face found`);
-    references[single ? '*' : basename(target.path, extname(target.path))] = { ...found, path: target.path };
+    if (!found) throw new UsageError(`--admission-photo ${path}: no single face found`);
+    return { '*': { ...found, path } };
+  }
+  const references: Record<string, AdmissionReference> = {};
+  for (const target of await discover([path])) {
+    if ('failure' in target) throw new UsageError(`--admission-photo ${target.path}: ${target.failure.messageId}`);
+    references[basename(target.path, extname(target.path))] = { path: target.path };
   }
   return references;
 }

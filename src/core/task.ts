@@ -4,6 +4,7 @@ import { builtinRules } from '../rules/index.js';
 import { profiles } from '../profiles/index.js';
 import { renderAnnotation, writeAnnotationAs } from '../report/annotate.js';
 import type { Pictures } from '../report/html.js';
+import type { AdmissionReference } from '../rules/admission-different.js';
 import { checkFile, errorResult, resolveRules, type ActiveRule } from './run.js';
 import { loadPhoto, type LoadOutcome } from './load.js';
 import type { Target } from './discover.js';
@@ -18,8 +19,8 @@ export interface CheckSetup {
   /** Make a thumbnail and an overlay per photo (HTML report). */
   pictures: boolean;
   annotateDir?: string;
-  /** Admission photo signatures (--admission-photo): turns admission.different on with these references. */
-  admission?: Record<string, unknown>;
+  /** Admission photos (--admission-photo) by file stem or '*': turns admission.different on with these references. */
+  admission?: Record<string, AdmissionReference>;
 }
 
 export interface Task {

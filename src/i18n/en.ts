@@ -174,6 +174,8 @@ export const en = {
     similar: 'Very like the admission photo {admission} ({bits} hash bits differ, face layout {layout}). Make sure this is a new photo.',
     noReference: 'No admission photo named {name} was given.',
     noSingleFace: 'Not measured: needs exactly one face.',
+    referenceUnreadable: 'Not compared: the admission photo {admission} could not be read ({reason}). Replace that file in the admission folder and check again.',
+    referenceNoFace: 'Not compared: no single face found in the admission photo {admission}. Check that the right file is in the admission folder.',
   },
   'clothing.collar': {
     ok: 'The sides of the neck are covered ({bare}% bare skin): a collar or lapels.',

@@ -178,6 +178,8 @@ export const zh: Catalogue<typeof en> = {
     similar: '与录取照片 {admission} 非常相似（哈希相差 {bits} 位，面部布局差 {layout}）。请确认这是新拍的照片。',
     noReference: '未提供名为 {name} 的录取照片。',
     noSingleFace: '未测量：需要恰好一张人脸。',
+    referenceUnreadable: '未比较：录取照片 {admission} 无法读取（{reason}）。请在录取照片文件夹中替换该文件后重新检查。',
+    referenceNoFace: '未比较：录取照片 {admission} 中没有找到唯一的人脸。请确认录取照片文件夹中放的是正确的文件。',
   },
   'clothing.collar': {
     ok: '颈部两侧被遮住（裸露皮肤 {bare}%）：有衣领或翻领。',

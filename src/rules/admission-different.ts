@@ -1,10 +1,14 @@
 import { basename, extname } from 'node:path';
 import { hammingDistance, landmarkDistance, signature, type FaceSignature } from '../analysis/signature.js';
+import { loadPhoto } from '../core/load.js';
 import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
 
+/** An admission photo: its path, and its signature when the CLI measured it already (one photo for all). */
+export type AdmissionReference = { path: string } & Partial<FaceSignature>;
+
 export interface AdmissionOptions {
-  /** Admission photo signatures by file stem (a folder of admission photos), or under '*' (one photo for all). */
-  references: Record<string, FaceSignature & { path: string }>;
+  /** Admission photos by file stem (a folder of admission photos), or under '*' (one photo for all). */
+  references: Record<string, AdmissionReference>;
   /** At most this many differing hash bits (of 63) and this landmark distance: the same picture. */
   maxHashDistance: number;
   maxLandmarkDistance: number;
@@ -12,22 +16,55 @@ export interface AdmissionOptions {
   similarHashDistance: number;
 }
 
+type Measured = { signature: FaceSignature } | { messageId: 'referenceUnreadable'; reason: string } | { messageId: 'referenceNoFace' };
+
+/**
+ * Signatures of admission photos, measured where they are needed: in the thread checking the matching
+ * graduation photo, so a class's admission folder is read in parallel, only for the photos checked, and
+ * one broken admission photo concerns one student rather than stopping the run.
+ */
+const measured = new Map<string, Promise<Measured>>();
+function measure(path: string): Promise<Measured> {
+  let pending = measured.get(path);
+  if (!pending) {
+    pending = (async (): Promise<Measured> => {
+      const outcome = await loadPhoto(path);
+      if (outcome.kind !== 'photo') return { messageId: 'referenceUnreadable', reason: outcome.failure.messageId };
+      const found = await signature(outcome.photo);
+      return found ? { signature: found } : { messageId: 'referenceNoFace' };
+    })();
+    measured.set(path, pending);
+  }
+  return pending;
+}
+
 /** The graduation photo must not be the admission photo, even cropped, resized or re-encoded. */
 export default defineRule<AdmissionOptions>({
   id: 'admission.different',
   meta: {
     description: { zh: '学历照片不能与录取照片相同', en: 'not the same picture as the admission photo' },
-    messageIds: ['ok', 'same', 'similar', 'noReference', 'noSingleFace'],
+    messageIds: ['ok', 'same', 'similar', 'noReference', 'noSingleFace', 'referenceUnreadable', 'referenceNoFace'],
     defaultOptions: { references: {}, maxHashDistance: 8, maxLandmarkDistance: 0.055, similarHashDistance: 12 },
   },
   async check({ photo, options }) {
     const stem = basename(photo.path, extname(photo.path));
     const reference = options.references[stem] ?? options.references['*'];
     if (!reference) return skip('noReference', { data: { name: stem } });
+    let theirs: FaceSignature;
+    if (reference.hash !== undefined && reference.landmarks !== undefined) {
+      theirs = { hash: reference.hash, landmarks: reference.landmarks };
+    } else {
+      const found = await measure(reference.path);
+      if (!('signature' in found)) {
+        const data = { admission: reference.path, ...('reason' in found ? { reason: found.reason } : {}) };
+        return warn(found.messageId, { data, measured: found.messageId, expected: 'one face in the admission photo' });
+      }
+      theirs = found.signature;
+    }
     const mine = await signature(photo);
     if (!mine) return skip('noSingleFace', { data: { count: 0 } });
-    const bits = hammingDistance(mine.hash, reference.hash);
-    const layout = round(landmarkDistance(mine.landmarks, reference.landmarks), 3);
+    const bits = hammingDistance(mine.hash, theirs.hash);
+    const layout = round(landmarkDistance(mine.landmarks, theirs.landmarks), 3);
     const rest = { data: { bits, layout, admission: reference.path }, measured: { hashDistance: bits, landmarkDistance: layout, admission: reference.path }, expected: { minHashDistance: options.maxHashDistance + 1 } };
     if (bits <= options.maxHashDistance && layout <= options.maxLandmarkDistance) return fail('same', rest);
     if (bits <= options.similarHashDistance || layout <= options.maxLandmarkDistance) return warn('similar', rest);
