@@ -40,7 +40,10 @@ test('admission.different with a folder: matched by file name; a photo without a
   await mkdir(grad);
   await writeTemp(grad, '2026001.jpg', await sharp(EXAMPLE).resize(360, 480).jpeg({ quality: 80 }).toBuffer());
   await copyFile(EXAMPLE, join(grad, '2026002.jpg'));
-  const files = JSON.parse((await runCli(['check', grad, '--admission-photo', admissions, '--format', 'json'])).stdout).files;
+  await writeTemp(admissions, '2026001.png', await sharp(ASTRONAUT).png().toBuffer()); // a second file for the same student
+  const run = await runCli(['check', grad, '--admission-photo', admissions, '--format', 'json']);
+  assert.match(run.stderr, /two photos for 2026001 \(.*2026001\.jpg, .*2026001\.png\); comparing with the first/);
+  const files = JSON.parse(run.stdout).files;
   assert.equal(admissionOf(files[0]).messageId, 'same');
   assert.equal(admissionOf(files[1]).messageId, 'noReference');
   const without = JSON.parse((await runCli(['check', grad, '--format', 'json'])).stdout).files;

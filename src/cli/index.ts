@@ -120,7 +120,13 @@ async function admissionReferences(path: string): Promise<Record<string, Admissi
   const references: Record<string, AdmissionReference> = {};
   for (const target of await discover([path])) {
     if ('failure' in target) throw new UsageError(`--admission-photo ${target.path}: ${target.failure.messageId}`);
-    references[basename(target.path, extname(target.path))] = { path: target.path };
+    const stem = basename(target.path, extname(target.path));
+    const taken = references[stem];
+    if (taken) {
+      process.stderr.write(`gradphoto: --admission-photo has two photos for ${stem} (${taken.path}, ${target.path}); comparing with the first\n`);
+      continue;
+    }
+    references[stem] = { path: target.path };
   }
   return references;
 }
