@@ -120,3 +120,12 @@ test('a reader that leaves early (| head) ends the run quietly, with no EPIPE cr
   assert.doesNotMatch(stderr, /EPIPE|internal error|Error:/, stderr);
   assert.equal(code, 1, 'the example fails, so the exit code still says so');
 });
+
+test('GRADPHOTO_ENGINE set to something unknown is a usage mistake, said once, exit 2', async () => {
+  for (const command of [['check', EXAMPLE], ['fix', EXAMPLE, '-o', '/tmp/never-written.jpg']]) {
+    const run = await runCli(command, { GRADPHOTO_ENGINE: 'gpu' });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /^gradphoto: GRADPHOTO_ENGINE is "gpu": use "onnxruntime" or "wasm"\n$/);
+    assert.equal(run.stdout, '');
+  }
+});

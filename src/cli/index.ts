@@ -15,6 +15,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { loadPhoto } from '../core/load.js';
 import { signature } from '../analysis/signature.js';
+import { engine } from '../analysis/face-model.js';
 import type { AdmissionReference } from '../rules/admission-different.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -56,6 +57,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const concurrency = Number(flags.concurrency ?? availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
   if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out report.html');
+  await checkEngine();
   // Validate rule modules and --disable here, once, so a mistake is a usage error before any work.
   const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
   try {
@@ -101,6 +103,11 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     process.stdout.write(output);
   }
   return code;
+}
+
+/** GRADPHOTO_ENGINE set wrong (or to an engine not installed) is a usage mistake: say so once, up front. */
+async function checkEngine(): Promise<void> {
+  await engine().catch((error: Error) => { throw new UsageError(error.message); });
 }
 
 /**
@@ -215,6 +222,7 @@ export function buildProgram(): Command {
       const flags = this.opts<FixFlags & { lang?: string; profile: string; color?: boolean }>();
       const profile = profiles.get(flags.profile);
       if (!profile) throw new UsageError(`unknown profile "${flags.profile}"`);
+      await checkEngine();
       try {
         this.setOptionValue('exitCode', await runFix(paths, flags, profile, pickLang(flags.lang), useColour(flags.color)));
       } catch (error) {
