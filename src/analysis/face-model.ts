@@ -65,7 +65,7 @@ export function engine(): Promise<Engine> {
     }
     if (await onnxRuntime()) return 'onnxruntime';
     if (asked === 'onnxruntime') {
-      throw new Error('GRADPHOTO_ENGINE=onnxruntime, but onnxruntime-node is not installed here: run npm install onnxruntime-node, or unset GRADPHOTO_ENGINE');
+      throw new Error('GRADPHOTO_ENGINE=onnxruntime, but onnxruntime-node is not installed here: run npm install onnxruntime-node --onnxruntime-node-install=skip, or unset GRADPHOTO_ENGINE');
     }
     return 'wasm';
   })();
