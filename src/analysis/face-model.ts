@@ -1,14 +1,13 @@
 /**
  * The face models: MediaPipe's BlazeFace detector and FaceMesh (468 landmarks), as the TF.js graph
  * models that ship inside the npm package @vladmandic/human (and models/ for the short-range
- * detector), run on the tfjs WASM backend. Loaded once per process (or worker), offline: model files
- * and the .wasm binary are read from node_modules, and any other fetch is refused.
+ * detector). Loaded once per process (or worker), offline, and run natively by onnxruntime-node
+ * (onnx.ts converts the graphs in memory) or, where that is not installed, on the tfjs WASM backend
+ * (graph.ts, which reads the .wasm binary from node_modules and refuses any other fetch).
  *
  * The pre- and post-processing follows Human 3.3.6's pipeline (anchors, 1.4x box, crop, mesh
- * transform, angles) but is done here in plain JS on the decoded pixels, and the models run through
- * graph.ts rather than tfjs-converter's executor: that runner is where the time was saved (0.83x a
- * full check, same-process A/B); the JS crops alone were no faster than Human's tensor ops, but keep
- * sub-pixel mesh coordinates (Human truncates them) and need no second copy of its bundle per detector.
+ * transform, angles) but is done here in plain JS on the decoded pixels: it keeps sub-pixel mesh
+ * coordinates (Human truncates them) and needs no copy of Human's bundle.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -88,46 +87,49 @@ export interface FaceNet {
 function bufferPool(): <T>(length: number, use: (buffer: Float32Array) => Promise<T>) => Promise<T> {
   const free = new Map<number, Float32Array[]>();
   return async (length, use) => {
-    const buffer = free.get(length)?.pop() ?? new Float32Array(length);
+    let spare = free.get(length);
+    if (!spare) free.set(length, spare = []);
+    const buffer = spare.pop() ?? new Float32Array(length);
     try {
       return await use(buffer);
     } finally {
-      free.set(length, [...(free.get(length) ?? []), buffer]);
+      spare.push(buffer);
     }
   };
 }
 
+/** A model on one engine: values in and out in NHWC order, outputs in file order. */
+type Runner = { inputSize: number; run(input: Float32Array, shape: number[]): Float32Array[] | Promise<Float32Array[]> };
+
+async function runner(name: ModelName, use: Engine): Promise<Runner> {
+  if (use === 'onnxruntime') {
+    const ort = await onnxRuntime();
+    if (!ort) throw new Error('onnxruntime-node is not installed');
+    const graph = await readGraphFile(MODEL_FILES[name]);
+    return { inputSize: graph.inputShape[2], ...await onnxSession(ort, toOnnx(graph), graph.outputs) };
+  }
+  const { loadWasmModel } = await import('./graph.js'); // tfjs is loaded only for the WASM engine
+  return loadWasmModel(MODEL_FILES[name]);
+}
+
 const models = new Map<string, Promise<FaceNet>>();
-/** A model, loaded and compiled once per process for the engine in use (or the one asked for). */
-export function model(name: ModelName, which?: Engine): Promise<FaceNet> {
-  const key = `${name}:${which ?? ''}`;
+/** A model, loaded once per process for the engine in use (or the one asked for). */
+export async function model(name: ModelName, which?: Engine): Promise<FaceNet> {
+  const use = which ?? await engine();
+  const key = `${name}:${use}`;
   let pending = models.get(key);
   if (!pending) {
-    pending = (async (): Promise<FaceNet> => {
-      const use = which ?? await engine();
-      if (use === 'onnxruntime') {
-        const ort = await onnxRuntime();
-        if (!ort) throw new Error('onnxruntime-node is not installed');
-        const graph = await readGraphFile(MODEL_FILES[name]);
-        const session = await onnxSession(ort, toOnnx(graph), graph.outputs);
-        const borrow = bufferPool();
-        return {
-          inputSize: graph.inputShape[2], engine: use,
-          run: (shape, fill) => borrow(shape.reduce((a, b) => a * b, 1), (input) => { fill(input); return session.run(input, shape); }),
-        };
-      }
-      // tfjs is loaded only here, for the WASM engine.
-      const { loadWasmModel } = await import('./graph.js');
-      const wasm = await loadWasmModel(MODEL_FILES[name]);
+    pending = runner(name, use).then(({ inputSize, run }) => {
       const borrow = bufferPool();
       return {
-        inputSize: wasm.inputSize, engine: use,
-        run: (shape, fill) => borrow(shape.reduce((a, b) => a * b, 1), async (input) => { fill(input); return wasm.run(input, shape); }),
+        inputSize, engine: use,
+        run: (shape: number[], fill: (input: Float32Array) => void) => borrow(shape.reduce((a, b) => a * b, 1), async (input) => {
+          fill(input);
+          return run(input, shape);
+        }),
       };
-    })().catch((error) => {
-      models.delete(key);
-      throw error;
     });
+    pending.catch(() => models.delete(key)); // a failed load may be retried
     models.set(key, pending);
   }
   return pending;
