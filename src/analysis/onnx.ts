@@ -2,14 +2,16 @@
  * The face models as ONNX, for native inference with onnxruntime-node when it is installed.
  *
  * The models ship as TF.js graphs (NHWC). This module rewrites such a graph, as graph-file.ts reads
- * it, into an ONNX model (NCHW, opset 13) held in memory: nothing is downloaded
- * or written to disk. It knows the same eleven op types as graph.ts and throws on any other, so a
- * changed model fails loudly at load. The converted model's outputs match the WASM runner's to
- * float rounding (tests/onnx.test.ts).
+ * it, into an ONNX model (NCHW, opset 13) held in memory: nothing is downloaded or written to disk.
+ * It knows the same eleven op types as graph.ts and throws on any other, so a changed model fails
+ * loudly at load. The converted model's outputs match the WASM runner's to float rounding
+ * (tests/onnx.test.ts); on the labelled corpus the JSON reports of the two engines are identical.
  *
  * Layout: the ONNX graph keeps the caller's NHWC input and outputs. It transposes the input to NCHW
  * once, runs every 4-D op in NCHW (weights transposed here), and transposes back to NHWC order
  * before each Reshape and each 4-D output, so every value the caller sees is ordered as in TF.js.
+ * Two ops are written in other terms so that onnxruntime keeps its blocked channel layout (NCHWc)
+ * from end to end: PReLU and channel padding (see prelu and the Pad case).
  */
 import type { AttrValue, GraphFile, GraphNode } from './graph-file.js';
 
