@@ -16,8 +16,16 @@ test('the lean graph runner gives what tfjs-converter gives, on every face model
     const net = await model(name, 'wasm');
     const reference = await loadGraphModel(pathToFileURL(MODEL_FILES[name]).href, { fetchFunc: offlineFetch });
     // Both engines answer in file order (graphOutputs); it must name exactly tfjs-converter's outputs.
-    const { outputs } = await readGraphFile(MODEL_FILES[name]);
+    const { outputs, weights } = await readGraphFile(MODEL_FILES[name]);
     assert.deepEqual([...outputs].sort(), reference.outputs.map((o) => o.name).sort(), `${name}: output names`);
+    // The native engine's weights (graph-file.ts, float16 widened by hand) are tfjs-converter's, bit for bit.
+    const theirs = (reference as unknown as { weights: Record<string, tf.Tensor[]> }).weights;
+    assert.deepEqual([...weights.keys()].sort(), Object.keys(theirs).sort(), `${name}: weight names`);
+    const bytes = (values: Float32Array | Int32Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    for (const [key, weight] of weights) {
+      assert.deepEqual(weight.shape, theirs[key][0].shape, `${name} ${key}: shape`);
+      assert.ok(bytes(weight.values).equals(bytes(theirs[key][0].dataSync() as Float32Array | Int32Array)), `${name} ${key}: values`);
+    }
     const batch = name === 'iris' ? 2 : 1;
     const shape = [batch, net.inputSize, net.inputSize, 3];
     let seed = 7;
