@@ -16,6 +16,18 @@ export interface GraphNode { name: string; op: string; input?: string[]; attr?: 
 
 export interface Weight { values: Float32Array | Int32Array; shape: number[] }
 
+/** A node attribute's string, list of ints and list of strings (TF stores strings base64-encoded). */
+export const text = (value: AttrValue | undefined) => (value?.s ? Buffer.from(value.s, 'base64').toString() : '');
+export const ints = (value: AttrValue | undefined) => (value?.list?.i ?? []).map(Number);
+export const strings = (value: AttrValue | undefined) => (value?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString());
+/** Strides and window attributes from TF's NHWC [1, h, w, 1] lists, as [h, w]. */
+export const spatial = (value: AttrValue | undefined): [number, number] => {
+  const list = ints(value);
+  return [list[1] ?? 1, list[2] ?? 1];
+};
+/** A node input's node name: without a control-dependency "^" or an output index ("name:0" -> "name"). */
+export const nodeName = (input: string) => input.replace(/^\^/, '').split(':')[0];
+
 export interface GraphFile {
   nodes: GraphNode[];
   weights: Map<string, Weight>;
@@ -90,6 +102,6 @@ export async function readGraphFile(file: string): Promise<GraphFile> {
 
 /** The nodes no other node reads, in file order: the model's answers (both engines list them so). */
 export function graphOutputs(nodes: GraphNode[]): string[] {
-  const read = new Set(nodes.flatMap((node) => (node.input ?? []).map((input) => input.replace(/^\^/, '').split(':')[0])));
+  const read = new Set(nodes.flatMap((node) => (node.input ?? []).map(nodeName)));
   return nodes.filter((node) => node.op !== 'Const' && node.op !== 'Placeholder' && !read.has(node.name)).map((node) => node.name);
 }

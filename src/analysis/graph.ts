@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { graphOutputs, type AttrValue, type GraphNode } from './graph-file.js';
+import { graphOutputs, nodeName, spatial, strings, text, type GraphNode } from './graph-file.js';
 
 const require = createRequire(import.meta.url);
 
@@ -43,26 +43,15 @@ export interface CompiledGraph {
   run(input: Float32Array, shape: number[]): Float32Array[];
 }
 
-const text = (value: AttrValue | undefined) => (value?.s ? Buffer.from(value.s, 'base64').toString() : '');
-const ints = (value: AttrValue | undefined) => (value?.list?.i ?? []).map(Number);
-const strings = (value: AttrValue | undefined) => (value?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString());
-
 function kernel(name: string): KernelFunc {
   const found = tf.getKernel(name, 'wasm');
   if (!found) throw new Error(`the WASM backend has no ${name} kernel`);
   return found.kernelFunc as unknown as KernelFunc;
 }
 
-/** Strides and window attributes from TF's NHWC [1, h, w, 1] lists. */
-const spatial = (value: AttrValue | undefined): [number, number] => {
-  const list = ints(value);
-  return [list[1] ?? 1, list[2] ?? 1];
-};
 const padding = (node: GraphNode) => text(node.attr?.padding).toLowerCase() as 'same' | 'valid';
 /** The attributes both convolution kernels take. */
 const convAttrs = (node: GraphNode) => ({ strides: spatial(node.attr?.strides), pad: padding(node), dataFormat: 'NHWC', dilations: spatial(node.attr?.dilations) });
-/** A node's name without an output index ("name:0" -> "name"). */
-const nodeName = (input: string) => input.split(':')[0];
 
 /**
  * Compile a loaded GraphModel (its weights stay where tfjs-converter put them) for direct runs.

@@ -13,7 +13,7 @@
  * Two ops are written in other terms so that onnxruntime keeps its blocked channel layout (NCHWc)
  * from end to end: PReLU and channel padding (see prelu and the Pad case).
  */
-import type { AttrValue, GraphFile, GraphNode } from './graph-file.js';
+import { nodeName, spatial, strings, text, type GraphFile, type GraphNode } from './graph-file.js';
 
 // ---------------------------------------------------------------- protobuf writing
 
@@ -90,15 +90,6 @@ function valueInfo(name: string, shape?: (number | string)[]): Proto {
 
 // ---------------------------------------------------------------- conversion
 
-const text = (value: AttrValue | undefined) => (value?.s ? Buffer.from(value.s, 'base64').toString() : '');
-const ints = (value: AttrValue | undefined) => (value?.list?.i ?? []).map(Number);
-const strings = (value: AttrValue | undefined) => (value?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString());
-const nodeName = (input: string) => input.split(':')[0];
-/** TF's NHWC [1, h, w, 1] window lists as ONNX's [h, w]. */
-const spatial = (value: AttrValue | undefined): [number, number] => {
-  const list = ints(value);
-  return [list[1] ?? 1, list[2] ?? 1];
-};
 /** TF's SAME pads the extra pixel at the end, which is ONNX's SAME_UPPER. */
 function autoPad(node: GraphNode): string {
   const padding = text(node.attr?.padding);
