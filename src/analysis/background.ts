@@ -1,6 +1,6 @@
 import { analyse, defineAnalysis } from '../core/analysis.js';
 import type { Photo, Pixels } from '../core/types.js';
-import { rgbDistance, type Rgb } from './colour.js';
+import { rgbDistance, rgbDistanceSquared9, type Rgb } from './colour.js';
 import { faces, type Face } from './face.js';
 
 /** Background colour as a smooth function of position: c(x, y) = k0 + k1 x + k2 y + k3 x² + k4 y² + k5 xy per channel (x, y in 0..1). */
@@ -126,10 +126,7 @@ function fill(pixels: Pixels, surface: Float32Array, threshold: number, seeds: n
   const n = mask.length;
   const close = (index: number): boolean => {
     const o = index * 3;
-    const r1 = data[o]; const r2 = surface[o];
-    const rMean = (r1 + r2) / 2;
-    const dr = r1 - r2; const dg = data[o + 1] - surface[o + 1]; const db = data[o + 2] - surface[o + 2];
-    const d2 = (2 + rMean / 256) * dr * dr + 4 * dg * dg + (2 + (255 - rMean) / 256) * db * db;
+    const d2 = rgbDistanceSquared9(data[o], data[o + 1], data[o + 2], surface[o], surface[o + 1], surface[o + 2]);
     return d2 < (index > floorIndex ? below : above);
   };
   for (const seed of seeds) if (!mask[seed] && close(seed)) { mask[seed] = 1; stack[top++] = seed; }

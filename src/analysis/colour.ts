@@ -55,9 +55,14 @@ export function deltaE2000(a: Lab, b: Lab): number {
 
 /** Rough perceptual distance in RGB ("redmean"), cheap enough for per-pixel loops. Scaled to about 0–255. */
 export function rgbDistance(r1: number, g1: number, b1: number, r2: number, g2: number, b2: number): number {
+  return Math.sqrt(rgbDistanceSquared9(r1, g1, b1, r2, g2, b2)) / 3;
+}
+
+/** (3 × rgbDistance)²: the weighted sum under the square root, for per-pixel loops that compare squares. */
+export function rgbDistanceSquared9(r1: number, g1: number, b1: number, r2: number, g2: number, b2: number): number {
   const rMean = (r1 + r2) / 2;
   const dr = r1 - r2; const dg = g1 - g2; const db = b1 - b2;
-  return Math.sqrt((2 + rMean / 256) * dr * dr + 4 * dg * dg + (2 + (255 - rMean) / 256) * db * db) / 3;
+  return (2 + rMean / 256) * dr * dr + 4 * dg * dg + (2 + (255 - rMean) / 256) * db * db;
 }
 
 /** A plain-words name for a colour, for messages: white, grey, black, red, blue... and how light. */
