@@ -20,6 +20,9 @@ export function rgbToLab([r, g, b]: Rgb): Lab {
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 
+/** Rec. 601 luma (as JPEG's Y) of the RGB pixel starting at data[o]. */
+export const luma = (data: Uint8Array, o: number): number => 0.299 * data[o] + 0.587 * data[o + 1] + 0.114 * data[o + 2];
+
 /** CIELAB L* of an 8-bit sRGB pixel: rgbToLab(...)[0] without building arrays, for per-pixel loops. */
 export function lightness(r: number, g: number, b: number): number {
   const y = LINEAR[r] * 0.2126 + LINEAR[g] * 0.7152 + LINEAR[b] * 0.0722;

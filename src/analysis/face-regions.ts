@@ -1,7 +1,7 @@
 import { analyse, defineAnalysis } from '../core/analysis.js';
 import type { Photo, Pixels } from '../core/types.js';
 import { background, onBackground, type BackgroundAnalysis } from './background.js';
-import { lightness, rgbDistance, rgbToLab, type Rgb } from './colour.js';
+import { lightness, luma, rgbDistance, rgbToLab, type Rgb } from './colour.js';
 import { faces, MESH, type Face } from './face.js';
 
 /** Measurements of regions defined by the face mesh: glasses, forehead, ears, focus, light, skin. */
@@ -33,8 +33,6 @@ export interface FaceRegions {
   skin: Rgb;
 }
 
-const luma = (d: Buffer, o: number) => 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
-
 // The luma plane of the picture being measured, shared by the region measurements below, filled row by
 // row as they ask: they look near the face, and the whole plane cost about 2 ms a photo. One buffer is
 // reused from photo to photo (measureRegions runs synchronously): a fresh 1 MB array per photo kept the
@@ -54,7 +52,7 @@ function lumaRows(pixels: Pixels, y0: number, y1: number): Float32Array {
   const d = pixels.data;
   for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(height - 1, Math.ceil(y1)); y++) {
     if (rowReady[y]) continue;
-    for (let i = y * width, o = i * 3, end = i + width; i < end; i++, o += 3) plane[i] = 0.299 * d[o] + 0.587 * d[o + 1] + 0.114 * d[o + 2];
+    for (let i = y * width, o = i * 3, end = i + width; i < end; i++, o += 3) plane[i] = luma(d, o);
     rowReady[y] = 1;
   }
   return plane;

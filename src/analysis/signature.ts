@@ -1,5 +1,6 @@
 import { analyse, defineAnalysis } from '../core/analysis.js';
 import type { Photo, Pixels } from '../core/types.js';
+import { luma } from './colour.js';
 import { faces, type Face } from './face.js';
 
 /** What identifies one picture of a face: a perceptual hash of the face and its landmark layout. */
@@ -20,7 +21,7 @@ function grey(pixels: Pixels, x: number, y: number): number {
   const xi = Math.max(0, Math.min(pixels.width - 1, Math.round(x)));
   const yi = Math.max(0, Math.min(pixels.height - 1, Math.round(y)));
   const o = (yi * pixels.width + xi) * 3;
-  return 0.299 * pixels.data[o] + 0.587 * pixels.data[o + 1] + 0.114 * pixels.data[o + 2];
+  return luma(pixels.data, o);
 }
 
 export function faceSignature(pixels: Pixels, face: Face): FaceSignature {

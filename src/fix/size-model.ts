@@ -1,3 +1,4 @@
+import { luma } from '../analysis/colour.js';
 import { STD_CHROMA, STD_LUMA, scaledTable } from '../analysis/jpeg-quality.js';
 import type { RawImage } from './encode.js';
 
@@ -43,7 +44,7 @@ export class SizeModel {
       for (let by = 0; by < 2; by++) for (let bx = 0; bx < 2; bx++) {
         for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
           const o = ((my * 16 + by * 8 + y) * width + mx * 16 + bx * 8 + x) * 3;
-          y8[y * 8 + x] = 0.299 * data[o] + 0.587 * data[o + 1] + 0.114 * data[o + 2] - 128;
+          y8[y * 8 + x] = luma(data, o) - 128;
         }
         dct(y8, this.luma, lumaAt); lumaAt += 64;
       }
