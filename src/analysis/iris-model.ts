@@ -20,38 +20,49 @@ const POINTS = 76;
 type Mesh = [number, number, number][];
 
 /**
- * Mesh contour indices per eye (MediaPipe face mesh, the subject's right eye = the picture's left)
- * and, for each, the iris model's output index that refines it (MediaPipe's iris-to-mesh map).
+ * The iris model's output points that refine each lid contour (MediaPipe's iris-to-mesh map). They are
+ * the same for both eyes: the model sees the subject's left eye mirrored into the right eye's place.
+ */
+const MODEL_CONTOURS = {
+  upper0: [9, 10, 11, 12, 13, 14, 15],
+  lower0: [0, 1, 2, 3, 4, 5, 6, 7, 8],
+  upper1: [25, 26, 27, 28, 29, 30, 31],
+  lower1: [16, 17, 18, 19, 20, 21, 22, 23, 24],
+} as const;
+type ContourName = keyof typeof MODEL_CONTOURS;
+
+/**
+ * Per eye (MediaPipe face mesh; the subject's right eye is the picture's left): its corners, the mesh
+ * indices of each lid contour (in MODEL_CONTOURS's order), where its refined iris points go in a
+ * 478-point mesh, and whether its crop is mirrored for the model (trained on one eye's orientation).
  */
 const EYES = {
   right: {
-    corners: [33, 133] as const,
+    corners: [33, 133],
     contours: {
-      upper0: [[246, 161, 160, 159, 158, 157, 173], [9, 10, 11, 12, 13, 14, 15]],
-      lower0: [[33, 7, 163, 144, 145, 153, 154, 155, 133], [0, 1, 2, 3, 4, 5, 6, 7, 8]],
-      upper1: [[247, 30, 29, 27, 28, 56, 190], [25, 26, 27, 28, 29, 30, 31]],
-      lower1: [[130, 25, 110, 24, 23, 22, 26, 112, 243], [16, 17, 18, 19, 20, 21, 22, 23, 24]],
+      upper0: [246, 161, 160, 159, 158, 157, 173],
+      lower0: [33, 7, 163, 144, 145, 153, 154, 155, 133],
+      upper1: [247, 30, 29, 27, 28, 56, 190],
+      lower1: [130, 25, 110, 24, 23, 22, 26, 112, 243],
     },
-    /** Where the refined iris points go in a 478-point mesh. */
     irisAt: 468,
+    mirrored: false,
   },
   left: {
-    corners: [362, 263] as const,
+    corners: [362, 263],
     contours: {
-      upper0: [[466, 388, 387, 386, 385, 384, 398], [9, 10, 11, 12, 13, 14, 15]],
-      lower0: [[263, 249, 390, 373, 374, 380, 381, 382, 362], [0, 1, 2, 3, 4, 5, 6, 7, 8]],
-      upper1: [[467, 260, 259, 257, 258, 286, 414], [25, 26, 27, 28, 29, 30, 31]],
-      lower1: [[359, 255, 339, 254, 253, 252, 256, 341, 463], [16, 17, 18, 19, 20, 21, 22, 23, 24]],
+      upper0: [466, 388, 387, 386, 385, 384, 398],
+      lower0: [263, 249, 390, 373, 374, 380, 381, 382, 362],
+      upper1: [467, 260, 259, 257, 258, 286, 414],
+      lower1: [359, 255, 339, 254, 253, 252, 256, 341, 463],
     },
     irisAt: 473,
+    mirrored: true,
   },
 } as const;
 
 /** Each eye's lid line (lower then upper contour), the subject's right eye first. */
-export const LID_CONTOURS: readonly (readonly number[])[] = Object.values(EYES).map(({ contours }) => [...contours.lower0[0], ...contours.upper0[0]]);
-
-/** The model was trained on one eye's orientation: MediaPipe mirrors the subject's left eye into it. */
-const MIRRORED: Record<keyof typeof EYES, boolean> = { right: false, left: true };
+export const LID_CONTOURS: readonly (readonly number[])[] = Object.values(EYES).map(({ contours }) => [...contours.lower0, ...contours.upper0]);
 
 /** A square around one eye, turned to lie along the line through its corners (as MediaPipe crops it). */
 function eyeCrop(mesh: Mesh, eye: keyof typeof EYES): SquareCrop {
@@ -62,7 +73,7 @@ function eyeCrop(mesh: Mesh, eye: keyof typeof EYES): SquareCrop {
     cx: (mesh[a][0] + mesh[b][0]) / 2, cy: (mesh[a][1] + mesh[b][1]) / 2,
     size: CROP_SCALE * Math.max(Math.hypot(dx, dy), 1),
     angle: Math.atan2(dy, dx),
-    mirror: MIRRORED[eye],
+    mirror: EYES[eye].mirrored,
   };
 }
 
@@ -85,9 +96,9 @@ export async function refineEyes(pixels: Pixels, mesh: Mesh): Promise<Mesh> {
       const at = (i * POINTS + k) * 3;
       return [...toPicture(values[at], values[at + 1]), values[at + 2]];
     };
-    for (const [meshIndices, modelIndices] of Object.values(EYES[eye].contours) as (readonly (readonly number[])[])[]) {
-      meshIndices.forEach((m: number, j: number) => {
-        const p = point(modelIndices[j]);
+    for (const [contour, meshIndices] of Object.entries(EYES[eye].contours) as [ContourName, readonly number[]][]) {
+      meshIndices.forEach((m, j) => {
+        const p = point(MODEL_CONTOURS[contour][j]);
         refined[m] = [p[0], p[1], (p[2] + mesh[m][2]) / 2];
       });
     }
