@@ -13,10 +13,8 @@ import { matchRoster, readRoster, type RosterReport } from '../roster/roster.js'
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { loadPhoto } from '../core/load.js';
-import { signature } from '../analysis/signature.js';
 import { engine } from '../analysis/face-model.js';
-import type { AdmissionReference } from '../rules/admission-different.js';
+import { measureAdmission, type AdmissionReference } from '../rules/admission-different.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { FileResult, Lang, RunResult } from '../core/types.js';
@@ -117,12 +115,10 @@ async function checkEngine(): Promise<void> {
 async function admissionReferences(path: string): Promise<Record<string, AdmissionReference>> {
   const isFolder = await stat(path).then((info) => info.isDirectory(), () => false);
   if (!isFolder) {
-    const outcome = await loadPhoto(path);
-    if (outcome.kind === 'unreadable') throw new UsageError(`--admission-photo ${path}: ${outcome.failure.messageId}`);
-    if (outcome.kind !== 'photo') throw new UsageError(`--admission-photo ${path} cannot be decoded (${outcome.failure.messageId})`);
-    const found = await signature(outcome.photo);
-    if (!found) throw new UsageError(`--admission-photo ${path}: no single face found`);
-    return { '*': { ...found, path } };
+    const found = await measureAdmission(path);
+    if ('signature' in found) return { '*': { ...found.signature, path } };
+    if (found.messageId === 'referenceNoFace') throw new UsageError(`--admission-photo ${path}: no single face found`);
+    throw new UsageError(found.readable ? `--admission-photo ${path} cannot be decoded (${found.reason})` : `--admission-photo ${path}: ${found.reason}`);
   }
   const references: Record<string, AdmissionReference> = {};
   for (const target of await discover([path])) {

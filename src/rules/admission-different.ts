@@ -16,20 +16,24 @@ export interface AdmissionOptions {
   similarHashDistance: number;
 }
 
-type Measured = { signature: FaceSignature } | { messageId: 'referenceUnreadable'; reason: string } | { messageId: 'referenceNoFace' };
+/** An admission photo measured: its signature, or why there is none (the file unreadable or undecodable, or no single face). */
+export type MeasuredAdmission =
+  | { signature: FaceSignature }
+  | { messageId: 'referenceUnreadable'; reason: string; readable: boolean }
+  | { messageId: 'referenceNoFace' };
 
 /**
  * Signatures of admission photos, measured where they are needed: in the thread checking the matching
  * graduation photo, so a class's admission folder is read in parallel, only for the photos checked, and
  * one broken admission photo concerns one student rather than stopping the run.
  */
-const measured = new Map<string, Promise<Measured>>();
-function measure(path: string): Promise<Measured> {
+const measured = new Map<string, Promise<MeasuredAdmission>>();
+export function measureAdmission(path: string): Promise<MeasuredAdmission> {
   let pending = measured.get(path);
   if (!pending) {
-    pending = (async (): Promise<Measured> => {
+    pending = (async (): Promise<MeasuredAdmission> => {
       const outcome = await loadPhoto(path);
-      if (outcome.kind !== 'photo') return { messageId: 'referenceUnreadable', reason: outcome.failure.messageId };
+      if (outcome.kind !== 'photo') return { messageId: 'referenceUnreadable', reason: outcome.failure.messageId, readable: outcome.kind !== 'unreadable' };
       const found = await signature(outcome.photo);
       return found ? { signature: found } : { messageId: 'referenceNoFace' };
     })();
@@ -54,7 +58,7 @@ export default defineRule<AdmissionOptions>({
     if (reference.hash !== undefined && reference.landmarks !== undefined) {
       theirs = { hash: reference.hash, landmarks: reference.landmarks };
     } else {
-      const found = await measure(reference.path);
+      const found = await measureAdmission(reference.path);
       if (!('signature' in found)) {
         const data = { admission: reference.path, ...('reason' in found ? { reason: found.reason } : {}) };
         return warn(found.messageId, { data, measured: found.messageId, expected: 'one face in the admission photo' });
