@@ -24,6 +24,8 @@ test('a folder of bad inputs: each gets a verdict and a message that says what t
     ['cut-half.jpg', good.subarray(0, good.length >> 1), 'error', 'truncated'],
     ['cut-end.jpg', good.subarray(0, good.length - 2), 'error', 'truncated'],
     ['random.jpg', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919 + 13) % 256)), 'error', 'notAnImage'],
+    // A PNG signature, then noise: a corrupt header, named without libvips's shared error buffer's leftovers.
+    ['broken.png', Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 104729 + 7) % 251))]), 'error', 'corrupt'],
     ['png.jpg', await small.clone().png().toBuffer(), 'fail', 'notJpeg'],
     ['webp.jpg', await small.clone().webp().toBuffer(), 'fail', 'notJpeg'],
     ['gif.jpg', await small.clone().gif().toBuffer(), 'fail', 'notJpeg'],
@@ -64,6 +66,8 @@ test('a folder of bad inputs: each gets a verdict and a message that says what t
     assert.ok(found.includes(messageId), `${name}: expected ${messageId} among ${found.join(', ')}`);
     for (const check of file.checks.filter((c) => c.status === 'fail')) assert.ok(check.message.length > 20, `${name} ${check.rule}: "${check.message}"`);
   }
+  const broken = report.files[cases.findIndex(([name]) => name === 'broken.png')];
+  assert.match(broken.error!.message, /\(Input buffer has corrupt header\)/);
   // The folder holding only a link to itself is an error of its own, and nothing hung.
   assert.equal(report.files.at(-1)!.error?.messageId, 'emptyFolder');
   assert.equal(report.files.length, cases.length + 1);

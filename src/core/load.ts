@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import sharp from 'sharp';
 import exifr from 'exifr';
 import { sniffContainer } from '../analysis/container.js';
@@ -44,20 +44,20 @@ export function fsFailure(error: NodeJS.ErrnoException, path: string): LoadFailu
   }
 }
 
-async function readBounded(path: string, limits: LoadLimits): Promise<Buffer | LoadFailure> {
+/**
+ * The whole file, if it is a regular file within the size limit. Synchronous on purpose: a photo is
+ * about 40 KB, and the promise API's stat, open, read and close cost four thread-pool round trips and
+ * 0.2 ms a photo more (measured), while the thread is busy checking the previous photo anyway.
+ */
+function readBounded(path: string, limits: LoadLimits): Buffer | LoadFailure {
   try {
-    const info = await stat(path);
+    const info = statSync(path);
     if (info.isDirectory()) return { messageId: 'isDirectory', data: { path } };
     if (!info.isFile()) return { messageId: 'notRegularFile', data: { path } };
     if (info.size > limits.maxFileBytes) {
       return { messageId: 'fileTooLarge', data: { bytes: info.size, limitMB: Math.round(limits.maxFileBytes / 1048576) } };
     }
-    const handle = await open(path, 'r');
-    try {
-      return await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    return readFileSync(path);
   } catch (error) {
     return fsFailure(error as NodeJS.ErrnoException, path);
   }
@@ -80,7 +80,10 @@ function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFail
   if (photo.jpeg?.truncated || /premature end|truncated|unexpected end/i.test(text)) {
     return { messageId: 'truncated', data: { format } };
   }
-  return { messageId: 'corrupt', data: { format, reason: text.split('\n')[0].slice(0, 160) } };
+  // After "corrupt header:" sharp appends libvips's error buffer, which is shared by every thread: it
+  // sometimes carries another loader's or another photo's words ("heif:"), so it is left out.
+  const reason = text.split('\n')[0].replace(/^(Input (?:buffer|file) has corrupt header):.*$/, '$1');
+  return { messageId: 'corrupt', data: { format, reason: reason.slice(0, 160) } };
 }
 
 async function readExif(bytes: Buffer): Promise<{ exif?: Record<string, unknown>; exifError?: string }> {
@@ -113,7 +116,7 @@ async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits): Pr
 
 /** Read one file once, sniff it, read its header and EXIF once, and decode its pixels once. */
 export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMITS): Promise<LoadOutcome> {
-  const bytes = await readBounded(path, limits);
+  const bytes = readBounded(path, limits);
   if (!Buffer.isBuffer(bytes)) return { kind: 'unreadable', failure: bytes };
 
   const container = sniffContainer(bytes);
