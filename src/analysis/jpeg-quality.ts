@@ -31,6 +31,16 @@ export function scaledTable(std: number[], quality: number, baseline: boolean): 
   });
 }
 
+/** scaledTable for every quality 1..100, made once per table and baseline flag (estimates try them all, per photo). */
+const scaledCache = new Map<number[], Map<boolean, readonly number[][]>>();
+export function standardTable(std: number[], quality: number, baseline: boolean): readonly number[] {
+  let byBaseline = scaledCache.get(std);
+  if (!byBaseline) scaledCache.set(std, byBaseline = new Map());
+  let all = byBaseline.get(baseline);
+  if (!all) byBaseline.set(baseline, all = Array.from({ length: 101 }, (_, q) => (q === 0 ? [] : scaledTable(std, q, baseline))));
+  return all[quality];
+}
+
 export interface QualityEstimate {
   /** IJG-scale quality 1..100. */
   quality: number;
@@ -60,11 +70,11 @@ export function estimateJpegQuality(tables: QuantTable[], componentTables: numbe
 
   let best = { quality: 0, error: Infinity };
   for (let q = 1; q <= 100; q++) {
-    const l = scaledTable(STD_LUMA, q, baseline);
+    const l = standardTable(STD_LUMA, q, baseline);
     let error = 0;
     for (let i = 0; i < 64; i++) error += Math.abs(l[i] - lumaNat[i]);
     if (chromaNat) {
-      const c = scaledTable(STD_CHROMA, q, baseline);
+      const c = standardTable(STD_CHROMA, q, baseline);
       for (let i = 0; i < 64; i++) error += 0.5 * Math.abs(c[i] - chromaNat[i]);
     }
     // Ties go to the higher quality: at the top end several qualities share tables of ones.

@@ -1,5 +1,5 @@
 import { luma } from '../analysis/colour.js';
-import { STD_CHROMA, STD_LUMA, scaledTable } from '../analysis/jpeg-quality.js';
+import { STD_CHROMA, STD_LUMA, standardTable } from '../analysis/jpeg-quality.js';
 import type { RawImage } from './encode.js';
 
 /**
@@ -87,7 +87,7 @@ export class SizeModel {
     if (cached !== undefined) return cached;
     this.histograms ??= { luma: this.histogram(this.luma), chroma: this.histogram(this.chroma), blocks: (this.luma.length + this.chroma.length) / 64 };
     const bins = SizeModel.BINS;
-    const cost = (histogram: Float64Array, table: number[]) => {
+    const cost = (histogram: Float64Array, table: readonly number[]) => {
       let bits = 0;
       for (let k = 0; k < 64; k++) {
         const step = Math.log2(table[k]);
@@ -103,7 +103,7 @@ export class SizeModel {
       return bits;
     };
     const h = this.histograms;
-    const total = cost(h.luma, scaledTable(STD_LUMA, quality, true)) + cost(h.chroma, scaledTable(STD_CHROMA, quality, true)) + 2 * h.blocks;
+    const total = cost(h.luma, standardTable(STD_LUMA, quality, true)) + cost(h.chroma, standardTable(STD_CHROMA, quality, true)) + 2 * h.blocks;
     this.cache.set(quality, total);
     return total;
   }
