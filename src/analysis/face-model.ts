@@ -173,26 +173,31 @@ export function fromSquare(crop: SquareCrop, side: number): (u: number, v: numbe
 export function sampleSquare(pixels: Pixels, crop: SquareCrop, side: number, into: Float32Array, at: number, scale: number, offset: number): void {
   const { data, width, height } = pixels;
   const { cos, sin, half } = squareAxes(crop, side);
+  const stride = width * 3;
+  // fromSquare at each pixel centre (u + 0.5, v + 0.5), written out: this runs ~45 000 times a photo.
+  // Along a row the picture point moves by one step of the turned axes, so it is advanced, not recomputed.
+  const first = (crop.mirror ? side - 1 : 0) + 0.5 - half;
+  const stepX = crop.mirror ? -cos : cos;
+  const stepY = crop.mirror ? -sin : sin;
   let o = at;
   for (let v = 0; v < side; v++) {
     const dv = v + 0.5 - half;
-    for (let u = 0; u < side; u++, o += 3) {
-      // fromSquare at the pixel centre (u + 0.5, v + 0.5), written out: this runs ~45 000 times a photo.
-      const du = (crop.mirror ? side - 1 - u : u) + 0.5 - half;
-      const x = crop.cx + cos * du - sin * dv - 0.5;
-      const y = crop.cy + sin * du + cos * dv - 0.5;
+    let x = crop.cx + cos * first - sin * dv - 0.5;
+    let y = crop.cy + sin * first + cos * dv - 0.5;
+    for (let u = 0; u < side; u++, o += 3, x += stepX, y += stepY) {
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
       const fx = x - x0;
       const fy = y - y0;
       let r = 0; let g = 0; let b = 0;
       if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
-        const p = (y0 * width + x0) * 3;
-        const q = p + width * 3;
-        const w00 = (1 - fx) * (1 - fy); const w10 = fx * (1 - fy); const w01 = (1 - fx) * fy; const w11 = fx * fy;
-        r = data[p] * w00 + data[p + 3] * w10 + data[q] * w01 + data[q + 3] * w11;
-        g = data[p + 1] * w00 + data[p + 4] * w10 + data[q + 1] * w01 + data[q + 4] * w11;
-        b = data[p + 2] * w00 + data[p + 5] * w10 + data[q + 2] * w01 + data[q + 5] * w11;
+        // Across, then down: six lerps instead of four weights and twelve products.
+        const p = y0 * stride + x0 * 3;
+        const q = p + stride;
+        const r0 = data[p] + (data[p + 3] - data[p]) * fx; const r1 = data[q] + (data[q + 3] - data[q]) * fx;
+        const g0 = data[p + 1] + (data[p + 4] - data[p + 1]) * fx; const g1 = data[q + 1] + (data[q + 4] - data[q + 1]) * fx;
+        const b0 = data[p + 2] + (data[p + 5] - data[p + 2]) * fx; const b1 = data[q + 2] + (data[q + 5] - data[q + 2]) * fx;
+        r = r0 + (r1 - r0) * fy; g = g0 + (g1 - g0) * fy; b = b0 + (b1 - b0) * fy;
       } else {
         for (let dy = 0; dy < 2; dy++) {
           const yy = y0 + dy;
@@ -239,16 +244,23 @@ function anchors(inputSize: number): Float32Array {
 function detectorInput(pixels: Pixels, size: number, input: Float32Array): void {
   const { data, width, height } = pixels;
   const sx = width / size; const sy = height / size;
+  // The columns' source offsets and weights are the same on every row.
+  const left = new Int32Array(size); const right = new Int32Array(size); const across = new Float64Array(size);
+  for (let u = 0; u < size; u++) {
+    const x = u * sx; const x0 = Math.floor(x);
+    left[u] = x0 * 3; right[u] = Math.min(width - 1, x0 + 1) * 3; across[u] = x - x0;
+  }
   let o = 0;
   for (let v = 0; v < size; v++) {
     const y = v * sy; const y0 = Math.floor(y); const y1 = Math.min(height - 1, y0 + 1); const fy = y - y0;
+    const top = y0 * width * 3; const bottom = y1 * width * 3;
     for (let u = 0; u < size; u++, o += 3) {
-      const x = u * sx; const x0 = Math.floor(x); const x1 = Math.min(width - 1, x0 + 1); const fx = x - x0;
-      const p00 = (y0 * width + x0) * 3; const p10 = (y0 * width + x1) * 3; const p01 = (y1 * width + x0) * 3; const p11 = (y1 * width + x1) * 3;
+      const fx = across[u];
+      const p00 = top + left[u]; const p10 = top + right[u]; const p01 = bottom + left[u]; const p11 = bottom + right[u];
       for (let c = 0; c < 3; c++) {
-        const top = data[p00 + c] + (data[p10 + c] - data[p00 + c]) * fx;
-        const bottom = data[p01 + c] + (data[p11 + c] - data[p01 + c]) * fx;
-        input[o + c] = (top + (bottom - top) * fy) / 127.5 - 1;
+        const upper = data[p00 + c] + (data[p10 + c] - data[p00 + c]) * fx;
+        const lower = data[p01 + c] + (data[p11 + c] - data[p01 + c]) * fx;
+        input[o + c] = (upper + (lower - upper) * fy) / 127.5 - 1;
       }
     }
   }
