@@ -175,7 +175,7 @@ function meanTable(area: number): Uint8Array {
   return table;
 }
 
-/** Block means (box filter) to at most ANALYSIS_LONG_SIDE on the long side; 3x3 blocks written out (480x640). */
+/** Block means (box filter) to at most ANALYSIS_LONG_SIDE on the long side; 3x3 blocks (480x640) written out. */
 function downscale(pixels: Pixels): Pixels {
   const factor = Math.max(1, Math.ceil(Math.max(pixels.width, pixels.height) / ANALYSIS_LONG_SIDE));
   if (factor === 1) return pixels;
@@ -184,19 +184,25 @@ function downscale(pixels: Pixels): Pixels {
   const mean = meanTable(factor * factor);
   const src = pixels.data;
   const span = width * 3;
+  const rowBytes = pixels.width * 3;
+  if (factor === 3) {
+    // The usual case (480x640): each output value from its nine source values in one go.
+    for (let y = 0, o = 0; y < height; y++) {
+      const a = y * 3 * rowBytes; const b = a + rowBytes; const c = b + rowBytes;
+      for (let i = 0; i < span * 3; i += 9, o += 3) {
+        for (let k = 0; k < 3; k++) {
+          const j = i + k;
+          data[o + k] = mean[src[a + j] + src[a + j + 3] + src[a + j + 6] + src[b + j] + src[b + j + 3] + src[b + j + 6] + src[c + j] + src[c + j + 3] + src[c + j + 6]];
+        }
+      }
+    }
+    return { data, width, height, scale: pixels.scale * (width / pixels.width) };
+  }
   const sums = new Uint32Array(span);
   for (let y = 0; y < height; y++) {
     sums.fill(0);
     for (let dy = 0; dy < factor; dy++) {
-      let i = (y * factor + dy) * pixels.width * 3;
-      if (factor === 3) {
-        for (let o = 0; o < span; o += 3, i += 9) {
-          sums[o] += src[i] + src[i + 3] + src[i + 6];
-          sums[o + 1] += src[i + 1] + src[i + 4] + src[i + 7];
-          sums[o + 2] += src[i + 2] + src[i + 5] + src[i + 8];
-        }
-        continue;
-      }
+      let i = (y * factor + dy) * rowBytes;
       for (let o = 0; o < span; o += 3) {
         let r = 0; let g = 0; let b = 0;
         for (let dx = 0; dx < factor; dx++, i += 3) { r += src[i]; g += src[i + 1]; b += src[i + 2]; }
