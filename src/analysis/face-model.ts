@@ -54,14 +54,19 @@ export type ModelName = keyof typeof MODEL_FILES;
  */
 export type Engine = 'onnxruntime' | 'wasm';
 
+/** The engine GRADPHOTO_ENGINE asks for, if any; a value that names none is an error. */
+export function askedEngine(): Engine | undefined {
+  const asked = process.env.GRADPHOTO_ENGINE;
+  if (asked === undefined || asked === '') return undefined;
+  if (asked === 'wasm' || asked === 'onnxruntime') return asked;
+  throw new Error(`GRADPHOTO_ENGINE is "${asked}": use "onnxruntime" or "wasm"`);
+}
+
 let chosen: Promise<Engine> | undefined;
 export function engine(): Promise<Engine> {
   chosen ??= (async () => {
-    const asked = process.env.GRADPHOTO_ENGINE;
+    const asked = askedEngine();
     if (asked === 'wasm') return 'wasm';
-    if (asked !== undefined && asked !== '' && asked !== 'onnxruntime') {
-      throw new Error(`GRADPHOTO_ENGINE is "${asked}": use "onnxruntime" or "wasm"`);
-    }
     if (await onnxRuntime()) return 'onnxruntime';
     if (asked === 'onnxruntime') {
       throw new Error('GRADPHOTO_ENGINE=onnxruntime, but onnxruntime-node is not installed here: run npm install onnxruntime-node --onnxruntime-node-install=skip, or unset GRADPHOTO_ENGINE');

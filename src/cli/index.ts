@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../core/discover.js';
-import { FixUsageError, runFix, type FixFlags } from './fix.js';
+import type { FixFlags } from './fix.js';
 import { loadRuleModules } from '../core/plugins.js';
 import { resolveRules, summarise } from '../core/run.js';
 import { checkAll } from '../core/pool.js';
@@ -13,7 +13,7 @@ import { matchRoster, readRoster, type RosterReport } from '../roster/roster.js'
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { engine } from '../analysis/face-model.js';
+import { askedEngine, engine } from '../analysis/face-model.js';
 import { measureAdmission, type AdmissionReference } from '../rules/admission-different.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -103,9 +103,17 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   return code;
 }
 
-/** GRADPHOTO_ENGINE set wrong (or to an engine not installed) is a usage mistake: say so once, up front. */
+/**
+ * GRADPHOTO_ENGINE set wrong (or to an engine not installed) is a usage mistake: say so once, up front.
+ * onnxruntime-node is imported here only when it is asked for by name: the main thread of a batch runs
+ * no model, and its import would delay the worker threads' start by about 50 ms.
+ */
 async function checkEngine(): Promise<void> {
-  await engine().catch((error: Error) => { throw new UsageError(error.message); });
+  try {
+    if (askedEngine() === 'onnxruntime') await engine();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /**
@@ -219,6 +227,7 @@ export function buildProgram(): Command {
       const profile = profiles.get(flags.profile);
       if (!profile) throw new UsageError(`unknown profile "${flags.profile}"`);
       await checkEngine();
+      const { FixUsageError, runFix } = await import('./fix.js'); // the encoder and its sharp load only for fix
       try {
         this.setOptionValue('exitCode', await runFix(paths, flags, profile, pickLang(flags.lang), useColour(flags.color)));
       } catch (error) {

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 import exifr from 'exifr';
 import { sniffContainer } from '../analysis/container.js';
 import { parseJpegStructure } from '../analysis/jpeg-structure.js';
@@ -100,6 +100,7 @@ async function readExif(bytes: Buffer): Promise<{ exif?: Record<string, unknown>
 }
 
 async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits): Promise<Pixels> {
+  const sharp = await loadSharp();
   const longSide = Math.max(photo.width, photo.height);
   const scale = longSide > limits.workingLongSide ? limits.workingLongSide / longSide : 1;
   let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
@@ -134,7 +135,7 @@ export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMIT
 
   try {
     // Header only: no pixel limit here, so a decompression bomb is named with its declared size.
-    photo.meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    photo.meta = await (await loadSharp())(bytes, { limitInputPixels: false }).metadata();
     const { width = 0, height = 0 } = photo.meta;
     if (width * height > limits.maxPixels) throw new Error('Input image exceeds pixel limit');
     Object.assign(photo, await readExif(bytes));
