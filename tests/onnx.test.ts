@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MODEL_FILES, model, type ModelName } from '../src/analysis/face-model.js';
@@ -54,4 +54,20 @@ test('runs that overlap in one thread each keep their own input', { skip }, asyn
   const together = await Promise.all(inputs.map((input) => net.run(shape, (buffer) => buffer.set(input))));
   assert.notDeepEqual(alone[0][0], alone[1][0], 'the two inputs give different meshes');
   together.forEach((outputs, k) => assert.deepEqual(outputs, alone[k], `run ${k}`));
+});
+
+test('when onnxruntime-node cannot make a session, the models fall back to WASM, said once; not when it was asked for', { skip }, () => {
+  const urls = ['../src/analysis/face-model.js', '../src/analysis/onnx.js'].map((path) => JSON.stringify(new URL(path, import.meta.url).href));
+  // A separate process, so no model is loaded yet; the session factory is made to fail as a broken install would.
+  const script = `const { faceModel, model } = await import(${urls[0]}); const { onnxRuntime } = await import(${urls[1]});
+    (await onnxRuntime()).InferenceSession.create = async () => { throw new Error('simulated: no CPU provider'); };
+    console.log(await faceModel(), (await model('mesh')).engine);`;
+  const run = (engine: string) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, GRADPHOTO_ENGINE: engine }, encoding: 'utf8' });
+  const fallback = run('');
+  assert.equal(fallback.status, 0, fallback.stderr);
+  assert.equal(fallback.stdout.trim(), 'wasm wasm');
+  assert.equal(fallback.stderr.match(/could not load the \w+ face model \(simulated: no CPU provider\); the face models run on WASM/g)?.length, 1, fallback.stderr);
+  const asked = run('onnxruntime');
+  assert.notEqual(asked.status, 0);
+  assert.match(asked.stderr, /simulated: no CPU provider/);
 });

@@ -117,6 +117,27 @@ async function runner(name: ModelName, use: Engine): Promise<Runner> {
   return loadWasmModel(MODEL_FILES[name]);
 }
 
+let fellBack = false;
+/**
+ * The runner on `use`. When onnxruntime-node was picked by default (not by GRADPHOTO_ENGINE or the
+ * caller) but cannot make a session here, the model runs on WASM instead, and so does every model after
+ * it: slower, with the same results (tests/onnx.test.ts), rather than every face rule failing. Said once.
+ */
+async function runnerOrFallback(name: ModelName, use: Engine, mayFallBack: boolean): Promise<[Runner, Engine]> {
+  try {
+    return [await runner(name, use), use];
+  } catch (error) {
+    if (use !== 'onnxruntime' || !mayFallBack || askedEngine() === 'onnxruntime') throw error;
+    chosen = Promise.resolve('wasm');
+    if (!fellBack) {
+      fellBack = true;
+      const reason = (error as Error).message.split('\n')[0].slice(0, 200);
+      process.stderr.write(`gradphoto: onnxruntime-node could not load the ${name} face model (${reason}); the face models run on WASM instead, about 1.7x slower. GRADPHOTO_ENGINE=wasm skips the attempt.\n`);
+    }
+    return [await runner(name, 'wasm'), 'wasm'];
+  }
+}
+
 const models = new Map<string, Promise<FaceNet>>();
 /** A model, loaded once per process for the engine in use (or the one asked for). */
 export async function model(name: ModelName, which?: Engine): Promise<FaceNet> {
@@ -124,10 +145,10 @@ export async function model(name: ModelName, which?: Engine): Promise<FaceNet> {
   const key = `${name}:${use}`;
   let pending = models.get(key);
   if (!pending) {
-    pending = runner(name, use).then(({ inputSize, run }) => {
+    pending = runnerOrFallback(name, use, which === undefined).then(([{ inputSize, run }, used]) => {
       const borrow = bufferPool();
       return {
-        inputSize, engine: use,
+        inputSize, engine: used,
         run: (shape: number[], fill: (input: Float32Array) => void) => borrow(shape.reduce((a, b) => a * b, 1), async (input) => {
           fill(input);
           return run(input, shape);
