@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { workerCount } from '../src/core/pool.js';
 import { csvCell } from '../src/report/csv.js';
 import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
 
@@ -52,18 +53,20 @@ test('--format junit: one test case per photo and rule, failures and errors coun
   assert.ok(xml.includes('&lt;img src=x onerror=alert(1)&gt;.jpg'));
 });
 
-test('-j 2 (main thread + a worker) reports exactly what -j 1 does, in the same order', async () => {
-  // 50 files: enough for the pool to start a worker on 2 threads (small folders stay on the main thread).
+test('-j 2 (two worker threads) reports exactly what -j 1 (the main thread) does, in the same order', async () => {
+  // 140 files: enough for the pool to use workers on 2 threads (small folders stay on the main thread).
+  assert.equal(workerCount(140, 2), 2);
+  assert.equal(workerCount(140, 1), 0);
   const dir = await classFolder();
   const bytes = await readFile(EXAMPLE);
-  for (let i = 0; i < 45; i++) {
+  for (let i = 0; i < 135; i++) {
     // Mostly truncated copies (cheap to check), with a whole photo every ninth file.
-    await writeTemp(dir, `${String(i).padStart(2, '0')}.jpg`, i % 9 === 0 ? bytes : bytes.subarray(0, 2000 + i * 100));
+    await writeTemp(dir, `${String(i).padStart(3, '0')}.jpg`, i % 9 === 0 ? bytes : bytes.subarray(0, 2000 + (i % 45) * 100));
   }
   const one = JSON.parse((await runCli(['check', dir, '--format', 'json', '-j', '1'])).stdout);
   const two = JSON.parse((await runCli(['check', dir, '--format', 'json', '-j', '2'])).stdout);
   assert.deepEqual(two, one);
-  assert.equal(one.files.length, 50);
+  assert.equal(one.files.length, 140);
 });
 
 const CHROMIUM = '/usr/bin/chromium';

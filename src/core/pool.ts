@@ -17,11 +17,14 @@ export interface PoolOutput {
 }
 
 /**
- * A worker thread's start-up, in photos' worth of checking. Measured on 2 cores: 24 photos took
- * 2.6–2.8 s at -j 1 and 3.1–3.4 s at -j 2, 60 photos about the same either way, 300 photos
- * 0.81–0.93x the time once the main thread checked too.
+ * A worker thread's start-up, in photos' worth of checking: importing sharp and onnxruntime-node,
+ * converting and loading the models, and JIT warm-up, which on this project's 2-core machine kept two
+ * fresh workers from their steady pace (about 15 ms a photo between them) for 2.7 s, against 0.9 s for the
+ * main thread alone (29 ms a photo). Measured, 3 runs each, main thread alone vs 2 workers: 48 photos
+ * 2.6 vs 3.4 s, 70 photos 3.3 vs 3.8 s, 100 photos 3.8 vs 4.3 s, 150 photos 5.3 vs 5.0 s. So workers start
+ * from 130 photos on 2 cores (fewer on more cores).
  */
-const WORKER_START_PHOTOS = 24;
+const WORKER_START_PHOTOS = 65;
 
 /**
  * The heap a checking thread gets. V8 starts a full (mark-compact) collection whenever the old
@@ -33,6 +36,15 @@ const WORKER_START_PHOTOS = 24;
  * before the workers start; it cannot change the main thread's, which is why a batch is checked in workers.
  */
 const WORKER_HEAP_FLAGS = '--initial-old-space-size=64';
+
+/**
+ * How many worker threads check `photos` photos at `concurrency`: none (the main thread checks them) unless
+ * the batch is big enough for the time they save to cover their start-up.
+ */
+export function workerCount(photos: number, concurrency: number): number {
+  const threads = Math.min(concurrency, photos);
+  return threads > 1 && photos >= WORKER_START_PHOTOS / (1 - 1 / threads) ? threads : 0;
+}
 
 /**
  * Check every target, `concurrency` at a time, results in the targets' order. A batch big enough to
@@ -55,10 +67,7 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
     options.onProgress?.(done, tasks.length, output.result);
   };
 
-  // Workers cost about as much to start (modules, models, JIT warm-up) as checking WORKER_START_PHOTOS
-  // photos each; they pay off when the time they save covers that.
-  const threads = Math.min(options.concurrency, tasks.length);
-  const workers = threads > 1 && tasks.length >= WORKER_START_PHOTOS / (1 - 1 / threads) ? threads : 0;
+  const workers = workerCount(tasks.length, options.concurrency);
   let next = 0;
   const mainThread = async () => {
     const check = await makeChecker(setup);
