@@ -50,12 +50,9 @@ export function evalFit(fit: BackgroundFit, x: number, y: number): Rgb {
   return [channel(fit[0]), channel(fit[1]), channel(fit[2])];
 }
 
-/** Least squares for the 6-term fit (normal equations, Gaussian elimination); samples as x, y, r, g, b runs. */
-function fitSurface(samples: Float64Array, count: number): BackgroundFit {
+/** Sums of the normal equations AᵀA (upper triangle) and Aᵀb for the 6-term fit; samples as x, y, r, g, b runs. */
+function normalSums(samples: Float64Array, count: number, ata: Float64Array, atb: Float64Array): void {
   const n = 6;
-  // AᵀA is symmetric: sum its upper triangle only, in flat arrays (the products are the same either way).
-  const ata = new Float64Array(n * n);
-  const atb = new Float64Array(3 * n);
   const t = new Float64Array(n);
   t[0] = 1;
   for (let s = 0, at = 0; s < count; s++, at += 5) {
@@ -68,6 +65,18 @@ function fitSurface(samples: Float64Array, count: number): BackgroundFit {
       atb[i] += ti * r; atb[n + i] += ti * g; atb[2 * n + i] += ti * b;
     }
   }
+}
+
+/**
+ * Least squares for the 6-term fit (normal equations, Gaussian elimination). The sums are a loop
+ * function of their own, so the code after it has type feedback when the JIT compiles the loop.
+ */
+function fitSurface(samples: Float64Array, count: number): BackgroundFit {
+  const n = 6;
+  // AᵀA is symmetric: sum its upper triangle only, in flat arrays (the products are the same either way).
+  const ata = new Float64Array(n * n);
+  const atb = new Float64Array(3 * n);
+  normalSums(samples, count, ata, atb);
   const rows = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i <= j ? ata[i * n + j] : ata[j * n + i])));
   for (let i = 0; i < n; i++) rows[i][i] += 1e-6 * count; // keep it solvable when samples are few
   return [0, 1, 2].map((ch) => solve(rows.map((row) => [...row]), Array.from(atb.subarray(ch * n, ch * n + n)))) as BackgroundFit;
@@ -92,7 +101,9 @@ function solve(a: number[][], b: number[]): number[] {
 
 /** The fitted colour at every pixel, computed once per fit. */
 export function renderFit(fit: BackgroundFit, width: number, height: number, out: Float32Array = new Float32Array(width * height * 3)): Float32Array {
-  const [kr, kg, kb] = fit;
+  // As typed arrays: a fit comes as small integers (the first pass) or as doubles (least squares), and
+  // plain arrays of each kind made the JIT recompile this for each.
+  const [kr, kg, kb] = fit.map((k) => Float64Array.from(k));
   const us = new Float64Array(width);
   for (let x = 0; x < width; x++) us[x] = x / width;
   for (let y = 0, o = 0; y < height; y++) {
@@ -110,6 +121,13 @@ export function renderFit(fit: BackgroundFit, width: number, height: number, out
   return out;
 }
 
+/** Whether pixel `index` is within `limit` (squared, x9) of the fitted surface. A function of its own, not a
+ * closure made per fill: a new closure each time made the JIT recompile fill for the new call target. */
+function near(data: Uint8Array, surface: Float32Array, index: number, limit: number): boolean {
+  const o = index * 3;
+  return rgbDistanceSquared9(data[o], data[o + 1], data[o + 2], surface[o], surface[o + 1], surface[o + 2]) < limit;
+}
+
 /**
  * Flood fill `mask` (cleared first) from the seeds over pixels within `threshold` (redmean, as
  * colour.ts's rgbDistance) of the fitted background `surface`; below `floorY` (the chin) only within
@@ -124,11 +142,7 @@ function fill(pixels: Pixels, surface: Float32Array, threshold: number, seeds: n
   const above = threshold * threshold * 9;
   const below = above / 4; // a shirt like the background must not be eaten: near-exact matches only
   const n = mask.length;
-  const close = (index: number): boolean => {
-    const o = index * 3;
-    const d2 = rgbDistanceSquared9(data[o], data[o + 1], data[o + 2], surface[o], surface[o + 1], surface[o + 2]);
-    return d2 < (index > floorIndex ? below : above);
-  };
+  const close = (index: number): boolean => near(data, surface, index, index > floorIndex ? below : above);
   for (const seed of seeds) if (!mask[seed] && close(seed)) { mask[seed] = 1; stack[top++] = seed; }
   while (top > 0) {
     const index = stack[--top];
@@ -175,29 +189,24 @@ function meanTable(area: number): Uint8Array {
   return table;
 }
 
-/** Block means (box filter) to at most ANALYSIS_LONG_SIDE on the long side; 3x3 blocks (480x640) written out. */
-function downscale(pixels: Pixels): Pixels {
-  const factor = Math.max(1, Math.ceil(Math.max(pixels.width, pixels.height) / ANALYSIS_LONG_SIDE));
-  if (factor === 1) return pixels;
-  const width = Math.floor(pixels.width / factor); const height = Math.floor(pixels.height / factor);
-  const data = reuse('bytes', width * height * 3);
-  const mean = meanTable(factor * factor);
-  const src = pixels.data;
+/** 3x3 block means of `src` (RGB, `rowBytes` a row) into `data`, `width` x `height` blocks: each output
+ * value from its nine source values in one go. */
+function blockMeans3(src: Uint8Array, rowBytes: number, data: Uint8Array, width: number, height: number, mean: Uint8Array): void {
   const span = width * 3;
-  const rowBytes = pixels.width * 3;
-  if (factor === 3) {
-    // The usual case (480x640): each output value from its nine source values in one go.
-    for (let y = 0, o = 0; y < height; y++) {
-      const a = y * 3 * rowBytes; const b = a + rowBytes; const c = b + rowBytes;
-      for (let i = 0; i < span * 3; i += 9, o += 3) {
-        for (let k = 0; k < 3; k++) {
-          const j = i + k;
-          data[o + k] = mean[src[a + j] + src[a + j + 3] + src[a + j + 6] + src[b + j] + src[b + j + 3] + src[b + j + 6] + src[c + j] + src[c + j + 3] + src[c + j + 6]];
-        }
+  for (let y = 0, o = 0; y < height; y++) {
+    const a = y * 3 * rowBytes; const b = a + rowBytes; const c = b + rowBytes;
+    for (let i = 0; i < span * 3; i += 9, o += 3) {
+      for (let k = 0; k < 3; k++) {
+        const j = i + k;
+        data[o + k] = mean[src[a + j] + src[a + j + 3] + src[a + j + 6] + src[b + j] + src[b + j + 3] + src[b + j + 6] + src[c + j] + src[c + j + 3] + src[c + j + 6]];
       }
     }
-    return { data, width, height, scale: pixels.scale * (width / pixels.width) };
   }
+}
+
+/** `factor` x `factor` block means, any factor. */
+function blockMeans(src: Uint8Array, rowBytes: number, data: Uint8Array, width: number, height: number, factor: number, mean: Uint8Array): void {
+  const span = width * 3;
   const sums = new Uint32Array(span);
   for (let y = 0; y < height; y++) {
     sums.fill(0);
@@ -212,6 +221,21 @@ function downscale(pixels: Pixels): Pixels {
     const o = y * span;
     for (let k = 0; k < span; k++) data[o + k] = mean[sums[k]];
   }
+}
+
+/**
+ * Block means (box filter) to at most ANALYSIS_LONG_SIDE on the long side; 3x3 blocks (480x640) written
+ * out. The loops are functions of their own: code after a hot loop, in the same function, had no type
+ * feedback when the loop was compiled, and the JIT threw the compiled loop away on reaching it, 13 times.
+ */
+function downscale(pixels: Pixels): Pixels {
+  const factor = Math.max(1, Math.ceil(Math.max(pixels.width, pixels.height) / ANALYSIS_LONG_SIDE));
+  if (factor === 1) return pixels;
+  const width = Math.floor(pixels.width / factor); const height = Math.floor(pixels.height / factor);
+  const data = reuse('bytes', width * height * 3);
+  const mean = meanTable(factor * factor);
+  if (factor === 3) blockMeans3(pixels.data, pixels.width * 3, data, width, height, mean);
+  else blockMeans(pixels.data, pixels.width * 3, data, width, height, factor, mean);
   return { data, width, height, scale: pixels.scale * (width / pixels.width) };
 }
 
