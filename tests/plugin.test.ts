@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
@@ -49,4 +50,22 @@ test('--rule with a module that is not a rule is a usage error naming the file',
   const missing = await runCli(['check', EXAMPLE, '--rule', join(dir, 'nope.mjs')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot load rule module/);
+});
+
+test('a --rule module that ends its worker thread stops the run with a message naming the photo, not a hang', async () => {
+  const dir = await tempDir();
+  const rulePath = await writeTemp(dir, 'exits.mjs', Buffer.from(`export default {
+  id: 'local.exits',
+  meta: { description: { en: 'exits', zh: '退出' }, messageIds: ['ok'], messages: { en: { ok: 'ok' }, zh: { ok: 'ok' } }, defaultOptions: {}, needs: 'bytes' },
+  check() { process.exit(5); },
+};`));
+  // Enough photos for worker threads (workerCount); small batches run on the main thread, where exit ends the process.
+  const photos = join(dir, 'class');
+  await mkdir(photos);
+  const bytes = await readFile(EXAMPLE);
+  for (let i = 0; i < 140; i++) await writeTemp(photos, `${String(i).padStart(3, '0')}.jpg`, bytes.subarray(0, 3000));
+  const run = await runCli(['check', photos, '--rule', rulePath, '-j', '2', '--lang', 'en']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /a checking thread stopped \(exit code 5\) while checking .*class\/\d{3}\.jpg; a --rule module that calls process\.exit/);
+  assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
 });

@@ -3,7 +3,7 @@ import { discover } from '../core/discover.js';
 import type { FixFlags } from './fix.js';
 import { loadRuleModules } from '../core/plugins.js';
 import { resolveRules, summarise } from '../core/run.js';
-import { checkAll } from '../core/pool.js';
+import { checkAll, PoolError } from '../core/pool.js';
 import { writeAtomic } from '../fix/write.js';
 import { formatCsv } from '../report/csv.js';
 import { formatHtml } from '../report/html.js';
@@ -267,6 +267,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`gradphoto: ${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof PoolError) {
+      process.stderr.write(`gradphoto: ${error.message}\n`);
+      return EXIT.problems;
     }
     process.stderr.write(`gradphoto: internal error: ${(error as Error).stack ?? error}\n`);
     return EXIT.problems;

@@ -37,6 +37,9 @@ const WORKER_START_PHOTOS = 65;
  */
 const WORKER_HEAP_FLAGS = '--initial-old-space-size=64';
 
+/** A checking thread failed: the message says where; no stack trace helps the user. */
+export class PoolError extends Error {}
+
 /**
  * How many worker threads check `photos` photos at `concurrency`: none (the main thread checks them) unless
  * the batch is big enough for the time they save to cover their start-up.
@@ -83,29 +86,46 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
   // Each worker holds at most two photos: the one it is checking and the next, so it never waits for
   // the main thread between photos.
   const AHEAD = 2;
+  const threads: Worker[] = [];
   const worker = () => new Promise<void>((resolve, reject) => {
     const thread = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup });
-    let inFlight = 0;
+    threads.push(thread);
+    const holding: Task[] = [];
+    let finished = false;
     const send = () => {
-      while (inFlight < AHEAD && next < tasks.length) {
-        thread.postMessage(tasks[next++]);
-        inFlight++;
+      while (holding.length < AHEAD && next < tasks.length) {
+        const task = tasks[next++];
+        thread.postMessage(task);
+        holding.push(task);
       }
-      if (inFlight === 0) void thread.terminate().then(() => resolve());
+      if (holding.length === 0) {
+        finished = true;
+        void thread.terminate().then(() => resolve());
+      }
     };
     thread.on('message', (message: TaskResult | { ready: true } | { index: number; crash: string }) => {
       if ('ready' in message) { send(); return; }
-      if ('crash' in message) { reject(new Error(`checking ${tasks[message.index].target.path} failed: ${message.crash}`)); return; }
-      inFlight--;
+      if ('crash' in message) { reject(new PoolError(`checking ${tasks[message.index].target.path} failed: ${message.crash}`)); return; }
+      holding.splice(holding.findIndex((task) => task.index === message.index), 1);
       record(message);
       send();
     });
     thread.on('error', reject);
+    // A thread that ends by itself (a --rule module calling process.exit, say) would leave its photos
+    // unchecked and the run waiting for them forever.
+    thread.on('exit', (code) => {
+      if (finished) return;
+      const at = holding[0] ? ` while checking ${holding[0].target.path}` : '';
+      reject(new PoolError(`a checking thread stopped (exit code ${code})${at}; a --rule module that calls process.exit would do this`));
+    });
   });
   if (workers === 0) await mainThread();
   else {
     setFlagsFromString(WORKER_HEAP_FLAGS);
-    await Promise.all(Array.from({ length: workers }, worker));
+    await Promise.all(Array.from({ length: workers }, worker)).catch(async (error: unknown) => {
+      await Promise.all(threads.map((thread) => thread.terminate())); // the others stop too: the run has failed
+      throw error;
+    });
   }
   return { results, pictures, warnings };
 }
