@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { loadSharp } from './sharp.js';
-import exifr from 'exifr';
+import { sharp } from './sharp.js';
+import { createRequire } from 'node:module';
 import { sniffContainer } from '../analysis/container.js';
 import { parseJpegStructure } from '../analysis/jpeg-structure.js';
 import type { Photo, Pixels } from './types.js';
@@ -86,6 +86,9 @@ function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFail
   return { messageId: 'corrupt', data: { format, reason: reason.slice(0, 160) } };
 }
 
+/** exifr, required as the CommonJS bundle its package names: an ESM import of it first scans 76 KB for export names. */
+const exifr = createRequire(import.meta.url)('exifr') as typeof import('exifr')['default'];
+
 async function readExif(bytes: Buffer): Promise<{ exif?: Record<string, unknown>; exifError?: string }> {
   try {
     const exif = await exifr.parse(bytes, {
@@ -100,7 +103,6 @@ async function readExif(bytes: Buffer): Promise<{ exif?: Record<string, unknown>
 }
 
 async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits): Promise<Pixels> {
-  const sharp = await loadSharp();
   const longSide = Math.max(photo.width, photo.height);
   const scale = longSide > limits.workingLongSide ? limits.workingLongSide / longSide : 1;
   let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
@@ -135,7 +137,7 @@ export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMIT
 
   try {
     // Header only: no pixel limit here, so a decompression bomb is named with its declared size.
-    photo.meta = await (await loadSharp())(bytes, { limitInputPixels: false }).metadata();
+    photo.meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     const { width = 0, height = 0 } = photo.meta;
     if (width * height > limits.maxPixels) throw new Error('Input image exceeds pixel limit');
     Object.assign(photo, await readExif(bytes));

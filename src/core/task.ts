@@ -6,7 +6,7 @@ import type { Pictures } from '../report/html.js';
 import type { AdmissionReference } from '../rules/admission-different.js';
 import { checkFile, errorResult, resolveRules, type ActiveRule } from './run.js';
 import { loadPhoto, type LoadOutcome } from './load.js';
-import { loadSharp } from './sharp.js';
+import { sharp } from './sharp.js';
 import type { Target } from './discover.js';
 import type { FileResult, Lang, Photo } from './types.js';
 
@@ -38,7 +38,6 @@ export interface TaskResult {
 }
 
 async function dataUri(png: Buffer, width: number): Promise<string> {
-  const sharp = await loadSharp();
   const jpeg = await sharp(png).resize({ width }).jpeg({ quality: 72 }).toBuffer();
   return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }
@@ -72,7 +71,6 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
         const overlay = await renderAnnotation(photo, result, profile);
         if (setup.annotateDir && task.annotationName) await writeAnnotationAs(setup.annotateDir, task.annotationName, overlay);
         if (setup.pictures) {
-          const sharp = await loadSharp();
           const plain = await sharp(photo.pixels.data, { raw: { width: photo.pixels.width, height: photo.pixels.height, channels: 3 } }).png().toBuffer();
           pictures = { thumbnail: await dataUri(plain, 120), overlay: await dataUri(overlay, 240) };
         }

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { sharp } from '../core/sharp.js';
 import { background } from '../analysis/background.js';
 import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
 import { faces, measureFace, type Face } from '../analysis/face.js';

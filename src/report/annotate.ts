@@ -1,6 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { loadSharp } from '../core/sharp.js';
+import { sharp } from '../core/sharp.js';
 import { faces } from '../analysis/face.js';
 import type { FileResult, Photo } from '../core/types.js';
 import { ruleNumber } from '../profiles/index.js';
@@ -70,7 +70,6 @@ export async function renderAnnotation(photo: Photo, result: FileResult, profile
     svg.push(`<text x="${cx}" y="${cheekY - 12}" text-anchor="middle" fill="${colour('face.size')}" font-size="12" font-family="sans-serif">face ${(face.faceWidth * scale).toFixed(0)}</text>`);
   }
   const overlay = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${svg.join('')}</svg>`);
-  const sharp = await loadSharp();
   const base = sharp(photo.pixels.data, { raw: { width: photo.pixels.width, height: photo.pixels.height, channels: 3 } })
     .resize(width, height);
   return base.composite([{ input: overlay, top: 0, left: 0 }]).png().toBuffer();
