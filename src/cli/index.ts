@@ -227,7 +227,7 @@ export function buildProgram(): Command {
       const profile = profiles.get(flags.profile);
       if (!profile) throw new UsageError(`unknown profile "${flags.profile}"`);
       await checkEngine();
-      const { FixUsageError, runFix } = await import('./fix.js'); // the encoder and its sharp load only for fix
+      const { FixUsageError, runFix } = await import('./fix.js'); // the fixer's modules load only for fix
       try {
         this.setOptionValue('exitCode', await runFix(paths, flags, profile, pickLang(flags.lang), useColour(flags.color)));
       } catch (error) {
