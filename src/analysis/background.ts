@@ -50,21 +50,31 @@ export function evalFit(fit: BackgroundFit, x: number, y: number): Rgb {
   return [channel(fit[0]), channel(fit[1]), channel(fit[2])];
 }
 
-/** Sums of the normal equations AᵀA (upper triangle) and Aᵀb for the 6-term fit; samples as x, y, r, g, b runs. */
+/**
+ * Sums of the normal equations AᵀA (upper triangle) and Aᵀb for the 6-term fit; samples as x, y, r, g,
+ * b runs. The terms are 1, x, y, x², y², xy; each sum is written out and kept in a local (the same
+ * additions in the same order as a loop over the terms, so the same result to the bit).
+ */
 function normalSums(samples: Float64Array, count: number, ata: Float64Array, atb: Float64Array): void {
-  const n = 6;
-  const t = new Float64Array(n);
-  t[0] = 1;
+  let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a04 = 0, a05 = 0, a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0;
+  let a22 = 0, a23 = 0, a24 = 0, a25 = 0, a33 = 0, a34 = 0, a35 = 0, a44 = 0, a45 = 0, a55 = 0;
+  const r = new Float64Array(6); const g = new Float64Array(6); const b = new Float64Array(6);
   for (let s = 0, at = 0; s < count; s++, at += 5) {
     const x = samples[at]; const y = samples[at + 1];
-    t[1] = x; t[2] = y; t[3] = x * x; t[4] = y * y; t[5] = x * y;
-    const r = samples[at + 2]; const g = samples[at + 3]; const b = samples[at + 4];
-    for (let i = 0; i < n; i++) {
-      const ti = t[i];
-      for (let j = i; j < n; j++) ata[i * n + j] += ti * t[j];
-      atb[i] += ti * r; atb[n + i] += ti * g; atb[2 * n + i] += ti * b;
-    }
+    const xx = x * x; const yy = y * y; const xy = x * y;
+    const cr = samples[at + 2]; const cg = samples[at + 3]; const cb = samples[at + 4];
+    a00 += 1 * 1; a01 += 1 * x; a02 += 1 * y; a03 += 1 * xx; a04 += 1 * yy; a05 += 1 * xy;
+    a11 += x * x; a12 += x * y; a13 += x * xx; a14 += x * yy; a15 += x * xy;
+    a22 += y * y; a23 += y * xx; a24 += y * yy; a25 += y * xy;
+    a33 += xx * xx; a34 += xx * yy; a35 += xx * xy;
+    a44 += yy * yy; a45 += yy * xy;
+    a55 += xy * xy;
+    r[0] += 1 * cr; r[1] += x * cr; r[2] += y * cr; r[3] += xx * cr; r[4] += yy * cr; r[5] += xy * cr;
+    g[0] += 1 * cg; g[1] += x * cg; g[2] += y * cg; g[3] += xx * cg; g[4] += yy * cg; g[5] += xy * cg;
+    b[0] += 1 * cb; b[1] += x * cb; b[2] += y * cb; b[3] += xx * cb; b[4] += yy * cb; b[5] += xy * cb;
   }
+  ata.set([a00, a01, a02, a03, a04, a05, 0, a11, a12, a13, a14, a15, 0, 0, a22, a23, a24, a25, 0, 0, 0, a33, a34, a35, 0, 0, 0, 0, a44, a45, 0, 0, 0, 0, 0, a55]);
+  atb.set(r, 0); atb.set(g, 6); atb.set(b, 12);
 }
 
 /**
