@@ -168,16 +168,27 @@ function skinShare(pixels: Pixels, bg: BackgroundAnalysis | undefined, x0: numbe
   return n ? skinCount / n : 0;
 }
 
-/** Variance of the luma Laplacian over `box`, sampled every `step` pixels. */
+/**
+ * Variance of the luma Laplacian over `box`, sampled every `step` pixels at rounded positions. The
+ * rounded columns are the same on every row, so they are worked out once (the same positions, summed
+ * in the same order, as rounding each sample where it is read).
+ */
 function laplacianVariance(pixels: Pixels, box: Face['box'], step: number): number {
   const { width, height } = pixels;
   let lapSum = 0; let lapSq = 0; let lapN = 0;
   const plane = lumaRows(pixels, box.y - 1, box.y + box.height + 1);
-  const sample = (x: number, y: number) => plane[Math.round(y) * width + Math.round(x)];
+  const left: number[] = []; const centre: number[] = []; const right: number[] = [];
+  for (let x = box.x + step; x < box.x + box.width - step; x += step) {
+    if (x < step || x >= width - step) continue;
+    left.push(Math.round(x - step)); centre.push(Math.round(x)); right.push(Math.round(x + step));
+  }
+  const columns = centre.length;
   for (let y = box.y + step; y < box.y + box.height - step; y += step) {
-    for (let x = box.x + step; x < box.x + box.width - step; x += step) {
-      if (x < step || y < step || x >= width - step || y >= height - step) continue;
-      const lap = sample(x - step, y) + sample(x + step, y) + sample(x, y - step) + sample(x, y + step) - 4 * sample(x, y);
+    if (y < step || y >= height - step) continue;
+    const up = Math.round(y - step) * width; const mid = Math.round(y) * width; const down = Math.round(y + step) * width;
+    for (let k = 0; k < columns; k++) {
+      const c = centre[k];
+      const lap = plane[mid + left[k]] + plane[mid + right[k]] + plane[up + c] + plane[down + c] - 4 * plane[mid + c];
       lapSum += lap; lapSq += lap * lap; lapN++;
     }
   }
