@@ -200,16 +200,14 @@ function meanTable(area: number): Uint8Array {
 }
 
 /** 3x3 block means of `src` (RGB, `rowBytes` a row) into `data`, `width` x `height` blocks: each output
- * value from its nine source values in one go. */
+ * value from its nine source values in one go, the three channels written out. */
 function blockMeans3(src: Uint8Array, rowBytes: number, data: Uint8Array, width: number, height: number, mean: Uint8Array): void {
-  const span = width * 3;
   for (let y = 0, o = 0; y < height; y++) {
-    const a = y * 3 * rowBytes; const b = a + rowBytes; const c = b + rowBytes;
-    for (let i = 0; i < span * 3; i += 9, o += 3) {
-      for (let k = 0; k < 3; k++) {
-        const j = i + k;
-        data[o + k] = mean[src[a + j] + src[a + j + 3] + src[a + j + 6] + src[b + j] + src[b + j + 3] + src[b + j + 6] + src[c + j] + src[c + j + 3] + src[c + j + 6]];
-      }
+    let p = y * 3 * rowBytes; let q = p + rowBytes; let r = q + rowBytes;
+    for (let x = 0; x < width; x++, o += 3, p += 9, q += 9, r += 9) {
+      data[o] = mean[src[p] + src[p + 3] + src[p + 6] + src[q] + src[q + 3] + src[q + 6] + src[r] + src[r + 3] + src[r + 6]];
+      data[o + 1] = mean[src[p + 1] + src[p + 4] + src[p + 7] + src[q + 1] + src[q + 4] + src[q + 7] + src[r + 1] + src[r + 4] + src[r + 7]];
+      data[o + 2] = mean[src[p + 2] + src[p + 5] + src[p + 8] + src[q + 2] + src[q + 5] + src[q + 8] + src[r + 2] + src[r + 5] + src[r + 8]];
     }
   }
 }
