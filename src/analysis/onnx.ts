@@ -25,6 +25,17 @@ class Proto {
   private push(bytes: Uint8Array): this { this.chunks.push(bytes); this.length += bytes.length; return this; }
   private varint(value: number): this {
     const bytes: number[] = [];
+    if (value >= 0 && value <= 0xffffffff) {
+      // Most values (lengths, field keys, dims): plain arithmetic, the same bytes as the BigInt path below.
+      let v = value;
+      do {
+        let byte = v % 128;
+        v = Math.floor(v / 128);
+        if (v) byte |= 0x80;
+        bytes.push(byte);
+      } while (v);
+      return this.push(Uint8Array.from(bytes));
+    }
     // int64 fields: negative values take ten bytes (two's complement), as protobuf writes them.
     let v = BigInt.asUintN(64, BigInt(value));
     do {
@@ -303,7 +314,7 @@ export function toOnnx(graph: GraphFile): Uint8Array {
 
   const outputs = graph.outputs.map((name) => {
     const value = activation(name);
-    const exported = `out:${nodeName(name)}`;
+    const exported = onnxOutputName(name);
     if (value.nchw) addNode('Transpose', [value.name], exported, { perm: TO_NHWC });
     else addNode('Identity', [value.name], exported);
     return exported;
