@@ -61,11 +61,13 @@ test('when onnxruntime-node cannot make a session, the models fall back to WASM,
   // A separate process, so no model is loaded yet; the session factory is made to fail as a broken install would.
   const script = `const { faceModel, model } = await import(${urls[0]}); const { onnxRuntime } = await import(${urls[1]});
     (await onnxRuntime()).InferenceSession.create = async () => { throw new Error('simulated: no CPU provider'); };
-    console.log(await faceModel(), (await model('mesh')).engine);`;
+    const mesh = await model('mesh'); // falls back here, under onnxruntime's key
+    console.log(await faceModel(), mesh.engine, mesh === await model('mesh'));`;
   const run = (engine: string) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, GRADPHOTO_ENGINE: engine }, encoding: 'utf8' });
   const fallback = run('');
   assert.equal(fallback.status, 0, fallback.stderr);
-  assert.equal(fallback.stdout.trim(), 'wasm wasm');
+  // The fallen-back mesh model is the one later calls get (engine now wasm): not loaded a second time.
+  assert.equal(fallback.stdout.trim(), 'wasm wasm true');
   assert.equal(fallback.stderr.match(/could not load the \w+ face model \(simulated: no CPU provider\); the face models run on WASM/g)?.length, 1, fallback.stderr);
   const asked = run('onnxruntime');
   assert.notEqual(asked.status, 0);

@@ -157,6 +157,8 @@ export async function model(name: ModelName, which?: Engine): Promise<FaceNet> {
     });
     pending.catch(() => models.delete(key)); // a failed load may be retried
     models.set(key, pending);
+    // A model that fell back to WASM is that engine's model too: later calls ask for it by that key.
+    void pending.then((net) => { if (net.engine !== use) models.set(`${name}:${net.engine}`, pending!); }, () => undefined);
   }
   return pending;
 }
