@@ -131,8 +131,7 @@ export function renderFit(fit: BackgroundFit, width: number, height: number, out
   return out;
 }
 
-/** Whether pixel `index` is within `limit` (squared, x9) of the fitted surface. A function of its own, not a
- * closure made per fill: a new closure each time made the JIT recompile fill for the new call target. */
+/** Whether pixel `index` is within `limit` (squared, x9) of the fitted surface. */
 function near(data: Uint8Array, surface: Float32Array, index: number, limit: number): boolean {
   const o = index * 3;
   return rgbDistanceSquared9(data[o], data[o + 1], data[o + 2], surface[o], surface[o + 1], surface[o + 2]) < limit;
