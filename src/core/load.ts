@@ -86,12 +86,17 @@ function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFail
   return { messageId: 'corrupt', data: { format, reason: reason.slice(0, 160) } };
 }
 
-/** exifr, required as the CommonJS bundle its package names: an ESM import of it first scans 76 KB for export names. */
-const exifr = createRequire(import.meta.url)('exifr') as typeof import('exifr')['default'];
+type Exifr = typeof import('exifr')['default'];
+let exifrModule: Exifr | undefined;
+/**
+ * exifr, required on first use (a batch's main thread never reads EXIF) as the CommonJS bundle its
+ * package names: an ESM import of it first scans 76 KB for export names.
+ */
+const exifr = (): Exifr => (exifrModule ??= createRequire(import.meta.url)('exifr') as Exifr);
 
 async function readExif(bytes: Buffer): Promise<{ exif?: Record<string, unknown>; exifError?: string }> {
   try {
-    const exif = await exifr.parse(bytes, {
+    const exif = await exifr().parse(bytes, {
       tiff: true, ifd0: {}, exif: true, gps: true, interop: false, ifd1: false,
       xmp: false, icc: false, iptc: false, jfif: false, ihdr: false,
       translateKeys: true, translateValues: false, reviveValues: true, mergeOutput: true,
