@@ -6,7 +6,7 @@ import type { Rgb } from '../src/analysis/colour.js';
 import { faces, type Face } from '../src/analysis/face.js';
 import { loadPhoto } from '../src/core/load.js';
 import type { FileResult } from '../src/core/types.js';
-import { replaceBackground } from '../src/fix/recolour.js';
+import { onNewBackground } from '../src/fix/composite.js';
 import { ASTRONAUT, EXAMPLE, check, only, statuses, tempDir, writeTemp } from './helpers.js';
 
 const statusOf = (result: FileResult, rule: string) => {
@@ -25,10 +25,12 @@ async function exampleFace(): Promise<{ face: Face; pixels: Buffer }> {
 
 const raw = (data: Buffer) => sharp(data, { raw: { width: 480, height: 640, channels: 3 } });
 
-async function onBlue(): Promise<Buffer> {
+/** The example on a flat colour, cut out by the person matte (as fix does). */
+async function onColour(colour: Rgb): Promise<Buffer> {
   const { face, pixels } = await exampleFace();
-  return replaceBackground({ data: pixels, width: 480, height: 640 }, face, [100, 197, 255]).image.data;
+  return (await onNewBackground({ data: pixels, width: 480, height: 640 }, face.mesh, colour)).image.data as Buffer;
 }
+const onBlue = () => onColour([100, 197, 255]);
 
 async function save(dir: string, name: string, image: Sharp | Buffer): Promise<string> {
   const bytes = Buffer.isBuffer(image) ? await raw(image).jpeg({ quality: 92 }).toBuffer() : await image.jpeg({ quality: 92 }).toBuffer();
@@ -45,8 +47,7 @@ test('background.color: grey fails and is named, the blue version passes, red fa
   const blue = only(await check(await save(dir, 'blue.jpg', await onBlue())), 'background.color');
   assert.equal(blue.status, 'pass');
   assert.ok((blue.measured as { deltaE2000: number }).deltaE2000 < 3, JSON.stringify(blue.measured));
-  const { face, pixels } = await exampleFace();
-  const red = replaceBackground({ data: pixels, width: 480, height: 640 }, face, [200, 30, 30]).image.data;
+  const red = await onColour([200, 30, 30]);
   const redCheck = only(await check(await save(dir, 'red.jpg', red)), 'background.color');
   assert.equal(redCheck.status, 'fail');
   assert.equal((redCheck.measured as { name: string }).name, 'red');

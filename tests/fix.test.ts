@@ -10,7 +10,7 @@ import { deltaE2000, rgbToLab, type Rgb } from '../src/analysis/colour.js';
 import { faces } from '../src/analysis/face.js';
 import { loadPhoto } from '../src/core/load.js';
 import { fitToWindow } from '../src/fix/encode.js';
-import { replaceBackground } from '../src/fix/recolour.js';
+import { onNewBackground } from '../src/fix/composite.js';
 import { ASTRONAUT, EXAMPLE, ROOT, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
 
 const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
@@ -21,7 +21,7 @@ async function onBackground(colour: Rgb): Promise<Buffer> {
   const outcome = await loadPhoto(EXAMPLE);
   if (outcome.kind !== 'photo') throw new Error('example did not load');
   const face = (await faces(outcome.photo)).main;
-  const { image } = replaceBackground({ data: outcome.photo.pixels.data, width: 480, height: 640 }, face, colour);
+  const { image } = await onNewBackground({ data: outcome.photo.pixels.data, width: 480, height: 640 }, face!.mesh, colour);
   return sharp(image.data, { raw: { width: 480, height: 640, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
 }
 
@@ -84,7 +84,7 @@ test('fix: running fix on its own output changes nothing', async () => {
   assert.equal(await sha(join(dir, 'once.jpg')), await sha(join(dir, 'twice.jpg')));
 });
 
-test('fix refuses, with a reason, what it cannot fix: two people, a tiny face, a busy background; nothing is written', async () => {
+test('fix refuses, with a reason, what it cannot fix: two people, a tiny face, shoulders cut off under the chin; nothing is written', async () => {
   const dir = await tempDir();
   const half = await sharp(EXAMPLE).resize(240, 320).toBuffer();
   const pair = await sharp({ create: { width: 480, height: 640, channels: 3, background: '#c8c8c8' } })
@@ -101,7 +101,7 @@ test('fix refuses, with a reason, what it cannot fix: two people, a tiny face, a
   const run = await runCli(['fix', ...inputs, '--out', out, '--lang', 'en', '--format', 'json']);
   assert.equal(run.code, 1);
   const report = JSON.parse(run.stdout);
-  assert.deepEqual(report.files.map((f: { messageId: string }) => f.messageId), ['manyFaces', 'faceTooSmall', 'busyBackground']);
+  assert.deepEqual(report.files.map((f: { messageId: string }) => f.messageId), ['manyFaces', 'faceTooSmall', 'tooTightBelow']);
   for (const file of report.files) assert.match(file.message, /^Not fixed: /);
   assert.deepEqual(await readdir(out), []);
 });

@@ -1,9 +1,12 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { discover } from '../core/discover.js';
 import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
 import type { FileResult, Lang } from '../core/types.js';
 import { fixPhoto, type BackgroundMode } from '../fix/index.js';
+import { judgeFix } from '../fix/verdict.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
 import { interpolate, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
@@ -15,20 +18,28 @@ export interface FixFlags {
   output?: string;
   background: BackgroundMode;
   force?: boolean;
+  /** Also write results whose re-check fails on what fix should mend, named <stem>-not-fixed.jpg. */
+  keepFailed?: boolean;
   format: 'text' | 'json';
 }
 
 export interface FixEntry {
   input: string;
   output: string | null;
-  status: 'fixed' | 'unchanged' | 'refused';
+  /** fixed: the result passes every rule fix is responsible for; notFixed: it does not (written only with --keep-failed). */
+  status: 'fixed' | 'unchanged' | 'notFixed' | 'refused';
   messageId: string;
   message: string;
   quality?: number;
   encodes?: number;
   bytes?: number;
   check?: FileResult;
+  /** Failing rules fix should have mended (status notFixed), and failing rules that need a new photo. */
+  notMended?: string[];
+  retake?: string[];
 }
+
+type UiSteps = ReturnType<typeof uiStrings>['fixSteps'];
 
 export class FixUsageError extends Error {}
 
@@ -65,22 +76,42 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     const outcome = await fixPhoto(target.path, { profile, background: flags.background })
       .catch((error: Error) => ({ messageId: 'internal', data: { reason: error.message.split('\n')[0] } }));
     if ('messageId' in outcome) { refuse(outcome.messageId, outcome.data); continue; }
+    // Check the result before it is written: a photo fix could not mend is not handed over as fixed.
+    const scratch = await mkdtemp(join(tmpdir(), 'gradphoto-fix-'));
+    let check: FileResult;
     try {
-      await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.out });
-    } catch (error) {
-      if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }
-      throw error;
+      const probe = join(scratch, 'result.jpg');
+      await writeFile(probe, outcome.jpeg);
+      check = { ...await checkFile(probe, rules, { lang, frame: profile.frame }), path: output };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
-    const check = await checkFile(output, rules, { lang, frame: profile.frame });
+    const judgement = judgeFix(check, { backgroundKept: flags.background === 'keep' });
+    if (!judgement.fixed && !outcome.unchanged) {
+      if (flags.keepFailed) output = output.replace(/(\.jpe?g)?$/i, '-not-fixed.jpg');
+      else output = '';
+    }
+    if (output) {
+      try {
+        await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.out });
+      } catch (error) {
+        if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }
+        throw error;
+      }
+      check.path = output;
+    }
     const data = {
-      output, kb: (outcome.jpeg.length / 1024).toFixed(1), quality: outcome.fit.quality, encodes: outcome.fit.encodes,
-      steps: outcome.steps.join(' → '),
+      output: output || '-', kb: (outcome.jpeg.length / 1024).toFixed(1), quality: outcome.fit.quality, encodes: outcome.fit.encodes,
+      steps: outcome.steps.map((step) => uiStrings(lang).fixSteps[step as keyof UiSteps] ?? step).join(' → '),
+      rules: judgement.notMended.join(', '),
     };
+    const status: FixEntry['status'] = outcome.unchanged ? 'unchanged' : judgement.fixed ? 'fixed' : 'notFixed';
+    const messageId = status === 'notFixed' ? (output ? 'notFixedKept' : 'notFixed') : status;
     entries.push({
-      input: target.path, output, status: outcome.unchanged ? 'unchanged' : 'fixed',
-      messageId: outcome.unchanged ? 'unchanged' : 'fixed',
-      message: interpolate(outcome.unchanged ? ui.unchanged : ui.fixed, data),
+      input: target.path, output: output || null, status, messageId,
+      message: interpolate(ui[messageId as 'fixed'], data),
       quality: outcome.fit.quality, encodes: outcome.fit.encodes, bytes: outcome.jpeg.length, check,
+      notMended: judgement.notMended, retake: judgement.retake,
     });
   }
 
@@ -89,8 +120,15 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   } else {
     const chalk = new Chalk({ level: colour ? 1 : 0 });
     const blocks = entries.map((entry) => {
-      const head = entry.status === 'refused' ? chalk.red(`✖ ${entry.input}`) : chalk.green(`✔ ${entry.input}`);
+      // ✔ only for a result that passes its re-check; ✖ for refusals and results fix could not mend.
+      const passed = entry.check?.verdict === 'pass';
+      const head = entry.status === 'refused' || entry.status === 'notFixed' ? chalk.red(`✖ ${entry.input}`)
+        : passed ? chalk.green(`✔ ${entry.input}`) : chalk.yellow(`▲ ${entry.input}`);
       const lines = [`${head}\n   ${entry.message}`];
+      if (entry.retake?.length) {
+        const names = entry.retake.map((id) => builtinRules.get(id)?.meta.description[lang] ?? id);
+        lines.push(`   ${interpolate(ui.retake, { rules: names.join(lang === 'zh' ? '、' : '; ') })}`);
+      }
       if (entry.check) {
         lines.push(`   ${interpolate(ui.checkAfter, { verdict: uiStrings(lang).verdict[entry.check.verdict] })}`);
         lines.push(formatFile(entry.check, { lang, color: colour, showPasses: false }, chalk).split('\n').map((l) => `   ${l}`).join('\n'));
@@ -99,6 +137,6 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     });
     process.stdout.write(`${blocks.join('\n\n')}\n`);
   }
-  const ok = entries.every((e) => e.status !== 'refused' && e.check?.verdict === 'pass');
+  const ok = entries.every((e) => (e.status === 'fixed' || e.status === 'unchanged') && e.check?.verdict === 'pass');
   return ok ? 0 : 1;
 }

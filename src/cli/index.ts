@@ -218,6 +218,7 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'output file, for a single photo')
     .addOption(new Option('--background <mode>', 'replace a plain background with the standard blue, or keep it').choices(['blue', 'keep']).default('blue'))
     .option('--force', 'replace existing output files (never an input)')
+    .option('--keep-failed', 'also write results that still fail what fix should mend, named <name>-not-fixed.jpg')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--lang <lang>', 'message language').choices(['zh', 'en']))
     .option('-p, --profile <id>', 'standard to fix for', DEFAULT_PROFILE)

