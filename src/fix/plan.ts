@@ -52,9 +52,14 @@ export function sourceGeometry(face: Face, headTop: HeadTop, workingScale: numbe
  * ranges, as near their middles as the head's own proportions allow, centred horizontally.
  */
 export function planCrop(source: SourceGeometry, target: GeometryTarget): CropPlan | PlanRefusal {
-  // Prefer a safety margin inside every range; drop it when the head's proportions leave no room.
-  const withMargin = planWithMargin(source, target, target.margin);
-  return 'reason' in withMargin && withMargin.reason === 'headTooTall' ? planWithMargin(source, target, 0) : withMargin;
+  // Keep the widest safety margin inside every range that the head's proportions allow: search the
+  // whole feasible range (margins down to none) rather than drop straight to the ranges' edges, where a
+  // measurement a pixel off fails the photo.
+  let plan = planWithMargin(source, target, target.margin);
+  for (let margin = target.margin - 0.5; 'reason' in plan && plan.reason === 'headTooTall' && margin >= 0; margin -= 0.5) {
+    plan = planWithMargin(source, target, margin);
+  }
+  return plan;
 }
 
 function planWithMargin(source: SourceGeometry, target: GeometryTarget, margin: number): CropPlan | PlanRefusal {
