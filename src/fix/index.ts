@@ -9,6 +9,7 @@ import type { Profile } from '../profiles/types.js';
 import { FitError, fitToWindow, type FitResult, type RawImage } from './encode.js';
 import { planCrop, sourceGeometry, type CropPlan, type GeometryTarget } from './plan.js';
 import type { MatteQuality } from '../analysis/matte.js';
+import { headTopOf } from '../analysis/person.js';
 import { onNewBackground } from './composite.js';
 
 export type BackgroundMode = 'blue' | 'keep';
@@ -143,8 +144,9 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
   if (analysis.faces.length === 0) return { messageId: 'noFace', data: {} };
   if (analysis.faces.length > 1) return { messageId: 'manyFaces', data: { count: analysis.faces.length } };
   const face = analysis.main!;
-  if (!analysis.headTop) return { messageId: 'headTopUnknown', data: {} };
-  if (analysis.headTop.cut) return { messageId: 'headCut', data: {} };
+  const headTop = await headTopOf(photo);
+  if (!headTop) return { messageId: 'headTopUnknown', data: {} };
+  if (headTop.cut) return { messageId: 'headCut', data: {} };
 
   const { profile } = options;
   const frame = profile.frame;
@@ -155,7 +157,7 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
   const replacing = options.background === 'blue' && !alreadyColour;
 
   const target = geometryTarget(profile);
-  const planned = planCrop(sourceGeometry(face, analysis.headTop, photo.pixels.scale), target);
+  const planned = planCrop(sourceGeometry(face, headTop, photo.pixels.scale), target);
   if ('reason' in planned) return { messageId: planned.reason, data: planned.data };
   const plan = planned;
   const steps: string[] = [];
@@ -185,7 +187,7 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
   // target colour and already in the byte window is returned byte for byte.
   const window = fitWindow(profile);
   const geometryOk = photo.width === frame.width && photo.height === frame.height && Math.abs(plan.scale - 1) < 0.2
-    && analysis.headTop.y / photo.pixels.scale >= target.headTop.min && analysis.headTop.y / photo.pixels.scale <= target.headTop.max
+    && headTop.y / photo.pixels.scale >= target.headTop.min && headTop.y / photo.pixels.scale <= target.headTop.max
     && face.eyeLineY / photo.pixels.scale >= target.eyeLine.min && face.eyeLineY / photo.pixels.scale <= target.eyeLine.max
     && face.faceWidth / photo.pixels.scale >= target.faceWidth.min && face.faceWidth / photo.pixels.scale <= target.faceWidth.max
     && Math.abs(face.centreX / photo.pixels.scale - frame.width / 2) <= ruleNumber(profile, 'face.position', 'maxCentreOffset', 24);

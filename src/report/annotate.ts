@@ -1,3 +1,4 @@
+import { headTopOf } from '../analysis/person.js';
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { sharp } from '../core/sharp.js';
@@ -62,8 +63,9 @@ export async function renderAnnotation(photo: Photo, result: FileResult, profile
     const eyeY = face.eyeLineY * scale;
     svg.push(`<line x1="0" y1="${eyeY}" x2="${width}" y2="${eyeY}" stroke="${colour('face.position')}" stroke-width="1.5"/>`);
     svg.push(`<text x="${width - 4}" y="${eyeY - 4}" text-anchor="end" fill="${colour('face.position')}" font-size="12" font-family="sans-serif">eyes ${eyeY.toFixed(0)}</text>`);
-    if (analysis.headTop) {
-      const topY = analysis.headTop.y * scale;
+    const headTop = await headTopOf(photo);
+    if (headTop) {
+      const topY = headTop.y * scale;
       svg.push(`<line x1="0" y1="${topY}" x2="${width}" y2="${topY}" stroke="${colour('face.position')}" stroke-width="2"/>`);
       svg.push(`<text x="${width - 4}" y="${topY + 14}" text-anchor="end" fill="${colour('face.position')}" font-size="12" font-family="sans-serif">head top ${topY.toFixed(0)}</text>`);
     }

@@ -1,5 +1,6 @@
 import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
 import type { Finding } from '../core/types.js';
+import { headTopOf } from '../analysis/person.js';
 import { frameScale, isFinding, singleFace } from './face-shared.js';
 
 export interface FacePositionOptions {
@@ -24,12 +25,13 @@ export default defineRule<FacePositionOptions>({
   async check({ photo, options, frame }) {
     const found = await singleFace(photo);
     if (isFinding(found)) return found;
-    const { face, analysis } = found;
+    const { face } = found;
+    const top = await headTopOf(photo);
     const scale = frameScale(photo, frame);
-    const headTop = analysis.headTop ? round(analysis.headTop.y * scale) : null;
+    const headTop = top ? round(top.y * scale) : null;
     const eyeLine = round(face.eyeLineY * scale);
     const centreOffset = round(face.centreX * scale - frame.width / 2);
-    const measured = { headTop, eyeLine, centreOffset, headCut: analysis.headTop?.cut ?? false };
+    const measured = { headTop, eyeLine, centreOffset, headCut: top?.cut ?? false };
     const expected = {
       headTop: { min: options.headTopMin, max: options.headTopMax },
       eyeLine: { min: options.eyeLineMin, max: options.eyeLineMax },
@@ -44,7 +46,7 @@ export default defineRule<FacePositionOptions>({
     const findings: Finding[] = [];
     // Within `tolerance` of a bound is within measurement error: warn rather than fail.
     const outside = (by: number) => (by <= options.tolerance ? warn : fail);
-    if (analysis.headTop?.cut) findings.push(fail('headCut', rest));
+    if (top?.cut) findings.push(fail('headCut', rest));
     else if (headTop === null) findings.push(skip('headTopUnknown', rest));
     else if (headTop < options.headTopMin) findings.push(outside(options.headTopMin - headTop)('headTooHigh', rest));
     else if (headTop > options.headTopMax) findings.push(outside(headTop - options.headTopMax)('headTooLow', rest));
