@@ -166,11 +166,11 @@ test('background.uniform: lettering and a patch left in a replaced blue backgrou
 test('fix report: ✔ only when the fixed photo passes its re-check; what fix cannot mend is listed as a retake', async () => {
   const dir = await tempDir();
   const run = await runCli(['fix', EXAMPLE, '-o', `${dir}/out.jpg`, '--lang', 'en', '--no-color']);
-  // The example's fringe and hidden ears fail the re-check: fixed, but not a ✔.
+  // The example's fringe and softness fail the re-check: fixed, but not a ✔.
   assert.equal(run.code, 1);
   assert.doesNotMatch(run.stdout, /✔/);
   assert.match(run.stdout, /^▲ /m);
-  assert.match(run.stdout, /Only a new photo can mend: .*ears/);
+  assert.match(run.stdout, /Only a new photo can mend: .*forehead/);
 });
 
 test('judgeFix: failures fix is responsible for make a result "not fixed"; the person\'s own are retakes', () => {

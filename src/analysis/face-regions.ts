@@ -3,6 +3,8 @@ import type { Photo, Pixels } from '../core/types.js';
 import { background, onBackground, type BackgroundAnalysis } from './background.js';
 import { lightness, luma, rgbDistance, rgbToLab, type Rgb } from './colour.js';
 import { faces, MESH, type Face } from './face.js';
+import { alphaAt, type Matte } from './matte.js';
+import { headTopOf, person } from './person.js';
 
 /** Measurements of regions defined by the face mesh: glasses, forehead, ears, focus, light, skin. */
 export interface FaceRegions {
@@ -18,6 +20,20 @@ export interface FaceRegions {
   foreheadCovered: number;
   /** Share of skin-coloured pixels in the region beside each cheek where the ears are: [picture left, picture right]. */
   earSkin: [number, number];
+  /**
+   * With the person matte: beside each cheek (where the ear is), the share of the region that is the
+   * person, and the share of those person pixels that have the face's skin colour (chroma within 12
+   * CIELAB units of the cheeks', lightness from 45% of theirs: ears are often in shadow). Hair hanging
+   * over an ear fills the region with person that is not skin; a visible ear is skin, or shows the
+   * backdrop around its outline.
+   */
+  ears?: { person: [number, number]; skin: [number, number] };
+  /**
+   * Share of the forehead region whose colour is nearer the person's own hair (sampled on the crown,
+   * between the head top and the forehead) than the cheeks' skin, in CIELAB with lightness at half
+   * weight. Undefined when no hair sample could be taken or the hair is too like the skin (blond, bald).
+   */
+  foreheadHair?: number;
   /** Variance of the Laplacian of the face's luma, with the face scaled to 240 px wide (focus). */
   sharpness: number;
   /** Mean CIELAB lightness of the face skin, share of clipped pixels, and left-right half difference. */
@@ -236,7 +252,63 @@ function neckSkin(pixels: Pixels, bg: BackgroundAnalysis | undefined, centreX: n
   return { skin: skinCount, total };
 }
 
-export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysis | undefined): FaceRegions {
+/** Person share and skin share of the person in a region, by the matte (see FaceRegions.ears). */
+function earRegion(pixels: Pixels, matte: Matte, x0: number, x1: number, y0: number, y1: number, skin: Rgb, hair?: number[]): [number, number] {
+  const { data, width, height } = pixels;
+  const skinLab = rgbToLab(skin);
+  const [L, A, B] = skinLab;
+  let n = 0; let personN = 0; let skinN = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
+    n++;
+    if (x < 0 || y < 0 || x >= width || y >= height || alphaAt(matte, x, y) < 0.5) continue;
+    personN++;
+    const o = (y * width + x) * 3;
+    const lab = rgbToLab([data[o], data[o + 1], data[o + 2]]);
+    const [l, a, b] = lab;
+    // Skin-coloured, and (when her hair colour is known) nearer the skin than the hair: light brown
+    // or blond hair shares the skin's hue.
+    if (Math.hypot(a - A, b - B) < 12 && l > L * 0.45 && l < L + 20 && (!hair || labDistance(lab, skinLab) <= labDistance(lab, hair))) skinN++;
+  }
+  return [n ? personN / n : 0, personN ? skinN / personN : 0];
+}
+
+/** CIELAB distance with lightness at half weight: hair and skin differ in colour more reliably than in light. */
+const labDistance = (a: number[], b: number[]) => Math.hypot(0.5 * (a[0] - b[0]), a[1] - b[1], a[2] - b[2]);
+
+/**
+ * The person's hair colour (CIELAB), sampled on the crown between the head top and the forehead;
+ * undefined when there is no room to sample or it is too like the skin to tell apart (blond, bald).
+ */
+function hairColour(pixels: Pixels, face: Face, headTopY: number, skinLab: number[]): number[] | undefined {
+  const { data, width, height } = pixels;
+  const span = face.foreheadY - headTopY;
+  if (span < 4) return undefined;
+  const sum = [0, 0, 0]; let n = 0;
+  for (let y = Math.max(0, Math.round(headTopY + 0.15 * span)); y < Math.min(height, Math.round(headTopY + 0.45 * span)); y++) {
+    for (let x = Math.max(0, Math.round(face.centreX - 0.2 * face.faceWidth)); x < Math.min(width, face.centreX + 0.2 * face.faceWidth); x++) {
+      const o = (y * width + x) * 3;
+      const lab = rgbToLab([data[o], data[o + 1], data[o + 2]]); sum[0] += lab[0]; sum[1] += lab[1]; sum[2] += lab[2]; n++;
+    }
+  }
+  if (n < 10) return undefined;
+  const hair = sum.map((v) => v / n);
+  return labDistance(hair, skinLab) < 12 ? undefined : hair;
+}
+
+/** The share of a region's pixels nearer the hair colour than the skin's (see FaceRegions.foreheadHair). */
+function hairShare(pixels: Pixels, hair: number[], skinLab: number[], x0: number, x1: number, y0: number, y1: number): number | undefined {
+  const { data, width, height } = pixels;
+  let hairCount = 0; let total = 0;
+  for (let y = Math.max(0, y0); y < Math.min(height, y1); y++) for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) {
+    total++;
+    const o = (y * width + x) * 3;
+    const lab = rgbToLab([data[o], data[o + 1], data[o + 2]]);
+    if (labDistance(lab, hair) < labDistance(lab, skinLab)) hairCount++;
+  }
+  return total ? hairCount / total : undefined;
+}
+
+export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysis | undefined, matte?: Matte, headTopY?: number): FaceRegions {
   const m = face.mesh;
   const P = (i: number) => ({ x: m[i][0], y: m[i][1] });
   const w = face.faceWidth;
@@ -282,8 +354,10 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   const top = P(MESH.foreheadTop).y;
   const foreheadX0 = Math.min(P(105).x, P(334).x); const foreheadX1 = Math.max(P(105).x, P(334).x);
   const skinTolerance = 38;
-  const foreheadCovered = notSkinShare(pixels, Math.round(foreheadX0), Math.round(foreheadX1),
-    Math.round(top + (browTop - top) * 0.15), Math.round(browTop - (browTop - top) * 0.1), skin, skinTolerance);
+  const foreheadBox = [Math.round(foreheadX0), Math.round(foreheadX1), Math.round(top + (browTop - top) * 0.15), Math.round(browTop - (browTop - top) * 0.1)] as const;
+  const foreheadCovered = notSkinShare(pixels, ...foreheadBox, skin, skinTolerance);
+  const hair = headTopY === undefined ? undefined : hairColour(pixels, face, headTopY, rgbToLab(skin));
+  const foreheadHair = hair ? hairShare(pixels, hair, rgbToLab(skin), ...foreheadBox) : undefined;
 
   // Ears: beside each cheek landmark, from the eye line down to the nose tip.
   const earSkin = ([[MESH.cheekRight, -1], [MESH.cheekLeft, 1]] as const).map(([index, side]) => {
@@ -292,6 +366,15 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
     const x0 = Math.min(xa, xb); const x1 = Math.max(xa, xb);
     return skinShare(pixels, bg, Math.round(x0), Math.round(x1), Math.round(face.eyeLineY), Math.round(nose.y), skin, skinTolerance * 1.2);
   }) as [number, number];
+
+  const earsByMatte = matte ? ([[MESH.cheekRight, -1], [MESH.cheekLeft, 1]] as const).map(([index, side]) => {
+    const cx = P(index).x;
+    const [x0, x1] = side < 0 ? [cx - w * 0.18, cx] : [cx, cx + w * 0.18];
+    return earRegion(pixels, matte, Math.round(x0), Math.round(x1), Math.round(face.eyeLineY), Math.round(nose.y + 0.1 * w), skin, hair);
+  }) : undefined;
+  const ears = earsByMatte
+    ? { person: [earsByMatte[0][0], earsByMatte[1][0]] as [number, number], skin: [earsByMatte[0][1], earsByMatte[1][1]] as [number, number] }
+    : undefined;
 
   // Focus: Laplacian variance over the face box, measured as if the face were 240 px wide.
   const box = face.box;
@@ -312,6 +395,8 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
     lensDarkness,
     foreheadCovered,
     earSkin,
+    ...(ears ? { ears } : {}),
+    ...(foreheadHair === undefined ? {} : { foreheadHair }),
     sharpness,
     ...light,
     skinTexture: cheeksRegion / (eyesRegion + 1),
@@ -323,7 +408,10 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
 export const faceRegionsAnalysis = defineAnalysis<FaceRegions | undefined>('face-regions', async (photo: Photo) => {
   const face = (await faces(photo)).main;
   if (!face) return undefined;
-  return measureRegions(photo.pixels, face, await background(photo));
+  // The hair is sampled only below a head top that is in the picture: where the head is cut, the top
+  // rows may as well be forehead (a fringe photo and a bare one, cut, were both judged wrong so).
+  const top = await headTopOf(photo);
+  return measureRegions(photo.pixels, face, await background(photo), (await person(photo))?.matte, top && !top.cut ? top.y : undefined);
 });
 
 export const faceRegions = (photo: Photo): Promise<FaceRegions | undefined> => analyse(photo, faceRegionsAnalysis);

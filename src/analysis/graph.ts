@@ -1,5 +1,5 @@
 /**
- * A lean runner for the face models' TF.js graphs. tfjs-converter's GraphExecutor spends about as
+ * A lean runner for the face models' and the person matte's TF.js graphs. tfjs-converter's GraphExecutor spends about as
  * long dispatching each of a model's few hundred small ops (op executors, engine bookkeeping,
  * tensor tracking) as the WASM kernels spend computing them. These models use eleven op types, all
  * of them plain: this module resolves every node once at load (kernel, attributes, constant
@@ -100,9 +100,39 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
         };
         break;
       case 'AddV2':
+      case 'Add':
         step = { kernel: kernel('Add'), list: false, inputs: named('a', 'b'), attrs: {} };
         break;
+      case 'Mul':
+        step = { kernel: kernel('Multiply'), list: false, inputs: named('a', 'b'), attrs: {} };
+        break;
+      case 'AddN':
+        step = { kernel: kernel('AddN'), list: true, inputs: inputs.map((name, i) => [String(i), source(name)]), attrs: {} };
+        break;
+      case 'Conv2D':
+        step = { kernel: kernel('Conv2D'), list: false, inputs: named('x', 'filter'), attrs: convAttrs(node) };
+        break;
+      case 'Conv2DBackpropInput':
+        step = {
+          kernel: kernel('Conv2DBackpropInput'), list: false,
+          inputs: [['filter', source(inputs[1])], ['dy', source(inputs[2])]],
+          attrs: { ...convAttrs(node), inputShape: constValues(inputs[0]) },
+        };
+        break;
+      case 'ResizeBilinear':
+        step = {
+          kernel: kernel('ResizeBilinear'), list: false, inputs: named('images'),
+          attrs: { size: constValues(inputs[1]), alignCorners: Boolean(node.attr?.align_corners?.b), halfPixelCenters: Boolean(node.attr?.half_pixel_centers?.b) },
+        };
+        break;
+      case 'AvgPool':
+        step = {
+          kernel: kernel('AvgPool'), list: false, inputs: named('x'),
+          attrs: { filterSize: spatial(node.attr?.ksize), strides: spatial(node.attr?.strides), pad: padding(node) },
+        };
+        break;
       case 'Relu':
+      case 'Relu6':
       case 'Sigmoid':
         step = { kernel: kernel(node.op), list: false, inputs: named('x'), attrs: {} };
         break;

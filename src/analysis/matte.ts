@@ -11,7 +11,7 @@
  * Why this model and not Robust Video Matting: see models/README.md (licence and speed).
  */
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 export interface Image { data: Uint8Array; width: number; height: number }
 
@@ -39,24 +39,11 @@ interface MatteNet { run(input: Float32Array): Float32Array }
 let net: Promise<MatteNet> | undefined;
 
 async function loadNet(): Promise<MatteNet> {
-  const { wasmBackend, offlineFetch } = await import('./graph.js');
-  await wasmBackend();
-  const tf = await import('@tensorflow/tfjs-core');
-  const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
-  const model = await loadGraphModel(pathToFileURL(MATTE_MODEL).href, { fetchFunc: offlineFetch });
-  return {
-    run(input: Float32Array): Float32Array {
-      // Not tf.tidy: it walks the returned array element by element looking for tensors (9 ms).
-      const tensor = tf.tensor4d(input, [1, SIDE, SIDE, 3]);
-      const out = model.execute(tensor) as import('@tensorflow/tfjs-core').Tensor;
-      try {
-        return (out.dataSync() as Float32Array).slice();
-      } finally {
-        tensor.dispose();
-        out.dispose();
-      }
-    },
-  };
+  // graph.ts's compiled runner calls the WASM kernels directly: tfjs-converter's executor spent about
+  // as long dispatching the model's 240 small ops as the kernels spent computing them.
+  const { loadWasmModel } = await import('./graph.js');
+  const compiled = await loadWasmModel(MATTE_MODEL);
+  return { run: (input) => compiled.run(input, [1, SIDE, SIDE, 3])[0] };
 }
 
 function matteNet(): Promise<MatteNet> {
@@ -64,17 +51,6 @@ function matteNet(): Promise<MatteNet> {
   return net;
 }
 
-/** Bilinear sample of channel c of an RGB image at (x, y) (pixel centres at integers). */
-function sample(img: Image, x: number, y: number, c: number): number {
-  const { data, width, height } = img;
-  const cx = Math.min(width - 1, Math.max(0, x)); const cy = Math.min(height - 1, Math.max(0, y));
-  const x0 = Math.floor(cx); const y0 = Math.floor(cy);
-  const x1 = Math.min(width - 1, x0 + 1); const y1 = Math.min(height - 1, y0 + 1);
-  const fx = cx - x0; const fy = cy - y0;
-  const a = data[(y0 * width + x0) * 3 + c]; const b = data[(y0 * width + x1) * 3 + c];
-  const d = data[(y1 * width + x0) * 3 + c]; const e = data[(y1 * width + x1) * 3 + c];
-  return (a + (b - a) * fx) * (1 - fy) + (d + (e - d) * fx) * fy;
-}
 
 let scratch = new Float32Array(0);
 /** Mean over a (2r+1)² window of each pixel, clipped at the borders: running sums along each row, then down the columns a row at a time. */
@@ -209,13 +185,22 @@ export interface MatteRegion { left: number; top: number; width: number; height:
 export async function personMatte(image: Image, region: MatteRegion = { left: 0, top: 0, width: image.width, height: image.height },
   outWidth = Math.round(region.width), outHeight = Math.round(region.height), options: { refine?: boolean } = {}): Promise<Matte> {
   const model = await matteNet();
-  // The model sees the region stretched to 256x256, values 0..1 (as MediaPipe feeds it).
+  // The model sees the region stretched to 256x256, values 0..1 (as MediaPipe feeds it): bilinear,
+  // with each row's and column's two source indices and weights worked out once.
   const input = new Float32Array(SIDE * SIDE * 3);
-  const sx = region.width / SIDE; const sy = region.height / SIDE;
-  for (let y = 0; y < SIDE; y++) for (let x = 0; x < SIDE; x++) {
-    const px = region.left + (x + 0.5) * sx - 0.5; const py = region.top + (y + 0.5) * sy - 0.5;
-    const o = (y * SIDE + x) * 3;
-    for (let c = 0; c < 3; c++) input[o + c] = sample(image, px, py, c) / 255;
+  const cols = axis(region.left, region.width / SIDE, SIDE, image.width);
+  const rows = axis(region.top, region.height / SIDE, SIDE, image.height);
+  const src = image.data; const W = image.width;
+  for (let y = 0; y < SIDE; y++) {
+    const r0 = rows.lo[y] * W; const r1 = rows.hi[y] * W; const fy = rows.t[y];
+    for (let x = 0; x < SIDE; x++) {
+      const a = (r0 + cols.lo[x]) * 3; const b = (r0 + cols.hi[x]) * 3; const c = (r1 + cols.lo[x]) * 3; const d = (r1 + cols.hi[x]) * 3;
+      const fx = cols.t[x]; const o = (y * SIDE + x) * 3;
+      for (let k = 0; k < 3; k++) {
+        const top = src[a + k] + (src[b + k] - src[a + k]) * fx; const bottom = src[c + k] + (src[d + k] - src[c + k]) * fx;
+        input[o + k] = (top + (bottom - top) * fy) / 255;
+      }
+    }
   }
   const started = performance.now();
   const raw = model.run(input);
@@ -225,18 +210,18 @@ export async function personMatte(image: Image, region: MatteRegion = { left: 0,
   const same = region.left === 0 && region.top === 0 && outWidth === image.width && outHeight === image.height;
   const guide: Image = same ? image : { data: new Uint8Array(outWidth * outHeight * 3), width: outWidth, height: outHeight };
   const coarse = new Float32Array(outWidth * outHeight);
-  const rawImage = { data: raw, width: SIDE, height: SIDE };
-  const stepY = region.height / outHeight;
+  const mcols = axis(0, SIDE / outWidth, outWidth, SIDE);
+  const mrows = axis(0, SIDE / outHeight, outHeight, SIDE);
   for (let y = 0; y < outHeight; y++) {
-    const my = ((y + 0.5) * SIDE) / outHeight - 0.5;
+    const r0 = mrows.lo[y] * SIDE; const r1 = mrows.hi[y] * SIDE; const fy = mrows.t[y];
     for (let x = 0; x < outWidth; x++) {
-      const i = y * outWidth + x;
-      coarse[i] = sampleMask(rawImage, ((x + 0.5) * SIDE) / outWidth - 0.5, my);
-      if (same) continue;
-      const px = region.left + (x + 0.5) * step - 0.5; const py = region.top + (y + 0.5) * stepY - 0.5;
-      for (let c = 0; c < 3; c++) guide.data[i * 3 + c] = Math.round(step > 1.5 ? boxSample(image, px, py, step, c) : sample(image, px, py, c));
+      const fx = mcols.t[x];
+      const top = raw[r0 + mcols.lo[x]] + (raw[r0 + mcols.hi[x]] - raw[r0 + mcols.lo[x]]) * fx;
+      const bottom = raw[r1 + mcols.lo[x]] + (raw[r1 + mcols.hi[x]] - raw[r1 + mcols.lo[x]]) * fx;
+      coarse[y * outWidth + x] = top + (bottom - top) * fy;
     }
   }
+  if (!same) areaResample(image, region, guide);
   const prior = withColourModels(guide, coarse);
   // Check needs the outline, not the hair's strands: the model's mask with the colour models is enough.
   if (options.refine === false) return { alpha: prior, coarse, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
@@ -321,27 +306,51 @@ function rangeFilter(src: Float32Array, width: number, height: number, r: number
   return out;
 }
 
-/** Mean of a step x step box around (x, y): downsampling without aliasing. */
-function boxSample(img: Image, x: number, y: number, size: number, c: number): number {
-  const half = size / 2;
-  const x0 = Math.max(0, Math.round(x - half + 0.5)); const x1 = Math.min(img.width - 1, Math.round(x + half - 0.5));
-  const y0 = Math.max(0, Math.round(y - half + 0.5)); const y1 = Math.min(img.height - 1, Math.round(y + half - 0.5));
-  if (x1 < x0 || y1 < y0) return sample(img, x, y, c);
-  let sum = 0; let n = 0;
-  for (let yy = y0; yy <= y1; yy++) for (let xx = x0; xx <= x1; xx++) { sum += img.data[(yy * img.width + xx) * 3 + c]; n++; }
-  return sum / n;
+/** For n output samples of step source pixels from `start`: each sample's two source indices and weight (bilinear, clamped). */
+function axis(start: number, step: number, n: number, size: number): { lo: Int32Array; hi: Int32Array; t: Float32Array } {
+  const lo = new Int32Array(n); const hi = new Int32Array(n); const t = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = Math.min(size - 1, Math.max(0, start + (i + 0.5) * step - 0.5));
+    lo[i] = Math.floor(p); hi[i] = Math.min(size - 1, lo[i] + 1); t[i] = p - lo[i];
+  }
+  return { lo, hi, t };
 }
 
-function sampleMask(img: { data: Float32Array; width: number; height: number }, x: number, y: number): number {
-  const { data, width, height } = img;
-  const cx = Math.min(width - 1, Math.max(0, x)); const cy = Math.min(height - 1, Math.max(0, y));
-  const x0 = Math.floor(cx); const y0 = Math.floor(cy);
-  const x1 = Math.min(width - 1, x0 + 1); const y1 = Math.min(height - 1, y0 + 1);
-  const fx = cx - x0; const fy = cy - y0;
-  const a = data[y0 * width + x0]; const b = data[y0 * width + x1];
-  const d = data[y1 * width + x0]; const e = data[y1 * width + x1];
-  return (a + (b - a) * fx) * (1 - fy) + (d + (e - d) * fx) * fy;
+/** `region` of `image` resampled into `out` by box means (each output pixel the mean of the source pixels it covers; bilinear when enlarging). */
+function areaResample(image: Image, region: MatteRegion, out: Image): void {
+  const sx = region.width / out.width; const sy = region.height / out.height;
+  if (sx <= 1.5 || sy <= 1.5) {
+    const cols = axis(region.left, sx, out.width, image.width); const rows = axis(region.top, sy, out.height, image.height);
+    for (let y = 0; y < out.height; y++) for (let x = 0; x < out.width; x++) for (let c = 0; c < 3; c++) {
+      const W = image.width; const d = image.data;
+      const a = d[(rows.lo[y] * W + cols.lo[x]) * 3 + c]; const b = d[(rows.lo[y] * W + cols.hi[x]) * 3 + c];
+      const e = d[(rows.hi[y] * W + cols.lo[x]) * 3 + c]; const f = d[(rows.hi[y] * W + cols.hi[x]) * 3 + c];
+      const top = a + (b - a) * cols.t[x]; const bottom = e + (f - e) * cols.t[x];
+      out.data[(y * out.width + x) * 3 + c] = Math.round(top + (bottom - top) * rows.t[y]);
+    }
+    return;
+  }
+  const span = (start: number, step: number, n: number, size: number) => {
+    const from = new Int32Array(n); const to = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      from[i] = Math.min(size - 1, Math.max(0, Math.round(start + i * step)));
+      to[i] = Math.max(from[i] + 1, Math.min(size, Math.round(start + (i + 1) * step)));
+    }
+    return { from, to };
+  };
+  const cols = span(region.left, sx, out.width, image.width); const rows = span(region.top, sy, out.height, image.height);
+  const { data, width } = image;
+  for (let y = 0; y < out.height; y++) for (let x = 0; x < out.width; x++) {
+    let r = 0; let g = 0; let b = 0; let n = 0;
+    for (let yy = rows.from[y]; yy < rows.to[y]; yy++) {
+      for (let xx = cols.from[x], o = (yy * width + xx) * 3; xx < cols.to[x]; xx++, o += 3) { r += data[o]; g += data[o + 1]; b += data[o + 2]; n++; }
+    }
+    const q = (y * out.width + x) * 3;
+    out.data[q] = Math.round(r / n); out.data[q + 1] = Math.round(g / n); out.data[q + 2] = Math.round(b / n);
+  }
 }
+
+
 
 /** Alpha at source pixel (x, y), 0 outside the matte's region. */
 export function alphaAt(matte: Matte, x: number, y: number): number {

@@ -101,6 +101,34 @@ function faceInFrame(face: Face, photo: Photo, plan: CropPlan): Face {
     mesh: face.mesh.map(([x, y, z]) => [x * k - offX, y * k - offY, z * k]) });
 }
 
+/**
+ * Share of the frame's height that may be made up under the picture by repeating its last rows:
+ * more shows as streaks under the shoulders (a helper's review of 46 fixed photos found them at 3%).
+ */
+const BOTTOM_PAD = 0.01;
+
+/**
+ * Move a crop that runs past the picture back inside where the standard leaves room: up (the face
+ * lower in the frame) within the head-top and eye-line ranges, and sideways by up to 6 px less than
+ * the centring limit, rather than pad with repeated edge pixels.
+ */
+function fitInside(plan: CropPlan, target: GeometryTarget, photo: Photo, maxCentreOffset: number): CropPlan {
+  const moved = { ...plan, expected: { ...plan.expected } };
+  const below = moved.top + moved.height - photo.height;
+  if (below > 0) {
+    const room = Math.min(target.eyeLine.max - target.margin - moved.expected.eyeLine, target.headTop.max - target.margin - moved.expected.headTop);
+    const shift = Math.max(0, Math.min(below, room / moved.scale));
+    moved.top -= shift;
+    moved.expected.eyeLine += shift * moved.scale;
+    moved.expected.headTop += shift * moved.scale;
+  }
+  const sideRoom = Math.max(0, maxCentreOffset - 6) / moved.scale;
+  const leftOver = Math.max(0, -moved.left); const rightOver = Math.max(0, moved.left + moved.width - photo.width);
+  if (leftOver > 0 && rightOver === 0) moved.left += Math.min(leftOver, sideRoom, photo.width - (moved.left + moved.width));
+  else if (rightOver > 0 && leftOver === 0) moved.left -= Math.min(rightOver, sideRoom, moved.left);
+  return moved;
+}
+
 /** Limits on the matte, set by looking at contact sheets of real photos (npm run eval:fix). */
 export const MATTE_LIMITS = {
   /** Share of the face oval the model must call person: below it the person and the backdrop are confused. */
@@ -109,8 +137,8 @@ export const MATTE_LIMITS = {
   uncertain: 0.35,
   /** Share of the frame in person-like pieces apart from the subject (other people, statues). */
   detached: 0.12,
-  /** Mean alpha along a padded side: above it the person reaches the original's edge and padding would smear them. */
-  paddedPerson: 0.15,
+  /** Share of the rows of a padded side's first column that are person: above it the person reaches the original's edge and padding would smear them. */
+  paddedPerson: 0.02,
 };
 
 /** Why the matte cannot be trusted for this photo, if it cannot. */
@@ -124,12 +152,14 @@ function matteRefusal(quality: MatteQuality, alpha: Float32Array, image: RawImag
   const { width, height } = image;
   const padLeft = Math.min(width, Math.max(0, Math.round(-plan.left * plan.scale)));
   const padRight = Math.min(width, Math.max(0, Math.round((plan.left + plan.width - photo.width) * plan.scale)));
-  const sideMean = (x0: number, x1: number) => {
-    let sum = 0; let n = 0;
-    for (let y = 0; y < height; y++) for (let x = x0; x < x1; x++) { sum += alpha[y * width + x]; n++; }
-    return n ? sum / n : 0;
+  // The padded column next to the picture's own edge repeats it: where the person reaches that edge
+  // (a shoulder), the repeat smears them sideways.
+  const personRows = (x: number) => {
+    let rows = 0;
+    for (let y = 0; y < height; y++) if (alpha[y * width + x] >= 0.5) rows++;
+    return rows / height;
   };
-  const padded = Math.max(sideMean(0, padLeft), sideMean(width - padRight, width));
+  const padded = Math.max(padLeft > 0 ? personRows(padLeft - 1) : 0, padRight > 0 ? personRows(width - padRight) : 0);
   if (padded > MATTE_LIMITS.paddedPerson) return { messageId: 'needsPaddingPerson', data: { share: percent(padded) } };
   return undefined;
 }
@@ -157,26 +187,34 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
   const replacing = options.background === 'blue' && !alreadyColour;
 
   const target = geometryTarget(profile);
-  const planned = planCrop(sourceGeometry(face, headTop, photo.pixels.scale), target);
+  const source = sourceGeometry(face, headTop, photo.pixels.scale);
+  const planned = planCrop(source, target);
   if ('reason' in planned) return { messageId: planned.reason, data: planned.data };
-  const plan = planned;
-  const steps: string[] = [];
-  // A crop that runs below the picture: move it up (the face moves down in the frame) as far as the
-  // head-top and eye-line ranges allow, rather than pad under the shoulders.
-  const below = plan.top + plan.height - photo.height;
-  if (below > 0) {
-    const room = Math.min(target.eyeLine.max - target.margin - plan.expected.eyeLine, target.headTop.max - target.margin - plan.expected.headTop);
-    const shift = Math.max(0, Math.min(below, room / plan.scale));
-    plan.top -= shift;
-    plan.expected = { ...plan.expected, eyeLine: plan.expected.eyeLine + shift * plan.scale, headTop: plan.expected.headTop + shift * plan.scale };
+  const maxCentreOffset = ruleNumber(profile, 'face.position', 'maxCentreOffset', 24);
+  // A crop that runs past the picture (short under the shoulders, or at a side) needs less of it with a
+  // somewhat larger face, as long as every range still holds: try up to 24% larger, keep the first
+  // that fits, else the one that overflows least.
+  const shortfall = (candidate: CropPlan) => {
+    const bottom = Math.max(0, candidate.top + candidate.height - photo.height);
+    const sides = Math.max(0, -candidate.left) + Math.max(0, candidate.left + candidate.width - photo.width);
+    return (bottom > BOTTOM_PAD * candidate.height ? bottom : 0) * candidate.scale + (sides > 0.5 ? sides : 0) * candidate.scale;
+  };
+  let plan = fitInside(planned, target, photo, maxCentreOffset);
+  for (let k = 1, best = shortfall(plan); k <= 8 && best > 0; k++) {
+    const larger = planCrop(source, { ...target, faceWidth: { ...target.faceWidth, ideal: target.faceWidth.ideal * (1 + 0.03 * k) } });
+    if ('reason' in larger) break;
+    const fitted = fitInside(larger, target, photo, maxCentreOffset);
+    const missing = shortfall(fitted);
+    if (missing < best) { plan = fitted; best = missing; }
   }
+  const steps: string[] = [];
   const overflow = {
     sides: Math.max(0, -plan.left, plan.left + plan.width - photo.width),
     top: Math.max(0, -plan.top),
     bottom: Math.max(0, plan.top + plan.height - photo.height),
   };
   // Padding below would leave the shoulders floating; padding elsewhere is only honest on a plain background.
-  if (overflow.bottom > 0.03 * plan.height) return { messageId: 'tooTightBelow', data: { missing: Math.round(overflow.bottom * plan.scale) } };
+  if (overflow.bottom > BOTTOM_PAD * plan.height) return { messageId: 'tooTightBelow', data: { missing: Math.round(overflow.bottom * plan.scale) } };
   // Kept backgrounds are extended by repeating their edge, which is only honest when they are plain; a
   // replaced one is flat anyway (the padding is checked against the matte below).
   if ((overflow.sides > 0.5 || overflow.top > 0.5) && !plainBackground && !replacing) {

@@ -79,6 +79,7 @@ export const en = {
     ok: 'One face.',
     none: 'No human face found. The photo must show your face, frontal and uncovered; animals and drawings do not count.',
     onlySmall: 'Only faces far too small to be the subject were found (the largest is {share}% of the width): this is a scene, not a portrait. Use a head-and-shoulders photo.',
+    unlikeHuman: 'The only face found does not look like a person\'s (detector confidence {score}): an animal, a painting or a pattern? Use a photo of yourself, facing the camera.',
     many: '{count} faces found: the photo must show only you. Crop the others out or retake it alone.',
   },
   'face.size': {
@@ -121,6 +122,7 @@ export const en = {
   'face.ears-visible': {
     ok: 'Both ears visible (skin beside the cheeks: left {left}%, right {right}%).',
     hidden: 'The {side} ear seems hidden (skin beside the cheeks: left {left}%, right {right}%). Put the hair behind the ears and retake.',
+    hiddenBoth: 'Both ears seem hidden by hair (skin beside the cheeks: left {left}%, right {right}%). Put the hair behind the ears and retake.',
     unclear: 'The {side} ear is hard to see (skin beside the cheeks: left {left}%, right {right}%). Check the hair is behind the ears.',
     noSingleFace: 'Not measured: needs exactly one face.',
   },

@@ -83,6 +83,7 @@ export const zh: Catalogue<typeof en> = {
     ok: '一张人脸。',
     none: '没有找到人脸。照片须为本人正面免冠照；动物和绘画不算。',
     onlySmall: '只找到很小的人脸（最大的仅占画面宽度的 {share}%）：这是场景照，不是人像照。请使用头肩正面照。',
+    unlikeHuman: '找到的唯一一张脸不像人脸（检测置信度 {score}）：是动物、画像或图案吗？请使用本人正面照片。',
     many: '找到 {count} 张人脸：照片中只能有本人。请裁掉其他人或单独重拍。',
   },
   'face.size': {
@@ -125,6 +126,7 @@ export const zh: Catalogue<typeof en> = {
   'face.ears-visible': {
     ok: '双耳露出（脸颊两侧肤色占比：左 {left}%，右 {right}%）。',
     hidden: '{side}耳似乎被遮挡（脸颊两侧肤色占比：左 {left}%，右 {right}%）。请把头发别到耳后重拍。',
+    hiddenBoth: '双耳似乎都被头发遮挡（脸颊两侧肤色占比：左 {left}%，右 {right}%）。请把头发别到耳后重拍。',
     unclear: '{side}耳不太清楚（脸颊两侧肤色占比：左 {left}%，右 {right}%）。请确认头发在耳后。',
     noSingleFace: '未测量：需要恰好一张人脸。',
   },

@@ -8,6 +8,9 @@ export interface BackgroundColorOptions {
   passBelow: number;
   warnBelow: number;
   minShare: number;
+  /** Chroma (CIELAB) as a share of the reference's: below chromaWarn a near blue is greyish (warns), below chromaFail it is grey-teal, not blue. */
+  chromaWarn: number;
+  chromaFail: number;
 }
 
 /** Mean colour of the background against the standard's light blue, as a CIEDE2000 distance. */
@@ -16,7 +19,7 @@ export default defineRule<BackgroundColorOptions>({
   meta: {
     description: { zh: '背景为浅蓝色，参考值 RGB(100,197,255)', en: 'light blue background, reference RGB(100,197,255)' },
     messageIds: ['ok', 'offBlue', 'notBlue', 'notFound'],
-    defaultOptions: { reference: [100, 197, 255], passBelow: 15, warnBelow: 30, minShare: 0.05 },
+    defaultOptions: { reference: [100, 197, 255], passBelow: 15, warnBelow: 30, minShare: 0.05, chromaWarn: 0.7, chromaFail: 0.55 },
   },
   async check({ photo, options }) {
     const bg = await background(photo);
@@ -28,6 +31,11 @@ export default defineRule<BackgroundColorOptions>({
     const [r, g, b] = mean;
     const data = { r, g, b, distance, name, max: options.passBelow };
     const rest = { data, measured: { rgb: mean, deltaE2000: distance, name }, expected: { rgb: options.reference, maxDeltaE2000: options.passBelow } };
+    // ΔE2000 forgives lost chroma near grey: a grey-teal wall RGB(107,157,180) is only 13.6 from the reference.
+    const chroma = (rgb: Rgb) => { const [, a, bb] = rgbToLab(rgb); return Math.hypot(a, bb); };
+    const chromaShare = chroma(mean) / Math.max(1e-6, chroma(options.reference));
+    if (hue === 'blue' && distance <= options.passBelow && chromaShare < options.chromaFail) return fail('offBlue', rest);
+    if (hue === 'blue' && distance <= options.passBelow && chromaShare < options.chromaWarn) return warn('offBlue', rest);
     if (hue === 'blue' && distance <= options.passBelow) return pass('ok', rest);
     if (hue === 'blue' && distance <= options.warnBelow) return warn('offBlue', rest);
     return fail(hue === 'blue' ? 'offBlue' : 'notBlue', rest);

@@ -6,7 +6,7 @@ export default defineRule({
   id: 'face.count',
   meta: {
     description: { zh: '照片中恰好有一张人脸', en: 'exactly one human face' },
-    messageIds: ['ok', 'none', 'onlySmall', 'many'],
+    messageIds: ['ok', 'none', 'onlySmall', 'unlikeHuman', 'many'],
     defaultOptions: {},
   },
   async check({ photo }) {
@@ -14,6 +14,9 @@ export default defineRule({
     const count = analysis.faces.length;
     const rest = { data: { count, ignored: analysis.ignoredSmall }, measured: { faces: count, ignoredSmall: analysis.ignoredSmall }, expected: 1 };
     if (count === 1) return pass('ok', rest);
+    if (count === 0 && analysis.unlikeHuman !== undefined) {
+      return fail('unlikeHuman', { ...rest, data: { ...rest.data, score: Math.round(analysis.unlikeHuman * 100) / 100 }, measured: { ...rest.measured, detectorScore: analysis.unlikeHuman } });
+    }
     if (count === 0 && analysis.ignoredSmall > 0) {
       const share = Math.round((100 * analysis.largestWidth) / photo.pixels.width);
       return fail('onlySmall', { ...rest, data: { ...rest.data, share } });

@@ -19,7 +19,7 @@ export default defineRule<GlassesOptions>({
   meta: {
     description: { zh: '未戴眼镜（通知要求摘眼镜）', en: 'no glasses (the notice says glasses off)' },
     messageIds: ['ok', 'glasses', 'maybe', 'tinted', 'noSingleFace'],
-    defaultOptions: { bridgeFail: 2.6, bridgeWarn: 1.95, tintedFail: 45, lowerRimFail: 5, rimBridgeMin: 1.5 },
+    defaultOptions: { bridgeFail: 2.6, bridgeWarn: 1.95, tintedFail: 45, lowerRimFail: 5, rimBridgeMin: 1.75 },
   },
   async check({ photo, options }) {
     const regions = await faceRegions(photo);

@@ -18,7 +18,7 @@ export default defineRule<FacePoseOptions>({
   meta: {
     description: { zh: '头部端正：双眼连线水平，不侧转、不仰头低头', en: 'head level and facing the camera (pupil line level, no turn or tilt)' },
     messageIds: ['ok', 'roll', 'yaw', 'pitch', 'noSingleFace'],
-    defaultOptions: { rollWarn: 3, rollFail: 6, yawWarn: 8, yawFail: 12, pitchWarn: 15, pitchFail: 22 },
+    defaultOptions: { rollWarn: 3, rollFail: 6, yawWarn: 5, yawFail: 7.5, pitchWarn: 15, pitchFail: 22 },
   },
   async check({ photo, options }) {
     const found = await singleFace(photo);
