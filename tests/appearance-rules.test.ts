@@ -171,6 +171,26 @@ test('image.exposure: the example passes; darkened fails dark; one side in shado
   assert.ok(statuses(shadow, 'image.exposure').includes('fail:sides'), statuses(shadow, 'image.exposure').join());
 });
 
+test('image.exposure: the whole shot at a third of the light fails (face near L* 30, nothing bright); a face as dark on a bright blue backdrop only warns (deep skin)', async () => {
+  const dir = await tempDir();
+  const dim = await check(await save(dir, 'dim.jpg', sharp(EXAMPLE).linear(0.42, 0)));
+  const measured = only(dim, 'image.exposure').measured as { lightness: number; sceneBright: number };
+  assert.ok(measured.lightness > 25 && measured.lightness < 35, JSON.stringify(measured));
+  assert.ok(statuses(dim, 'image.exposure').includes('fail:dark'), statuses(dim, 'image.exposure').join());
+  // The person at the same light, the backdrop a bright standard blue.
+  const { face, pixels } = await exampleFace();
+  const { image, matte } = await onNewBackground({ data: pixels, width: 480, height: 640 }, face.mesh, [100, 197, 255]);
+  const blue = Buffer.from(image.data);
+  for (let i = 0; i < 480 * 640; i++) {
+    const k = 0.42 * matte.alpha[i] + (1 - matte.alpha[i]);
+    for (let c = 0; c < 3; c++) blue[i * 3 + c] = Math.round(blue[i * 3 + c] * k);
+  }
+  const deep = await check(await save(dir, 'deep.jpg', blue));
+  const deepMeasured = only(deep, 'image.exposure').measured as { lightness: number; sceneBright: number };
+  assert.ok(deepMeasured.lightness < 35 && deepMeasured.sceneBright > 75, JSON.stringify(deepMeasured));
+  assert.deepEqual(statuses(deep, 'image.exposure'), ['warn:dark']);
+});
+
 test('image.retouch: the example passes; a beauty app in EXIF Software warns; airbrushed skin warns', async () => {
   const dir = await tempDir();
   const ok = only(await check(EXAMPLE), 'image.retouch');
@@ -206,4 +226,18 @@ test('clothing.collar: the suit ring covers the neck (pass); a bare neck painted
   const bare = only(await check(await save(dir, 'bare-neck.jpg', raw(await onBlue()).composite([{ input: Buffer.from(svg) }]))), 'clothing.collar');
   assert.equal(bare.status, 'warn', JSON.stringify(bare.measured));
   assert.equal(bare.messageId, 'noCollar');
+});
+
+test('face.makeup: the example\'s natural lips pass; strong red lipstick painted on them warns', async () => {
+  const dir = await tempDir();
+  const plain = only(await check(EXAMPLE), 'face.makeup');
+  assert.equal(plain.status, 'pass', JSON.stringify(plain.measured));
+  const { face } = await exampleFace();
+  const outer = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
+  const inner = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
+  const path = (ids: number[]) => ids.map((i, k) => `${k ? 'L' : 'M'}${face.mesh[i][0].toFixed(1)},${face.mesh[i][1].toFixed(1)}`).join(' ') + ' Z';
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="640"><path d="${path(outer)} ${path(inner)}" fill="#c8102e" fill-rule="evenodd" fill-opacity="0.85"/></svg>`;
+  const painted = only(await check(await save(dir, 'lipstick.jpg', sharp(EXAMPLE).composite([{ input: Buffer.from(svg) }]))), 'face.makeup');
+  assert.equal(painted.status, 'warn', JSON.stringify(painted.measured));
+  assert.equal(painted.messageId, 'lipstick');
 });

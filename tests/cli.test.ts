@@ -56,7 +56,7 @@ test('--format json follows the SPEC contract', async () => {
     'file.decode', 'file.format', 'file.trailing-data', 'file.size', 'image.dimensions', 'image.color', 'image.orientation', 'image.dpi', 'image.jpeg-quality',
     'face.count', 'face.size', 'face.position', 'face.pose', 'face.eyes-open',
     'face.glasses', 'face.ears-visible', 'face.forehead-visible', 'background.color', 'background.uniform', 'clothing.contrast', 'clothing.collar',
-    'image.sharpness', 'image.exposure', 'image.retouch',
+    'image.sharpness', 'image.exposure', 'face.makeup', 'image.retouch',
   ]);
   const failing = report.files[0].checks.filter((c) => c.status === 'fail').map((c) => c.rule);
   assert.deepEqual([...new Set(failing)].sort(), EXAMPLE_FAILING.sort());

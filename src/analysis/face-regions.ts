@@ -18,6 +18,10 @@ export interface FaceRegions {
   lensDarkness: number;
   /** Share of the forehead (brows up to the forehead landmark) whose colour is not skin. */
   foreheadCovered: number;
+  /** Chroma (CIELAB) of the lips above the cheeks' skin: lipstick raises it (see face.makeup). */
+  lipChromaExcess: number;
+  /** Lightness L* that 1% of the picture's pixels exceed: whether anything in the scene is bright. */
+  sceneBright: number;
   /** Share of skin-coloured pixels in the region beside each cheek where the ears are: [picture left, picture right]. */
   earSkin: [number, number];
   /**
@@ -222,7 +226,8 @@ function faceLight(pixels: Pixels, box: Face['box'], centreX: number): { faceLig
       const o = (y * width + x) * 3;
       const l = lightness(data[o], data[o + 1], data[o + 2]);
       lightSum += l; lightN++;
-      if (data[o] >= 250 || data[o + 1] >= 250 || data[o + 2] >= 250) clippedCount++;
+      // Blown is near white (L* ≥ 97), not one channel at its top: fair skin in good light often reads R 250+.
+      if (l >= 97) clippedCount++;
       if (x < centreX) { leftSum += l; leftN++; } else { rightSum += l; rightN++; }
     }
   }
@@ -270,6 +275,47 @@ function earRegion(pixels: Pixels, matte: Matte, x0: number, x1: number, y0: num
     if (Math.hypot(a - A, b - B) < 12 && l > L * 0.45 && l < L + 20 && (!hair || labDistance(lab, skinLab) <= labDistance(lab, hair))) skinN++;
   }
   return [n ? personN / n : 0, personN ? skinN / personN : 0];
+}
+
+/** MediaPipe mesh lip contours: outer edge of the lips and the mouth opening. */
+const LIPS_OUTER = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
+const LIPS_INNER = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
+
+function insidePolygon(polygon: [number, number][], x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [xi, yi] = polygon[i]; const [xj, yj] = polygon[j];
+    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Mean CIELAB colour of the lips (between the outer contour and the mouth opening). */
+function lipColour(pixels: Pixels, mesh: Face['mesh']): number[] {
+  const outer = LIPS_OUTER.map((i) => [mesh[i][0], mesh[i][1]] as [number, number]);
+  const inner = LIPS_INNER.map((i) => [mesh[i][0], mesh[i][1]] as [number, number]);
+  const { data, width, height } = pixels;
+  const xs = outer.map((p) => p[0]); const ys = outer.map((p) => p[1]);
+  const sum = [0, 0, 0]; let n = 0;
+  for (let y = Math.max(0, Math.floor(Math.min(...ys))); y <= Math.min(height - 1, Math.max(...ys)); y++) {
+    for (let x = Math.max(0, Math.floor(Math.min(...xs))); x <= Math.min(width - 1, Math.max(...xs)); x++) {
+      if (!insidePolygon(outer, x + 0.5, y + 0.5) || insidePolygon(inner, x + 0.5, y + 0.5)) continue;
+      const o = (y * width + x) * 3;
+      const lab = rgbToLab([data[o], data[o + 1], data[o + 2]]);
+      sum[0] += lab[0]; sum[1] += lab[1]; sum[2] += lab[2]; n++;
+    }
+  }
+  return n ? sum.map((v) => v / n) : [0, 0, 0];
+}
+
+/** L* exceeded by 1% of the pixels (every 7th pixel sampled, from a 101-bin histogram). */
+function brightest(pixels: Pixels): number {
+  const { data } = pixels;
+  const bins = new Uint32Array(101);
+  let n = 0;
+  for (let o = 0; o < data.length; o += 21) { bins[Math.round(lightness(data[o], data[o + 1], data[o + 2]))]++; n++; }
+  for (let l = 100, above = 0; l >= 0; l--) { above += bins[l]; if (above >= n * 0.01) return l; }
+  return 0;
 }
 
 /** CIELAB distance with lightness at half weight: hair and skin differ in colour more reliably than in light. */
@@ -389,6 +435,8 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   const neck = neckSkin(pixels, bg, face.centreX, w, Math.round(chin.y + 0.3 * faceHeight), Math.round(chin.y + 0.55 * faceHeight), skin, skinTolerance * 1.05);
   const clothes = medianColour(pixels, face.centreX - w * 0.9, Math.max(chin.y + w * 0.35, pixels.height * 0.88), face.centreX + w * 0.9, pixels.height);
   return {
+    sceneBright: brightest(pixels),
+    lipChromaExcess: (() => { const lip = lipColour(pixels, m); const s0 = rgbToLab(skin); return Math.hypot(lip[1], lip[2]) - Math.hypot(s0[1], s0[2]); })(),
     glassesBridge: bridgeEdge / (noseEdge + 1),
     glassesRims: ringGradient / (cheekGradient + 1),
     glassesLowerRim,

@@ -165,6 +165,11 @@ export const en = {
     sides: 'One side of the face is darker than the other (difference {sides}, at most {sidesMax}). Light both sides evenly.',
     noSingleFace: 'Not measured: needs exactly one face.',
   },
+  'face.makeup': {
+    ok: 'No heavy makeup seen (lip colour {lips} above the skin\'s, heavy from {max}).',
+    lipstick: 'Strong lipstick (lip colour {lips} above the skin\'s; heavy from {max}). The notice says no heavy makeup: use a natural look.',
+    noSingleFace: 'Not measured: needs exactly one face.',
+  },
   'image.retouch': {
     ok: 'No sign of heavy beautification (skin texture {texture}).',
     app: 'The photo was saved by "{software}", a beauty app. The notice forbids over-beautification; use an unfiltered photo.',

@@ -169,6 +169,11 @@ export const zh: Catalogue<typeof en> = {
     sides: '面部一侧比另一侧暗（相差 {sides}，不超过 {sidesMax}）：阴阳脸。请均匀照亮两侧。',
     noSingleFace: '未测量：需要恰好一张人脸。',
   },
+  'face.makeup': {
+    ok: '未见浓妆（唇色比肤色浓 {lips}，{max} 起算浓妆）。',
+    lipstick: '口红颜色很重（唇色比肤色浓 {lips}，{max} 起算浓妆）。通知要求不可化浓妆，请以自然妆容拍摄。',
+    noSingleFace: '未测量：需要照片中恰好有一张人脸。',
+  },
   'image.retouch': {
     ok: '未见过度美颜（皮肤纹理 {texture}）。',
     app: '照片由美颜应用“{software}”保存。通知禁止过度美颜，请使用未加滤镜的照片。',

@@ -81,8 +81,15 @@ export const chsiGraduate: Profile = {
     // notice: sharp, no blur; Laplacian variance at a 240 px face (research Q01: warn 50–100, fail < 50; calibrated lower).
     'image.sharpness': { options: { failBelow: 40, warnBelow: 80 } },
     // standard: even light, no highlights; limits from the research tables Q03/Q04.
-    'image.exposure': { options: { lightnessMin: 30, lightnessMax: 90, lightnessWarnMin: 40, lightnessWarnMax: 85, clippedWarn: 0.02, clippedFail: 0.05, sidesWarn: 14, sidesFail: 22 } },
-    // notice: no over-beautification. Warn only.
+    // Dark: a face under L* 35 fails when nothing in the picture is bright either (the 99th-percentile L* at most 75:
+    // the shot lacks light; half the light on a face at L* 60 gives 30–37 with the scene at 45–66); under 25 always.
+    // Deep skin in good light reads 30–45 with a bright backdrop and only warns. Blown: L* ≥ 97 on the face (fair,
+    // brightly lit skin read 25% "blown" when one channel at 250 counted).
+    'image.exposure': { options: { lightnessMin: 25, lightnessDarkScene: 35, sceneBrightMin: 75, lightnessMax: 90, lightnessWarnMin: 40, lightnessWarnMax: 85, clippedWarn: 0.02, clippedFail: 0.05, sidesWarn: 14, sidesFail: 22 } },
+    // notice: 不可化浓妆 (no heavy makeup). Warn only. Lip chroma above the cheeks' skin chroma: strong lipstick
+    // on the corpus 30–44 (judged by eye: five red-carpet and one bright-lipstick photo), natural or lightly
+    // tinted lips at most 24. Eyelid darkness and colour were measured too and did not tell eyeshadow from deep-set eyes.
+    'face.makeup': { options: { lipChromaWarn: 27 } },
     // notice: no over-beautification. Warn only: cheek texture below 0.025 of the eyes' (beautified corpus photos 0.011–0.022, plain camera photos 0.05–0.3).
     'image.retouch': {},
     // notice: the graduation photo must not be the admission photo. Runs only with --admission-photo.

@@ -7,6 +7,7 @@ import clothingContrast from './clothing-contrast.js';
 import faceGlasses from './face-glasses.js';
 import faceForeheadVisible from './face-forehead-visible.js';
 import faceEarsVisible from './face-ears-visible.js';
+import faceMakeup from './face-makeup.js';
 import imageSharpness from './image-sharpness.js';
 import imageExposure from './image-exposure.js';
 import imageRetouch from './image-retouch.js';
@@ -31,7 +32,7 @@ export const builtinRules: ReadonlyMap<string, Rule<any>> = new Map(
     fileDecode, fileFormat, fileTrailingData, fileSize,
     imageDimensions, imageColor, imageOrientation, imageDpi, imageJpegQuality,
     faceCount, faceSize, facePosition, facePose, faceEyesOpen,
-    faceGlasses, faceEarsVisible, faceForeheadVisible,
+    faceGlasses, faceEarsVisible, faceForeheadVisible, faceMakeup,
     backgroundColor, backgroundUniform, clothingContrast, clothingCollar,
     imageSharpness, imageExposure, imageRetouch,
     admissionDifferent,
