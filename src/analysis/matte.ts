@@ -183,7 +183,7 @@ export interface MatteRegion { left: number; top: number; width: number; height:
  * (default: the region's own size). The region may reach outside the image (its edge pixels repeat).
  */
 export async function personMatte(image: Image, region: MatteRegion = { left: 0, top: 0, width: image.width, height: image.height },
-  outWidth = Math.round(region.width), outHeight = Math.round(region.height), options: { refine?: boolean } = {}): Promise<Matte> {
+  outWidth = Math.round(region.width), outHeight = Math.round(region.height), options: { refine?: boolean; coarseOnly?: boolean; second?: Float32Array } = {}): Promise<Matte> {
   const model = await matteNet();
   // The model sees the region stretched to 256x256, values 0..1 (as MediaPipe feeds it): bilinear,
   // with each row's and column's two source indices and weights worked out once.
@@ -221,6 +221,9 @@ export async function personMatte(image: Image, region: MatteRegion = { left: 0,
       coarse[y * outWidth + x] = top + (bottom - top) * fy;
     }
   }
+  if (options.coarseOnly) return { alpha: coarse, coarse, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
+  // A second look at the same pixels (another framing): where the two disagree, the lower stands.
+  if (options.second) for (let i = 0; i < coarse.length; i++) coarse[i] = Math.min(coarse[i], options.second[i]);
   if (!same) areaResample(image, region, guide);
   const prior = withColourModels(guide, coarse);
   // Check needs the outline, not the hair's strands: the model's mask with the colour models is enough.

@@ -8,7 +8,7 @@ import { ruleNumber } from '../profiles/index.js';
 import type { Profile } from '../profiles/types.js';
 import { FitError, fitToWindow, type FitResult, type RawImage } from './encode.js';
 import { planCrop, sourceGeometry, type CropPlan, type GeometryTarget } from './plan.js';
-import type { MatteQuality } from '../analysis/matte.js';
+import { personMatte, type MatteQuality } from '../analysis/matte.js';
 import { headTopOf } from '../analysis/person.js';
 import { onNewBackground } from './composite.js';
 
@@ -164,6 +164,24 @@ function matteRefusal(quality: MatteQuality, alpha: Float32Array, image: RawImag
   return undefined;
 }
 
+/**
+ * The model's mask of the frame as seen in a wider framing of the original (more of the backdrop in
+ * view), sampled onto the frame: pieces of a busy backdrop it takes for the person in the tight frame
+ * it often lets go when it sees the backdrop they belong to.
+ */
+async function widerLook(photo: Photo, plan: CropPlan, frame: { width: number; height: number }): Promise<Float32Array> {
+  const k = photo.pixels.scale;
+  const grow = 0.35;
+  const crop = { left: plan.left * k, top: plan.top * k, width: plan.width * k, height: plan.height * k };
+  const wide = { left: crop.left - crop.width * grow, top: crop.top - crop.height * grow, width: crop.width * (1 + 2 * grow), height: crop.height * (1 + 2 * grow) };
+  const outW = Math.round(frame.width * (1 + 2 * grow)); const outH = Math.round(frame.height * (1 + 2 * grow));
+  const seen = await personMatte(photo.pixels, wide, outW, outH, { coarseOnly: true });
+  const ox = Math.round(frame.width * grow); const oy = Math.round(frame.height * grow);
+  const out = new Float32Array(frame.width * frame.height);
+  for (let y = 0; y < frame.height; y++) for (let x = 0; x < frame.width; x++) out[y * frame.width + x] = seen.coarse[Math.min(outH - 1, y + oy) * outW + Math.min(outW - 1, x + ox)];
+  return out;
+}
+
 /** Turn a usable photo into one that meets the profile, or say exactly why it cannot. */
 export async function fixPhoto(path: string, options: FixOptions): Promise<FixOutcome | FixRefusal> {
   const outcome = await loadPhoto(path);
@@ -248,7 +266,7 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
   let debug: FixOutcome['debug'];
   if (replacing) {
     const inFrame = geometryOk ? face : faceInFrame(face, photo, plan);
-    const replaced = await onNewBackground(image, inFrame.mesh, colour);
+    const replaced = await onNewBackground(image, inFrame.mesh, colour, await widerLook(photo, plan, frame));
     matte = replaced.quality;
     const refusal = matteRefusal(matte, replaced.matte.alpha, image, geometryOk ? undefined : plan, photo);
     if (refusal) return refusal;
