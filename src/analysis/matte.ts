@@ -222,8 +222,10 @@ export async function personMatte(image: Image, region: MatteRegion = { left: 0,
     }
   }
   if (options.coarseOnly) return { alpha: coarse, coarse, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
-  // A second look at the same pixels (another framing): where the two disagree, the lower stands.
-  if (options.second) for (let i = 0; i < coarse.length; i++) coarse[i] = Math.min(coarse[i], options.second[i]);
+  // A second look at the same pixels (another framing): where it sees less of the person, the pixel is
+  // put halfway between the two, which leaves a disputed piece to the colour models below (lettering the
+  // colour of the backdrop goes, an ear the colour of the face stays).
+  if (options.second) for (let i = 0; i < coarse.length; i++) if (options.second[i] < coarse[i]) coarse[i] = (coarse[i] + options.second[i]) / 2;
   if (!same) areaResample(image, region, guide);
   const prior = withColourModels(guide, coarse);
   // Check needs the outline, not the hair's strands: the model's mask with the colour models is enough.
@@ -234,8 +236,8 @@ export async function personMatte(image: Image, region: MatteRegion = { left: 0,
   // linear fit of alpha on colour, which can light up lettering of another colour beside the hair, or
   // open a hole in a shirt the colour of the wall. So it stays within the prior's range nearby.
   const reach = Math.max(1, Math.round(Math.min(outWidth, outHeight) / 240));
-  const upper = rangeFilter(prior, outWidth, outHeight, reach, Math.max);
-  const lower = rangeFilter(prior, outWidth, outHeight, reach, Math.min);
+  const upper = rangeFilter(prior, outWidth, outHeight, reach, true);
+  const lower = rangeFilter(prior, outWidth, outHeight, reach, false);
   for (let i = 0; i < alpha.length; i++) {
     // The filter's output is a little softer than the edge: sharpen it back around 0.5.
     const sharpened = Math.min(1, Math.max(0, (alpha[i] - 0.5) * 1.25 + 0.5));
@@ -293,18 +295,25 @@ function withColourModels(image: Image, coarse: Float32Array): Float32Array {
   return out;
 }
 
-/** Largest (or smallest) value within r pixels along x, then along y: a square max (min) filter. */
-function rangeFilter(src: Float32Array, width: number, height: number, r: number, pick: (a: number, b: number) => number): Float32Array {
+/** Largest (or smallest, `max` false) value within r pixels along x, then along y: a square max (min) filter. */
+function rangeFilter(src: Float32Array, width: number, height: number, r: number, max: boolean): Float32Array {
   const tmp = new Float32Array(src.length); const out = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    let v = src[y * width + x];
-    for (let d = Math.max(0, x - r); d <= Math.min(width - 1, x + r); d++) v = pick(v, src[y * width + d]);
-    tmp[y * width + x] = v;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const from = row + Math.max(0, x - r); const to = row + Math.min(width - 1, x + r);
+      let v = src[from];
+      if (max) { for (let k = from + 1; k <= to; k++) if (src[k] > v) v = src[k]; } else { for (let k = from + 1; k <= to; k++) if (src[k] < v) v = src[k]; }
+      tmp[row + x] = v;
+    }
   }
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    let v = tmp[y * width + x];
-    for (let d = Math.max(0, y - r); d <= Math.min(height - 1, y + r); d++) v = pick(v, tmp[d * width + x]);
-    out[y * width + x] = v;
+  for (let y = 0; y < height; y++) {
+    const from = Math.max(0, y - r); const to = Math.min(height - 1, y + r);
+    for (let x = 0; x < width; x++) {
+      let v = tmp[from * width + x];
+      if (max) { for (let k = from + 1; k <= to; k++) { const w = tmp[k * width + x]; if (w > v) v = w; } } else { for (let k = from + 1; k <= to; k++) { const w = tmp[k * width + x]; if (w < v) v = w; } }
+      out[y * width + x] = v;
+    }
   }
   return out;
 }
@@ -463,7 +472,7 @@ export function focusMatte(matte: Matte, mesh: [number, number, number][]): Matt
  * Colours spread from the pixels where `weight` is 1 into the rest (normalised convolution at growing
  * radii): near known pixels their colour, far from all of them the mean of the nearest ones.
  */
-export function spreadColours(image: Image, weight: Float32Array, radii: number[]): Float32Array[] {
+export function spreadColours(image: Image, weight: Float32Array, radii: number[], needed?: Uint8Array): Float32Array[] {
   const { width, height, data } = image;
   const n = width * height;
   const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
@@ -480,7 +489,7 @@ export function spreadColours(image: Image, weight: Float32Array, radii: number[
     let open = 0;
     for (let i = 0; i < n; i++) {
       if (filled[i] >= 1) continue;
-      open++;
+      if (!needed || needed[i]) open++;
       if (w[i] < 1e-4) continue;
       // Trust this radius as far as it saw enough known pixels.
       const k = Math.min(1 - filled[i], Math.min(1, w[i] * 8));
@@ -488,6 +497,12 @@ export function spreadColours(image: Image, weight: Float32Array, radii: number[
       filled[i] += k;
     }
     if (open === 0) break;
+    // Stop once every pixel that is needed is settled: the wider radii only serve pixels far from both sides.
+    if (needed) {
+      let left = 0;
+      for (let i = 0; i < n; i++) if (needed[i] && filled[i] < 1) { left++; break; }
+      if (left === 0) break;
+    }
   }
   for (let i = 0; i < n; i++) if (filled[i] === 0) for (let c = 0; c < 3; c++) out[c][i] = data[i * 3 + c];
   return out;
@@ -559,8 +574,14 @@ export function refineEdges(image: Image, matte: Matte): EdgeColours {
   // The colours are smooth estimates: spread at half size, then enlarged.
   const radii = [1, 3, 8, 24, 80].map((r) => Math.max(1, Math.round(r * unit)));
   const half = halveImage(image);
-  const back = spreadColours(half, halve(bgWeight, width, height).data, radii);
-  const fore = spreadColours(half, halve(fgWeight, width, height).data, radii);
+  // Only the band (and what composite reads: alpha strictly between 0 and 1, inside the band) needs colours.
+  const bandF = new Float32Array(n);
+  for (let i = 0; i < n; i++) bandF[i] = inBand[i] || (alpha[i] > 0.02 && alpha[i] < 0.98) ? 1 : 0;
+  const bandHalf = halve(bandF, width, height).data;
+  const needed = new Uint8Array(bandHalf.length);
+  for (let i = 0; i < needed.length; i++) needed[i] = bandHalf[i] > 0 ? 1 : 0;
+  const back = spreadColours(half, halve(bgWeight, width, height).data, radii, needed);
+  const fore = spreadColours(half, halve(fgWeight, width, height).data, radii, needed);
   const colours: EdgeColours = { back, fore, width: half.width, height: half.height };
   const { data } = image;
   for (let i = 0; i < n; i++) {
