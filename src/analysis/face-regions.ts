@@ -262,8 +262,10 @@ function earRegion(pixels: Pixels, matte: Matte, x0: number, x1: number, y0: num
   const { data, width, height } = pixels;
   const skinLab = rgbToLab(skin);
   const [L, A, B] = skinLab;
+  // About 40 samples across the region's width are plenty for a share.
+  const step = Math.max(1, Math.round((x1 - x0) / 40));
   let n = 0; let personN = 0; let skinN = 0;
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
+  for (let y = y0; y < y1; y += step) for (let x = x0; x < x1; x += step) {
     n++;
     if (x < 0 || y < 0 || x >= width || y >= height || alphaAt(matte, x, y) < 0.5) continue;
     personN++;
@@ -281,39 +283,51 @@ function earRegion(pixels: Pixels, matte: Matte, x0: number, x1: number, y0: num
 const LIPS_OUTER = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
 const LIPS_INNER = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
 
-function insidePolygon(polygon: [number, number][], x: number, y: number): boolean {
-  let inside = false;
+
+/** x ranges (pairs) where a horizontal line at y crosses into `polygon` (even-odd rule). */
+function crossings(polygon: [number, number][], y: number): number[] {
+  const xs: number[] = [];
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
     const [xi, yi] = polygon[i]; const [xj, yj] = polygon[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    if ((yi > y) !== (yj > y)) xs.push(xi + ((y - yi) * (xj - xi)) / (yj - yi));
   }
-  return inside;
+  return xs.sort((a, b) => a - b);
 }
 
-/** Mean CIELAB colour of the lips (between the outer contour and the mouth opening). */
+const insideRanges = (ranges: number[], x: number) => {
+  for (let k = 0; k + 1 < ranges.length; k += 2) if (x >= ranges[k] && x < ranges[k + 1]) return true;
+  return false;
+};
+
+/** Mean CIELAB colour of the lips (between the outer contour and the mouth opening), row by row. */
 function lipColour(pixels: Pixels, mesh: Face['mesh']): number[] {
   const outer = LIPS_OUTER.map((i) => [mesh[i][0], mesh[i][1]] as [number, number]);
   const inner = LIPS_INNER.map((i) => [mesh[i][0], mesh[i][1]] as [number, number]);
   const { data, width, height } = pixels;
-  const xs = outer.map((p) => p[0]); const ys = outer.map((p) => p[1]);
+  const ys = outer.map((p) => p[1]);
+  const step = Math.max(1, Math.round((Math.max(...ys) - Math.min(...ys)) / 24)); // about 24 rows of the lips suffice
   const sum = [0, 0, 0]; let n = 0;
-  for (let y = Math.max(0, Math.floor(Math.min(...ys))); y <= Math.min(height - 1, Math.max(...ys)); y++) {
-    for (let x = Math.max(0, Math.floor(Math.min(...xs))); x <= Math.min(width - 1, Math.max(...xs)); x++) {
-      if (!insidePolygon(outer, x + 0.5, y + 0.5) || insidePolygon(inner, x + 0.5, y + 0.5)) continue;
-      const o = (y * width + x) * 3;
-      const lab = rgbToLab([data[o], data[o + 1], data[o + 2]]);
-      sum[0] += lab[0]; sum[1] += lab[1]; sum[2] += lab[2]; n++;
+  for (let y = Math.max(0, Math.floor(Math.min(...ys))); y <= Math.min(height - 1, Math.max(...ys)); y += step) {
+    const out = crossings(outer, y + 0.5); const hole = crossings(inner, y + 0.5);
+    for (let k = 0; k + 1 < out.length; k += 2) {
+      for (let x = Math.max(0, Math.ceil(out[k] - 0.5)); x <= Math.min(width - 1, Math.floor(out[k + 1] - 0.5)); x += step) {
+        if (insideRanges(hole, x + 0.5)) continue;
+        const o = (y * width + x) * 3;
+        const lab = rgbToLab([data[o], data[o + 1], data[o + 2]]);
+        sum[0] += lab[0]; sum[1] += lab[1]; sum[2] += lab[2]; n++;
+      }
     }
   }
   return n ? sum.map((v) => v / n) : [0, 0, 0];
 }
 
-/** L* exceeded by 1% of the pixels (every 7th pixel sampled, from a 101-bin histogram). */
+/** L* exceeded by 1% of the pixels (about 20,000 pixels sampled, into a 101-bin histogram). */
 function brightest(pixels: Pixels): number {
   const { data } = pixels;
   const bins = new Uint32Array(101);
   let n = 0;
-  for (let o = 0; o < data.length; o += 21) { bins[Math.round(lightness(data[o], data[o + 1], data[o + 2]))]++; n++; }
+  const stride = 3 * Math.max(1, Math.floor(data.length / 3 / 20000)) + 3; // odd-ish stride: not in step with rows
+  for (let o = 0; o < data.length; o += stride) { bins[Math.round(lightness(data[o], data[o + 1], data[o + 2]))]++; n++; }
   for (let l = 100, above = 0; l >= 0; l--) { above += bins[l]; if (above >= n * 0.01) return l; }
   return 0;
 }
@@ -330,8 +344,9 @@ function hairColour(pixels: Pixels, face: Face, headTopY: number, skinLab: numbe
   const span = face.foreheadY - headTopY;
   if (span < 4) return undefined;
   const sum = [0, 0, 0]; let n = 0;
-  for (let y = Math.max(0, Math.round(headTopY + 0.15 * span)); y < Math.min(height, Math.round(headTopY + 0.45 * span)); y++) {
-    for (let x = Math.max(0, Math.round(face.centreX - 0.2 * face.faceWidth)); x < Math.min(width, face.centreX + 0.2 * face.faceWidth); x++) {
+  const step = Math.max(1, Math.round(face.faceWidth / 150));
+  for (let y = Math.max(0, Math.round(headTopY + 0.15 * span)); y < Math.min(height, Math.round(headTopY + 0.45 * span)); y += step) {
+    for (let x = Math.max(0, Math.round(face.centreX - 0.2 * face.faceWidth)); x < Math.min(width, face.centreX + 0.2 * face.faceWidth); x += step) {
       const o = (y * width + x) * 3;
       const lab = rgbToLab([data[o], data[o + 1], data[o + 2]]); sum[0] += lab[0]; sum[1] += lab[1]; sum[2] += lab[2]; n++;
     }
@@ -345,7 +360,8 @@ function hairColour(pixels: Pixels, face: Face, headTopY: number, skinLab: numbe
 function hairShare(pixels: Pixels, hair: number[], skinLab: number[], x0: number, x1: number, y0: number, y1: number): number | undefined {
   const { data, width, height } = pixels;
   let hairCount = 0; let total = 0;
-  for (let y = Math.max(0, y0); y < Math.min(height, y1); y++) for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) {
+  const step = Math.max(1, Math.round((x1 - x0) / 60));
+  for (let y = Math.max(0, y0); y < Math.min(height, y1); y += step) for (let x = Math.max(0, x0); x < Math.min(width, x1); x += step) {
     total++;
     const o = (y * width + x) * 3;
     const lab = rgbToLab([data[o], data[o + 1], data[o + 2]]);
