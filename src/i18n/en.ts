@@ -136,7 +136,7 @@ export const en = {
     ok: 'Background light blue RGB({r},{g},{b}), ΔE2000 {distance} from the reference RGB(100,197,255).',
     offBlue: 'Background is {name} RGB({r},{g},{b}), ΔE2000 {distance} from the reference light blue RGB(100,197,255) (at most {max}). Use the standard light blue; `gradphoto fix` replaces a plain background.',
     notBlue: 'Background is {name}, RGB({r},{g},{b}), not blue (ΔE2000 {distance} from RGB(100,197,255)). The notice asks for a blue background; `gradphoto fix` replaces a plain background.',
-    notFound: 'Too little background visible to measure its colour ({share}% of the picture).',
+    notFound: 'Almost no background around you ({share}% of the picture): the photo must show the plain background around the head and shoulders. Step back from the camera or use a wider original.',
   },
   'background.uniform': {
     ok: 'Background even (texture {residual}, gradient {gradient}, patches {patches}).',

@@ -140,7 +140,7 @@ export const zh: Catalogue<typeof en> = {
     ok: '背景为浅蓝色 RGB({r},{g},{b})，与参考色 RGB(100,197,255) 的 ΔE2000 为 {distance}。',
     offBlue: '背景为{name} RGB({r},{g},{b})，与参考浅蓝 RGB(100,197,255) 的 ΔE2000 为 {distance}（不超过 {max}）。请使用标准浅蓝色；`gradphoto fix` 可替换纯色背景。',
     notBlue: '背景为{name}，RGB({r},{g},{b})，不是蓝色（与 RGB(100,197,255) 的 ΔE2000 为 {distance}）。通知要求蓝色背景；`gradphoto fix` 可替换纯色背景。',
-    notFound: '可见背景太少（占画面 {share}%），无法测量颜色。',
+    notFound: '人像周围几乎没有背景（占画面 {share}%）：照片须露出头部和肩部周围的纯色背景。请离相机远一些，或使用更宽的原图。',
   },
   'background.uniform': {
     ok: '背景均匀（纹理 {residual}，渐变 {gradient}，色块 {patches}）。',

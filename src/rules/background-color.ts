@@ -1,6 +1,6 @@
 import { background } from '../analysis/background.js';
 import { colourName, deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, fail, pass, round, warn } from '../core/rule.js';
 
 export interface BackgroundColorOptions {
   reference: Rgb;
@@ -23,7 +23,9 @@ export default defineRule<BackgroundColorOptions>({
   },
   async check({ photo, options }) {
     const bg = await background(photo);
-    if (bg.share < options.minShare) return skip('notFound', { data: { share: Math.round(bg.share * 100) } });
+    // A diploma photo shows the backdrop around the head and shoulders: one with almost none is a face
+    // crop, not a compliant photo (so it fails rather than going unmeasured).
+    if (bg.share < options.minShare) return fail('notFound', { data: { share: Math.round(bg.share * 100) }, measured: { backgroundShare: round(bg.share * 100) }, expected: { minBackgroundShare: options.minShare * 100 } });
     const mean = bg.mean.map(Math.round) as Rgb;
     const distance = round(deltaE2000(rgbToLab(mean), rgbToLab(options.reference)));
     const { hue, lightness } = colourName(mean);
