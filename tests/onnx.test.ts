@@ -32,6 +32,29 @@ test('each face model converted to ONNX gives what the WASM runner gives, to flo
   }
 });
 
+test('the person matte model converted to ONNX gives what the WASM runner gives, and on a photo', { skip }, async () => {
+  const { MATTE_MODEL } = await import('../src/analysis/matte.js');
+  const { readGraphFile } = await import('../src/analysis/graph-file.js');
+  const { toOnnx, onnxSession } = await import('../src/analysis/onnx.js');
+  const { loadWasmModel } = await import('../src/analysis/graph.js');
+  const graph = await readGraphFile(MATTE_MODEL);
+  const native = await onnxSession((await onnxRuntime())!, toOnnx(graph), graph.outputs);
+  const wasm = await loadWasmModel(MATTE_MODEL);
+  const sharp = (await import('sharp')).default;
+  const { EXAMPLE } = await import('./helpers.js');
+  // The example stretched to the model's 256x256, values 0..1, as matte.ts feeds it.
+  const pixels = await sharp(EXAMPLE).resize(256, 256, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+  const input = Float32Array.from(pixels, (v) => v / 255);
+  const [got] = await native.run(input, [1, 256, 256, 3]);
+  const [expected] = wasm.run(input, [1, 256, 256, 3]);
+  assert.equal(got.length, 256 * 256);
+  let worst = 0; let person = 0;
+  expected.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - got[i])); if (v > 0.5) person++; });
+  assert.ok(worst < 1e-4, `the engines differ by ${worst}`);
+  // The example is a head-and-shoulders portrait: about half the frame is the person.
+  assert.ok(person > 0.3 * 65536 && person < 0.8 * 65536, `person share ${person / 65536}`);
+});
+
 test('GRADPHOTO_ENGINE picks the engine; onnxruntime is the default where installed', { skip }, () => {
   const moduleUrl = new URL('../src/analysis/face-model.js', import.meta.url).href;
   const ask = (value?: string) => execFileSync(process.execPath, ['--input-type=module', '-e',

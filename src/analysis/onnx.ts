@@ -206,6 +206,7 @@ export function toOnnx(graph: GraphFile): Uint8Array {
         values.set(out, activation(inputs[0]));
         continue;
       case '_FusedConv2D':
+      case 'Conv2D':
       case 'DepthwiseConv2dNative': {
         const x = activation(inputs[0]);
         if (!x.nchw) throw new Error(`convolution of a non-image value in ${out}`);
@@ -216,7 +217,7 @@ export function toOnnx(graph: GraphFile): Uint8Array {
         const weightsOihw = convWeights(Float32Array.from(filter.values), depthwise ? [h, w, 1, inC * m] : [h, w, inC, m]);
         const convInputs = [x.name, addFloat(`${out}_w`, depthwise ? [inC * m, 1, h, w] : [m, inC, h, w], weightsOihw)];
         let fused: string[] = [];
-        if (!depthwise) {
+        if (node.op === '_FusedConv2D') {
           fused = strings(node.attr?.fused_ops);
           if (fused[0] !== 'BiasAdd' || fused.length > 2) throw new Error(`unsupported fused ops ${fused.join(',')}`);
           const bias = constant(inputs[2]);
@@ -234,11 +235,66 @@ export function toOnnx(graph: GraphFile): Uint8Array {
         values.set(out, { name: out, nchw: true, channels: depthwise ? inC * m : m });
         continue;
       }
-      case 'AddV2': {
-        const [a, b] = inputs.map(activation);
-        if (a.nchw !== b.nchw) throw new Error(`Add of mixed layouts in ${out}`);
-        addNode('Add', [a.name, b.name], out);
-        values.set(out, { ...a, name: out });
+      case 'AddV2':
+      case 'Add':
+      case 'Mul': {
+        // Either side may be a constant (a scalar, or one value per channel: broadcast over NCHW).
+        const operand = (input: string) => {
+          if (values.has(nodeName(input))) return activation(input);
+          const c = constant(input);
+          const data = Float32Array.from(c.values);
+          const dims = data.length === 1 ? [1] : [1, data.length, 1, 1];
+          return { name: addFloat(`${out}_k`, dims, data), nchw: true, constant: true, channels: undefined as number | undefined };
+        };
+        const [a, b] = inputs.map(operand);
+        if (a.nchw !== b.nchw) throw new Error(`${node.op} of mixed layouts in ${out}`);
+        addNode(node.op === 'Mul' ? 'Mul' : 'Add', [a.name, b.name], out);
+        const image = 'constant' in a ? b : a;
+        values.set(out, { name: out, nchw: image.nchw, channels: image.channels });
+        continue;
+      }
+      case 'AddN': {
+        const parts = inputs.map(activation);
+        addNode('Sum', parts.map((p) => p.name), out);
+        values.set(out, { ...parts[0], name: out });
+        continue;
+      }
+      case 'Relu6': {
+        const x = activation(inputs[0]);
+        addNode('Clip', [x.name, addFloat(`${out}_min`, [], Float32Array.of(0)), addFloat(`${out}_max`, [], Float32Array.of(6))], out);
+        values.set(out, { ...x, name: out });
+        continue;
+      }
+      case 'AvgPool': {
+        const x = activation(inputs[0]);
+        addNode('AveragePool', [x.name], out, { kernel_shape: spatial(node.attr?.ksize), strides: spatial(node.attr?.strides), auto_pad: autoPad(node) });
+        values.set(out, { ...x, name: out });
+        continue;
+      }
+      case 'ResizeBilinear': {
+        const x = activation(inputs[0]);
+        if (!x.nchw || !x.channels) throw new Error(`resize of a value of unknown channels in ${out}`);
+        const [h, w] = Array.from(constant(inputs[1]).values);
+        const mode = node.attr?.align_corners?.b ? 'align_corners' : node.attr?.half_pixel_centers?.b ? 'half_pixel' : 'asymmetric';
+        addNode('Resize', [x.name, '', '', addInt64(`${out}_sizes`, [1, x.channels, h, w])], out, { mode: 'linear', coordinate_transformation_mode: mode });
+        values.set(out, { ...x, name: out });
+        continue;
+      }
+      case 'Conv2DBackpropInput': {
+        // A transposed convolution; TF's filter is [h, w, out, in], ONNX's weight [in, out, h, w].
+        const x = activation(inputs[2]);
+        const filter = constant(inputs[1]);
+        const [h, w, outC, inC] = filter.shape;
+        const source = Float32Array.from(filter.values);
+        const weight = new Float32Array(source.length);
+        for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let o = 0; o < outC; o++) for (let i = 0; i < inC; i++) {
+          weight[((i * outC + o) * h + y) * w + xx] = source[((y * w + xx) * outC + o) * inC + i];
+        }
+        const size = Array.from(constant(inputs[0]).values); // NHWC
+        addNode('ConvTranspose', [x.name, addFloat(`${out}_w`, [inC, outC, h, w], weight)], out, {
+          kernel_shape: [h, w], strides: spatial(node.attr?.strides), output_shape: [size[1], size[2]], auto_pad: autoPad(node),
+        });
+        values.set(out, { name: out, nchw: true, channels: outC });
         continue;
       }
       case 'Relu':
@@ -307,7 +363,7 @@ export function toOnnx(graph: GraphFile): Uint8Array {
         continue;
       }
       default:
-        throw new Error(`the face model uses the op ${node.op}, which gradphoto's ONNX conversion does not know`);
+        throw new Error(`the model uses the op ${node.op}, which gradphoto's ONNX conversion does not know`);
     }
   }
   if (!inputSeen) throw new Error('the model has no input');
