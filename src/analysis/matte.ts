@@ -103,9 +103,18 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
   for (let y = 0; y < height; y++) {
     const k = 1 / (Math.min(y + r, height - 1) - Math.max(y - r, 0) + 1);
     const row = y * width;
-    for (let x = 0; x < width; x++) out[row + x] = column[x] * k;
-    if (y + r + 1 < height) for (let x = 0, add = (y + r + 1) * width; x < width; x++) column[x] += tmp[add + x];
-    if (y - r >= 0) for (let x = 0, sub = (y - r) * width; x < width; x++) column[x] -= tmp[sub + x];
+    const add = y + r + 1 < height ? (y + r + 1) * width : -1;
+    const sub = y - r >= 0 ? (y - r) * width : -1;
+    // One pass a row: write the mean, then slide the column sums down by one row.
+    if (add >= 0 && sub >= 0) {
+      for (let x = 0; x < width; x++) { const c = column[x]; out[row + x] = c * k; column[x] = c + tmp[add + x] - tmp[sub + x]; }
+    } else if (add >= 0) {
+      for (let x = 0; x < width; x++) { const c = column[x]; out[row + x] = c * k; column[x] = c + tmp[add + x]; }
+    } else if (sub >= 0) {
+      for (let x = 0; x < width; x++) { const c = column[x]; out[row + x] = c * k; column[x] = c - tmp[sub + x]; }
+    } else {
+      for (let x = 0; x < width; x++) out[row + x] = column[x] * k;
+    }
   }
   return out;
 }
