@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import type { Rgb } from '../src/analysis/colour.js';
 import { faces, type Face } from '../src/analysis/face.js';
+import { LIPS_INNER, LIPS_OUTER } from '../src/analysis/face-regions.js';
 import { loadPhoto } from '../src/core/load.js';
 import type { FileResult } from '../src/core/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
@@ -233,8 +234,7 @@ test('face.makeup: the example\'s natural lips pass; strong red lipstick painted
   const plain = only(await check(EXAMPLE), 'face.makeup');
   assert.equal(plain.status, 'pass', JSON.stringify(plain.measured));
   const { face } = await exampleFace();
-  const outer = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
-  const inner = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
+  const outer = LIPS_OUTER; const inner = LIPS_INNER;
   const path = (ids: number[]) => ids.map((i, k) => `${k ? 'L' : 'M'}${face.mesh[i][0].toFixed(1)},${face.mesh[i][1].toFixed(1)}`).join(' ') + ' Z';
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="640"><path d="${path(outer)} ${path(inner)}" fill="#c8102e" fill-rule="evenodd" fill-opacity="0.85"/></svg>`;
   const painted = only(await check(await save(dir, 'lipstick.jpg', sharp(EXAMPLE).composite([{ input: Buffer.from(svg) }]))), 'face.makeup');

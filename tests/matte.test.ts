@@ -68,7 +68,6 @@ test('fix: the astronaut photo (mottled studio backdrop, flag and shuttle model)
   assertFixed(outcome);
   assert.ok(outcome.steps.includes('background'));
   assert.ok(outcome.matte && outcome.matte.faceInside > 0.95, JSON.stringify(outcome.matte));
-  const plan = outcome.plan!;
   const { data, info } = await sharp(outcome.jpeg).raw().toBuffer({ resolveWithObject: true });
   assert.deepEqual([info.width, info.height], [480, 640]);
   // The flag and the shuttle fall outside a 3:4 crop around the head; above the head top (at least 50

@@ -3,7 +3,7 @@ import type { Photo, Pixels } from '../core/types.js';
 import { background, onBackground, type BackgroundAnalysis } from './background.js';
 import { lightness, luma, rgbDistance, rgbToLab, type Rgb } from './colour.js';
 import { faces, MESH, type Face } from './face.js';
-import { alphaAt, type Matte } from './matte.js';
+import { alphaAt, polygonCrossings, type Matte } from './matte.js';
 import { headTopOf, person } from './person.js';
 
 /** Measurements of regions defined by the face mesh: glasses, forehead, ears, focus, light, skin. */
@@ -258,9 +258,8 @@ function neckSkin(pixels: Pixels, bg: BackgroundAnalysis | undefined, centreX: n
 }
 
 /** Person share and skin share of the person in a region, by the matte (see FaceRegions.ears). */
-function earRegion(pixels: Pixels, matte: Matte, x0: number, x1: number, y0: number, y1: number, skin: Rgb, hair?: number[]): [number, number] {
+function earRegion(pixels: Pixels, matte: Matte, x0: number, x1: number, y0: number, y1: number, skinLab: number[], hair?: number[]): [number, number] {
   const { data, width, height } = pixels;
-  const skinLab = rgbToLab(skin);
   const [L, A, B] = skinLab;
   // About 40 samples across the region's width are plenty for a share.
   const step = Math.max(1, Math.round((x1 - x0) / 40));
@@ -280,19 +279,9 @@ function earRegion(pixels: Pixels, matte: Matte, x0: number, x1: number, y0: num
 }
 
 /** MediaPipe mesh lip contours: outer edge of the lips and the mouth opening. */
-const LIPS_OUTER = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
-const LIPS_INNER = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
+export const LIPS_OUTER = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
+export const LIPS_INNER = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95];
 
-
-/** x ranges (pairs) where a horizontal line at y crosses into `polygon` (even-odd rule). */
-function crossings(polygon: [number, number][], y: number): number[] {
-  const xs: number[] = [];
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [xi, yi] = polygon[i]; const [xj, yj] = polygon[j];
-    if ((yi > y) !== (yj > y)) xs.push(xi + ((y - yi) * (xj - xi)) / (yj - yi));
-  }
-  return xs.sort((a, b) => a - b);
-}
 
 const insideRanges = (ranges: number[], x: number) => {
   for (let k = 0; k + 1 < ranges.length; k += 2) if (x >= ranges[k] && x < ranges[k + 1]) return true;
@@ -308,7 +297,7 @@ function lipColour(pixels: Pixels, mesh: Face['mesh']): number[] {
   const step = Math.max(1, Math.round((Math.max(...ys) - Math.min(...ys)) / 24)); // about 24 rows of the lips suffice
   const sum = [0, 0, 0]; let n = 0;
   for (let y = Math.max(0, Math.floor(Math.min(...ys))); y <= Math.min(height - 1, Math.max(...ys)); y += step) {
-    const out = crossings(outer, y + 0.5); const hole = crossings(inner, y + 0.5);
+    const out = polygonCrossings(outer, y + 0.5); const hole = polygonCrossings(inner, y + 0.5);
     for (let k = 0; k + 1 < out.length; k += 2) {
       for (let x = Math.max(0, Math.ceil(out[k] - 0.5)); x <= Math.min(width - 1, Math.floor(out[k + 1] - 0.5)); x += step) {
         if (insideRanges(hole, x + 0.5)) continue;
@@ -418,8 +407,9 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   const skinTolerance = 38;
   const foreheadBox = [Math.round(foreheadX0), Math.round(foreheadX1), Math.round(top + (browTop - top) * 0.15), Math.round(browTop - (browTop - top) * 0.1)] as const;
   const foreheadCovered = notSkinShare(pixels, ...foreheadBox, skin, skinTolerance);
-  const hair = headTopY === undefined ? undefined : hairColour(pixels, face, headTopY, rgbToLab(skin));
-  const foreheadHair = hair ? hairShare(pixels, hair, rgbToLab(skin), ...foreheadBox) : undefined;
+  const skinLab = rgbToLab(skin);
+  const hair = headTopY === undefined ? undefined : hairColour(pixels, face, headTopY, skinLab);
+  const foreheadHair = hair ? hairShare(pixels, hair, skinLab, ...foreheadBox) : undefined;
 
   // Ears: beside each cheek landmark, from the eye line down to the nose tip.
   const earSkin = ([[MESH.cheekRight, -1], [MESH.cheekLeft, 1]] as const).map(([index, side]) => {
@@ -432,7 +422,7 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   const earsByMatte = matte ? ([[MESH.cheekRight, -1], [MESH.cheekLeft, 1]] as const).map(([index, side]) => {
     const cx = P(index).x;
     const [x0, x1] = side < 0 ? [cx - w * 0.18, cx] : [cx, cx + w * 0.18];
-    return earRegion(pixels, matte, Math.round(x0), Math.round(x1), Math.round(face.eyeLineY), Math.round(nose.y + 0.1 * w), skin, hair);
+    return earRegion(pixels, matte, Math.round(x0), Math.round(x1), Math.round(face.eyeLineY), Math.round(nose.y + 0.1 * w), skinLab, hair);
   }) : undefined;
   const ears = earsByMatte
     ? { person: [earsByMatte[0][0], earsByMatte[1][0]] as [number, number], skin: [earsByMatte[0][1], earsByMatte[1][1]] as [number, number] }
@@ -452,7 +442,7 @@ export function measureRegions(pixels: Pixels, face: Face, bg: BackgroundAnalysi
   const clothes = medianColour(pixels, face.centreX - w * 0.9, Math.max(chin.y + w * 0.35, pixels.height * 0.88), face.centreX + w * 0.9, pixels.height);
   return {
     sceneBright: brightest(pixels),
-    lipChromaExcess: (() => { const lip = lipColour(pixels, m); const s0 = rgbToLab(skin); return Math.hypot(lip[1], lip[2]) - Math.hypot(s0[1], s0[2]); })(),
+    lipChromaExcess: (() => { const lip = lipColour(pixels, m); return Math.hypot(lip[1], lip[2]) - Math.hypot(skinLab[1], skinLab[2]); })(),
     glassesBridge: bridgeEdge / (noseEdge + 1),
     glassesRims: ringGradient / (cheekGradient + 1),
     glassesLowerRim,

@@ -125,12 +125,6 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
           attrs: { size: constValues(inputs[1]), alignCorners: Boolean(node.attr?.align_corners?.b), halfPixelCenters: Boolean(node.attr?.half_pixel_centers?.b) },
         };
         break;
-      case 'AvgPool':
-        step = {
-          kernel: kernel('AvgPool'), list: false, inputs: named('x'),
-          attrs: { filterSize: spatial(node.attr?.ksize), strides: spatial(node.attr?.strides), pad: padding(node) },
-        };
-        break;
       case 'Relu':
       case 'Relu6':
       case 'Sigmoid':
@@ -140,8 +134,9 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
         step = { kernel: kernel('Prelu'), list: false, inputs: named('x', 'alpha'), attrs: {} };
         break;
       case 'MaxPool':
+      case 'AvgPool':
         step = {
-          kernel: kernel('MaxPool'), list: false, inputs: named('x'),
+          kernel: kernel(node.op), list: false, inputs: named('x'),
           attrs: { filterSize: spatial(node.attr?.ksize), strides: spatial(node.attr?.strides), pad: padding(node) },
         };
         break;

@@ -407,18 +407,22 @@ export function faceOval(matte: Matte, mesh: [number, number, number][], shrink 
   return pts.map(([x, y]) => [x + (cx - x) * shrink, y + (cy - y) * shrink]);
 }
 
+/** Where a horizontal line at height y crosses `polygon`, sorted: pairs of x bounding its inside (even-odd rule). */
+export function polygonCrossings(polygon: [number, number][], y: number): number[] {
+  const xs: number[] = [];
+  for (let k = 0, j = polygon.length - 1; k < polygon.length; j = k++) {
+    const [xa, ya] = polygon[k]; const [xb, yb] = polygon[j];
+    if ((ya > y) !== (yb > y)) xs.push(xa + ((y - ya) * (xb - xa)) / (yb - ya));
+  }
+  return xs.sort((a, b) => a - b);
+}
+
 /** Call `each(i)` for every matte pixel inside `polygon` (even-odd rule, pixel centres). */
 export function forEachInside(matte: Matte, polygon: [number, number][], each: (i: number) => void): void {
   const ys = polygon.map((p) => p[1]);
   const y0 = Math.max(0, Math.floor(Math.min(...ys))); const y1 = Math.min(matte.height - 1, Math.ceil(Math.max(...ys)));
   for (let y = y0; y <= y1; y++) {
-    const cy = y + 0.5;
-    const xs: number[] = [];
-    for (let k = 0, j = polygon.length - 1; k < polygon.length; j = k++) {
-      const [xa, ya] = polygon[k]; const [xb, yb] = polygon[j];
-      if ((ya > cy) !== (yb > cy)) xs.push(xa + ((cy - ya) * (xb - xa)) / (yb - ya));
-    }
-    xs.sort((a, b) => a - b);
+    const xs = polygonCrossings(polygon, y + 0.5);
     for (let k = 0; k + 1 < xs.length; k += 2) {
       const from = Math.max(0, Math.ceil(xs[k] - 0.5)); const to = Math.min(matte.width - 1, Math.floor(xs[k + 1] - 0.5));
       for (let x = from; x <= to; x++) each(y * matte.width + x);
@@ -444,7 +448,7 @@ export interface MatteQuality {
 }
 
 /** Label the 4-connected component of `mask` containing `seed`; returns 1 inside it. */
-export function component(mask: Uint8Array, width: number, height: number, seed: number): Uint8Array {
+export function component(mask: Uint8Array, width: number, seed: number): Uint8Array {
   const out = new Uint8Array(mask.length);
   if (seed < 0 || seed >= mask.length || !mask[seed]) return out;
   const stack = [seed];
@@ -478,7 +482,7 @@ export function focusMatte(matte: Matte, mesh: [number, number, number][]): Matt
   const nose = mesh[4];
   const sx = Math.min(width - 1, Math.max(0, Math.round((nose[0] - matte.left) / matte.step)));
   const sy = Math.min(height - 1, Math.max(0, Math.round((nose[1] - matte.top) / matte.step)));
-  const core = component(solid, width, height, sy * width + sx);
+  const core = component(solid, width, sy * width + sx);
   const coreF = new Float32Array(n);
   for (let i = 0; i < n; i++) coreF[i] = core[i];
   const near = boxMean(coreF, width, height, Math.max(2, Math.round(Math.min(width, height) / 80)));
@@ -510,23 +514,19 @@ export function spreadColours(image: Image, weight: Float32Array, radii: number[
       for (let i = 0; i < n; i++) v[i] = weight[i] * data[i * 3 + c];
       boxMean(v, width, height, r, channels[c]);
     }
-    let open = 0;
+    let open = false;
     for (let i = 0; i < n; i++) {
       if (filled[i] >= 1) continue;
-      if (!needed || needed[i]) open++;
-      if (w[i] < 1e-4) continue;
-      // Trust this radius as far as it saw enough known pixels.
-      const k = Math.min(1 - filled[i], Math.min(1, w[i] * 8));
-      for (let c = 0; c < 3; c++) out[c][i] = (out[c][i] * filled[i] + (channels[c][i] / w[i]) * k) / (filled[i] + k);
-      filled[i] += k;
+      if (w[i] >= 1e-4) {
+        // Trust this radius as far as it saw enough known pixels.
+        const k = Math.min(1 - filled[i], Math.min(1, w[i] * 8));
+        for (let c = 0; c < 3; c++) out[c][i] = (out[c][i] * filled[i] + (channels[c][i] / w[i]) * k) / (filled[i] + k);
+        filled[i] += k;
+      }
+      if (filled[i] < 1 && (!needed || needed[i])) open = true;
     }
-    if (open === 0) break;
     // Stop once every pixel that is needed is settled: the wider radii only serve pixels far from both sides.
-    if (needed) {
-      let left = 0;
-      for (let i = 0; i < n; i++) if (needed[i] && filled[i] < 1) { left++; break; }
-      if (left === 0) break;
-    }
+    if (!open) break;
   }
   for (let i = 0; i < n; i++) if (filled[i] === 0) for (let c = 0; c < 3; c++) out[c][i] = data[i * 3 + c];
   return out;

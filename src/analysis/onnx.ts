@@ -265,12 +265,6 @@ export function toOnnx(graph: GraphFile): Uint8Array {
         values.set(out, { ...x, name: out });
         continue;
       }
-      case 'AvgPool': {
-        const x = activation(inputs[0]);
-        addNode('AveragePool', [x.name], out, { kernel_shape: spatial(node.attr?.ksize), strides: spatial(node.attr?.strides), auto_pad: autoPad(node) });
-        values.set(out, { ...x, name: out });
-        continue;
-      }
       case 'ResizeBilinear': {
         const x = activation(inputs[0]);
         if (!x.nchw || !x.channels) throw new Error(`resize of a value of unknown channels in ${out}`);
@@ -311,9 +305,10 @@ export function toOnnx(graph: GraphFile): Uint8Array {
         values.set(out, { ...x, name: out });
         continue;
       }
-      case 'MaxPool': {
+      case 'MaxPool':
+      case 'AvgPool': {
         const x = activation(inputs[0]);
-        addNode('MaxPool', [x.name], out, { kernel_shape: spatial(node.attr?.ksize), strides: spatial(node.attr?.strides), auto_pad: autoPad(node) });
+        addNode(node.op === 'MaxPool' ? 'MaxPool' : 'AveragePool', [x.name], out, { kernel_shape: spatial(node.attr?.ksize), strides: spatial(node.attr?.strides), auto_pad: autoPad(node) });
         values.set(out, { ...x, name: out });
         continue;
       }

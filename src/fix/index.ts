@@ -256,7 +256,7 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
     && headTop.y / photo.pixels.scale >= target.headTop.min && headTop.y / photo.pixels.scale <= target.headTop.max
     && face.eyeLineY / photo.pixels.scale >= target.eyeLine.min && face.eyeLineY / photo.pixels.scale <= target.eyeLine.max
     && face.faceWidth / photo.pixels.scale >= target.faceWidth.min && face.faceWidth / photo.pixels.scale <= target.faceWidth.max
-    && Math.abs(face.centreX / photo.pixels.scale - frame.width / 2) <= ruleNumber(profile, 'face.position', 'maxCentreOffset', 24);
+    && Math.abs(face.centreX / photo.pixels.scale - frame.width / 2) <= maxCentreOffset;
   const fileOk = photo.container.name === 'JPEG' && photo.jpeg?.coding === 'baseline' && photo.fileSize >= window.minBytes
     && photo.fileSize <= window.maxBytes && (photo.meta.density ?? 0) === window.density && !photo.exif?.latitude
     && Number(photo.exif?.Orientation ?? 1) === 1 && (photo.jpeg?.trailingBytes ?? 0) <= 8 && photo.meta.space === 'srgb' && !photo.meta.hasAlpha;

@@ -218,7 +218,6 @@ export const enUi = {
     headCut: 'the top of the head is cut off in the original; retake with room above the head.',
     faceTooSmall: 'the face is only {faceWidth} px wide; enlarging it to the standard would blur it (a face of at least {needed} px is needed). Use the original, larger photo or move closer.',
     headTooTall: 'the head proportions (face {faceWidth} px, head top to eyes {headToEyes} px) cannot meet the face-width and head-top ranges together (very tall hair?).',
-    busyBackground: 'the background is not a plain colour (spread {residual}), so it cannot be replaced cleanly. Retake in front of a plain wall, or use --background keep.',
     matteFace: 'the person cannot be told apart from the background around the face (only {share}% of the face is recognised as a person), so replacing the background would cut into the face. Retake in front of a plain wall that differs from skin and hair.',
     matteUnsure: 'the outline of the person is unclear ({share}% of it is uncertain: blur, smoke, or a background much like the hair or clothes), so replacing the background would leave a ragged edge. Retake in front of a plain wall.',
     matteCrowded: 'other people or person-like objects take {share}% of the frame beside the subject. Use a photo of one person alone.',
