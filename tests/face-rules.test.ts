@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import { faces } from '../src/analysis/face.js';
 import { loadPhoto } from '../src/core/load.js';
+import { fixPhoto } from '../src/fix/index.js';
+import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
 import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
 
 type Position = { headTop: number; eyeLine: number; centreOffset: number; headCut: boolean };
@@ -140,6 +142,42 @@ test('face.count: two people side by side fail; a picture with no person fails; 
   // Face rules that need one face say why they were not measured.
   const result = await check(await writeTemp(dir, 'pair2.jpg', pair));
   assert.deepEqual(statuses(result, 'face.size'), ['skip:noSingleFace']);
+});
+
+test('face.count: a second face cut in half by the frame edge is counted; a sliver of one (cheek and hair) is not; fix crops it out or refuses', async () => {
+  const dir = await tempDir();
+  const example = await readFile(EXAMPLE);
+  const other = await sharp(example).resize(360, 480).toBuffer(); // its face: about 155 px wide, centred at x 180
+  /** The example at the left of a picture `width` px wide, and a second face whose centre lies `centre` px left of the right edge. */
+  const beside = async (name: string, centre: number, width = 720) => {
+    const left = width - centre - 180;
+    // From just left of its face (x 95) to the picture's edge, so it never covers the main face.
+    const part = await sharp(other).extract({ left: 95, top: 0, width: width - left - 95, height: 480 }).toBuffer();
+    const bytes = await sharp({ create: { width, height: 640, channels: 3, background: '#c8c8c8' } })
+      .composite([{ input: example, left: 0, top: 0 }, { input: part, left: left + 95, top: 160 }]).jpeg({ quality: 90 }).toBuffer();
+    const file = await writeTemp(dir, name, bytes);
+    return Object.assign(only(await check(file), 'face.count'), { file });
+  };
+  // Cut through the nose: half the face inside the frame.
+  const half = await beside('half.jpg', 0);
+  assert.equal(half.messageId, 'cutAtEdge');
+  assert.deepEqual(half.data, { count: 2, ignored: 0, side: 'right' });
+  assert.deepEqual(half.measured, { faces: 2, ignoredSmall: 0, cutAtEdge: 1 });
+  // Two thirds of it inside: still one person too many.
+  assert.equal((await beside('most.jpg', 30)).status, 'fail');
+  // Only the far cheek and hair inside (about 15% of the face): no face to count, the main one passes alone.
+  const sliver = await beside('sliver.jpg', -55);
+  assert.equal(sliver.status, 'pass');
+  assert.deepEqual(sliver.measured, { faces: 1, ignoredSmall: 0 });
+
+  // fix: the 480 px crop around the main face leaves the stranger out, and the re-check counts one face ...
+  const fixed = await fixPhoto(half.file, { profile: chsiGraduate, background: 'blue' });
+  assert.ok('jpeg' in fixed, JSON.stringify(fixed));
+  assert.equal(only(await check(await writeTemp(dir, 'half-fixed.jpg', fixed.jpeg)), 'face.count').status, 'pass');
+  // ... but where the stranger stands inside the crop, it refuses rather than keep half of them.
+  const near = await beside('near.jpg', 0, 500);
+  assert.equal(near.messageId, 'cutAtEdge');
+  assert.deepEqual(await fixPhoto(near.file, { profile: chsiGraduate, background: 'blue' }), { messageId: 'otherPerson', data: { side: 'right' } });
 });
 
 test('face.eyes-open: eyes painted shut with skin colour fail', async () => {

@@ -439,3 +439,70 @@ async function facesWith(range: DetectorRange, pixels: Pixels): Promise<RawFace[
   }
   return faces;
 }
+
+// ---------------------------------------------------------------- faces cut by the frame's side
+
+/** How far (share of its width) a mirrored face's centre may lie from the mirror line to be a face cut by the edge. */
+const EDGE_CENTRE_TOLERANCE = 0.2;
+
+export interface EdgeFace {
+  side: 'left' | 'right';
+  /** The whole (mirrored) face's width in picture pixels; about half of it lies inside the picture. */
+  width: number;
+  boxScore: number;
+  faceScore: number;
+  /** The face centre's distance from the edge, as a share of its width (0: cut through the middle). */
+  offset: number;
+  /** Forehead-to-chin span in picture rows. */
+  top: number;
+  bottom: number;
+  /** How much of the mirrored face's width lies inside the picture, in pixels (half its width). */
+  inside: number;
+}
+
+/** Each side's strip is this share of the picture's height (capped at half its width): room for half a face. */
+const EDGE_STRIP = 0.3;
+
+/**
+ * Faces cut by the left or right edge. A face cut near its middle is half a face to a detector, and
+ * none is found; mirrored about the edge it is whole again. Both sides' strips, each beside its own
+ * mirror image, go to the detector in one picture: [left mirrored | left | right | right mirrored].
+ * A face found centred on one of the two mirror lines is a face that edge cuts.
+ */
+export async function edgeFaces(pixels: Pixels): Promise<EdgeFace[]> {
+  const { data, width, height } = pixels;
+  const strip = Math.min(Math.round(height * EDGE_STRIP), width >> 1);
+  if (strip < 16) return [];
+  const across = strip * 4;
+  const source = new Int32Array(across);
+  for (let u = 0; u < strip; u++) {
+    source[u] = strip - 1 - u; // left edge mirrored
+    source[strip + u] = u; // left edge as it is
+    source[2 * strip + u] = width - strip + u; // right edge as it is
+    source[3 * strip + u] = width - 1 - u; // right edge mirrored
+  }
+  const out = Buffer.alloc(across * height * 3);
+  for (let y = 0, to = 0; y < height; y++) {
+    const row = y * width;
+    for (let u = 0; u < across; u++, to += 3) {
+      const from = (row + source[u]) * 3;
+      out[to] = data[from]; out[to + 1] = data[from + 1]; out[to + 2] = data[from + 2];
+    }
+  }
+  const joined: Pixels = { data: out, width: across, height, scale: pixels.scale };
+  const found: EdgeFace[] = [];
+  for (const detection of await detect('short', joined)) {
+    const side = detection.cx < 2 * strip ? 'left' : 'right';
+    const line = side === 'left' ? strip : 3 * strip;
+    // The detector's box (1.4x enlarged in size) must already straddle the line: the mesh costs more.
+    if (Math.abs(detection.cx - line) > (EDGE_CENTRE_TOLERANCE * 1.5 * detection.size) / BOX_SCALE) continue;
+    const face = await meshFor(joined, detection);
+    if (!face) continue;
+    const faceWidth = Math.hypot(face.mesh[454][0] - face.mesh[234][0], face.mesh[454][1] - face.mesh[234][1]);
+    const offset = Math.abs((face.mesh[454][0] + face.mesh[234][0]) / 2 - line) / Math.max(1, faceWidth);
+    if (offset > EDGE_CENTRE_TOLERANCE) continue;
+    const rows = [face.mesh[10][1], face.mesh[152][1]];
+    found.push({ side, width: faceWidth, boxScore: face.boxScore, faceScore: face.faceScore, offset, top: Math.min(...rows), bottom: Math.max(...rows), inside: faceWidth / 2 });
+  }
+  return found;
+}

@@ -1,6 +1,6 @@
 import { analyse, defineAnalysis } from '../core/analysis.js';
 import type { Photo } from '../core/types.js';
-import { detectFaces, type RawFace } from './face-model.js';
+import { detectFaces, edgeFaces, type EdgeFace, type RawFace } from './face-model.js';
 import { findHeadTop, type HeadTop } from './head-top.js';
 import { LID_CONTOURS, refineEyes } from './iris-model.js';
 
@@ -48,6 +48,11 @@ export interface FaceAnalysis {
   unlikeHuman?: number;
   /** Faces found but far smaller than the main one or than a portrait's subject: not counted. */
   ignoredSmall: number;
+  /**
+   * Other people's faces cut by the left or right edge (about half of each visible), found beside
+   * the counted faces. They make the count wrong but leave the main face measurable.
+   */
+  cutAtEdge: EdgeFace[];
   /** Width of the largest face found, counted or not (working pixels); 0 when none. */
   largestWidth: number;
   /** The face the geometry rules measure (the largest), when there is exactly one counted face. */
@@ -123,9 +128,18 @@ export const faceAnalysis = defineAnalysis<FaceAnalysis>('face', async (photo: P
   // Only the face the geometry rules measure needs pupils and exact lids: the iris model runs for it alone.
   if (faces.length === 1) faces[0] = measureFace(faces[0].raw, await refineEyes(photo.pixels, faces[0].raw.mesh));
   const main = faces.length === 1 ? faces[0] : undefined;
+  const cutAtEdge = faces.length > 0 ? (await edgeFaces(photo.pixels)).filter((edge) => edge.boxScore >= LONE_FACE_MIN_SCORE && edge.width >= minimum && !faces.some((face) => overlaps(face, edge, photo.pixels.width))) : [];
   const ms = performance.now() - started;
   const headTop = main ? findHeadTop(photo.pixels, main.centreX, main.faceWidth, main.foreheadY, main.chinY) : undefined;
-  return { faces, ignoredSmall: all.length - faces.length - (unlikeHuman === undefined ? 0 : 1), largestWidth: largest, main, headTop, ms, ...(unlikeHuman === undefined ? {} : { unlikeHuman }) };
+  return { faces, cutAtEdge, ignoredSmall: all.length - faces.length - (unlikeHuman === undefined ? 0 : 1), largestWidth: largest, main, headTop, ms, ...(unlikeHuman === undefined ? {} : { unlikeHuman }) };
 });
+
+/** Whether a counted face already covers the part of an edge face inside the picture (one face found twice). */
+function overlaps(face: Face, edge: EdgeFace, width: number): boolean {
+  const [x0, x1] = edge.side === 'left' ? [0, edge.inside] : [width - edge.inside, width];
+  const across = Math.min(x1, face.centreX + face.faceWidth / 2) - Math.max(x0, face.centreX - face.faceWidth / 2);
+  const down = Math.min(edge.bottom, face.chinY) - Math.max(edge.top, face.foreheadY);
+  return across > 0 && down > 0;
+}
 
 export const faces = (photo: Photo): Promise<FaceAnalysis> => analyse(photo, faceAnalysis);

@@ -8,7 +8,7 @@ import type { FileResult, Lang } from '../core/types.js';
 import { fixPhoto, type BackgroundMode } from '../fix/index.js';
 import { judgeFix } from '../fix/verdict.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
-import { interpolate, messageTemplate, uiStrings } from '../i18n/index.js';
+import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
 import { formatFile } from '../report/text.js';
 import { builtinRules } from '../rules/index.js';
@@ -65,7 +65,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
       const decodeTemplate = (messageId === 'unreadable' || messageId === 'undecodable') && decodeRule
         ? messageTemplate(lang, decodeRule, String(data.reason)) : undefined;
       const reason = decodeTemplate ? interpolate(decodeTemplate, { path: target.path, format: '?', ...data })
-        : interpolate(ui[messageId as keyof typeof ui] ?? messageId, data);
+        : interpolate(ui[messageId as keyof typeof ui] ?? messageId, localiseWords(lang, data));
       entries.push({ input: target.path, output: null, status: 'refused', messageId, message: interpolate(ui.refused, { reason }) });
     };
     if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }

@@ -235,6 +235,13 @@ export async function fixPhoto(path: string, options: FixOptions): Promise<FixOu
     const missing = shortfall(fitted);
     if (missing < best) { plan = fitted; best = missing; }
   }
+  // Another person's face cut by the picture's edge stays in the photo unless the crop leaves it out.
+  const scale = photo.pixels.scale;
+  const other = analysis.cutAtEdge.find((edge) => {
+    const [x0, x1] = edge.side === 'left' ? [0, edge.inside / scale] : [photo.width - edge.inside / scale, photo.width];
+    return Math.min(x1, plan.left + plan.width) > Math.max(x0, plan.left) && Math.min(edge.bottom / scale, plan.top + plan.height) > Math.max(edge.top / scale, plan.top);
+  });
+  if (other) return { messageId: 'otherPerson', data: { side: other.side } };
   const steps: string[] = [];
   const overflow = {
     sides: Math.max(0, -plan.left, plan.left + plan.width - photo.width),

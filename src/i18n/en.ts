@@ -81,6 +81,7 @@ export const en = {
     onlySmall: 'Only faces far too small to be the subject were found (the largest is {share}% of the width): this is a scene, not a portrait. Use a head-and-shoulders photo.',
     unlikeHuman: 'The only face found does not look like a person\'s (detector confidence {score}): an animal, a painting or a pattern? Use a photo of yourself, facing the camera.',
     many: '{count} faces found: the photo must show only you. Crop the others out or retake it alone.',
+    cutAtEdge: 'Another person\'s face is cut by the {side} edge: the photo must show only you. Crop it out or retake alone.',
   },
   'face.size': {
     ok: 'Face width {width} px (allowed {min}–{max} px in the 480x640 frame).',
@@ -214,6 +215,7 @@ export const enUi = {
     undecodable: 'the file cannot be decoded ({reason}); see `gradphoto check`.',
     noFace: 'no face found: fix needs one frontal face to crop around.',
     manyFaces: '{count} faces found: fix needs a photo of one person.',
+    otherPerson: 'another person\'s face at the {side} edge would stay in the crop. Use a photo of you alone.',
     headTopUnknown: 'the top of the head cannot be told from the background (a busy background); retake on a plain wall.',
     headCut: 'the top of the head is cut off in the original; retake with room above the head.',
     faceTooSmall: 'the face is only {faceWidth} px wide; enlarging it to the standard would blur it (a face of at least {needed} px is needed). Use the original, larger photo or move closer.',
@@ -255,7 +257,7 @@ export const enUi = {
     expected: 'check digit should be',
   },
   words: {
-    left: 'left', right: 'right', up: 'up', down: 'down', topBottom: 'top to bottom', leftRight: 'left to right',
+    left: 'left', right: 'right', up: 'up', down: 'down', topBottom: 'top to bottom', leftRight: 'left to right', both: 'left and right',
     white: 'white', grey: 'grey', black: 'black', red: 'red', orange: 'orange', yellow: 'yellow', green: 'green',
     blue: 'blue', purple: 'purple', pink: 'pink', dark: 'dark', light: 'light',
   },

@@ -85,6 +85,7 @@ export const zh: Catalogue<typeof en> = {
     onlySmall: '只找到很小的人脸（最大的仅占画面宽度的 {share}%）：这是场景照，不是人像照。请使用头肩正面照。',
     unlikeHuman: '找到的唯一一张脸不像人脸（检测置信度 {score}）：是动物、画像或图案吗？请使用本人正面照片。',
     many: '找到 {count} 张人脸：照片中只能有本人。请裁掉其他人或单独重拍。',
+    cutAtEdge: '照片{side}边缘有另一个人的半张脸：照片中只能有本人。请裁掉或单独重拍。',
   },
   'face.size': {
     ok: '脸宽 {width} 像素（480×640 画幅中允许 {min}–{max} 像素）。',
@@ -217,6 +218,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     undecodable: '无法解码文件（{reason}），请用 `gradphoto check` 查看。',
     noFace: '没有找到人脸：修正需要一张正面人脸作为裁切依据。',
     manyFaces: '找到 {count} 张人脸：修正只适用于单人照片。',
+    otherPerson: '{side}边缘另一个人的脸会留在裁切范围内。请使用本人单独的照片。',
     headTopUnknown: '无法从背景中分辨头顶（背景杂乱），请在纯色墙前重拍。',
     headCut: '原图中头顶已被裁掉，请在头顶留出空间重拍。',
     faceTooSmall: '人脸只有 {faceWidth} 像素宽，放大到标准尺寸会模糊（至少需要 {needed} 像素）。请使用更大的原图或靠近相机重拍。',
@@ -258,7 +260,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     expected: '校验位应为',
   },
   words: {
-    left: '左', right: '右', up: '上', down: '下', topBottom: '上下', leftRight: '左右',
+    left: '左', right: '右', up: '上', down: '下', topBottom: '上下', leftRight: '左右', both: '左右两',
     white: '白色', grey: '灰色', black: '黑色', red: '红色', orange: '橙色', yellow: '黄色', green: '绿色',
     blue: '蓝色', purple: '紫色', pink: '粉色', dark: '深', light: '浅',
   },
