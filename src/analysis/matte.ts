@@ -133,54 +133,71 @@ export function halve(src: Float32Array, width: number, height: number): { data:
   return { data: out, width: w, height: h };
 }
 
-/** Bilinear enlargement of a half-size plane (from halve) back to width x height. */
-export function double(src: Float32Array, w: number, h: number, width: number, height: number): Float32Array {
-  const out = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const fy = Math.min(h - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
-    const y0 = Math.floor(fy); const y1 = Math.min(h - 1, y0 + 1); const ty = fy - y0;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.min(w - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
-      const x0 = Math.floor(fx); const x1 = Math.min(w - 1, x0 + 1); const tx = fx - x0;
-      const a = src[y0 * w + x0]; const b = src[y0 * w + x1]; const c = src[y1 * w + x0]; const d = src[y1 * w + x1];
-      out[y * width + x] = (a + (b - a) * tx) * (1 - ty) + (c + (d - c) * tx) * ty;
-    }
-  }
-  return out;
-}
-
 /**
  * Guided filter with a colour guide (He, Sun & Tang 2013, eq. 19–21), in its fast form (He & Sun
  * 2015): the local affine coefficients are worked out at half size and applied at full size. The output
  * is locally an affine function of the guide's colours, so edges in `p` snap to edges in the picture.
- * `guide` is RGB 0..255; r is the window radius at full size.
+ * `guide` is RGB 0..255; r is the window radius at full size. With `only`, the output is worked out
+ * where it is 1 and is `p` elsewhere.
  */
-export function guidedFilter(guide: Image, p: Float32Array, r: number, eps: number): Float32Array {
+export function guidedFilter(guide: Image, p: Float32Array, r: number, eps: number, only?: Uint8Array): Float32Array {
   const { width, height, data } = guide;
   const N = width * height;
   const half = halveImage(guide);
-  const I = [0, 1, 2].map((c) => {
-    const plane = new Float32Array(half.width * half.height);
-    for (let i = 0; i < plane.length; i++) plane[i] = half.data[i * 3 + c] / 255;
-    return plane;
-  });
   const small = halve(p, width, height);
   const w = small.width; const h = small.height; const n = w * h;
   const rs = Math.max(1, Math.round(r / 2));
-  const mean = (a: Float32Array) => boxMean(a, w, h, rs);
-  const product = (a: Float32Array, b: Float32Array) => { const o = new Float32Array(n); for (let i = 0; i < n; i++) o[i] = a[i] * b[i]; return o; };
-  const ps = small.data;
-  const mI = I.map(mean);
-  const mp = mean(ps);
-  const mIp = I.map((ch) => mean(product(ch, ps)));
-  const vRR = mean(product(I[0], I[0])); const vRG = mean(product(I[0], I[1])); const vRB = mean(product(I[0], I[2]));
-  const vGG = mean(product(I[1], I[1])); const vGB = mean(product(I[1], I[2])); const vBB = mean(product(I[2], I[2]));
+  // Which half-size pixels the wanted full-size ones read (bilinearly), and which coefficients those
+  // need (within rs of them): with an edge band of 13% of the frame, about a quarter of the work.
+  const wantHalf = new Float32Array(n);
+  if (!only) wantHalf.fill(1);
+  else {
+    for (let y = 0; y < height; y++) {
+      const fy = Math.min(h - 1, Math.max(0, (y + 0.5) / 2 - 0.5)); const y0 = Math.floor(fy); const y1 = Math.min(h - 1, y0 + 1);
+      for (let x = 0; x < width; x++) {
+        if (!only[y * width + x]) continue;
+        const fx = Math.min(w - 1, Math.max(0, (x + 0.5) / 2 - 0.5)); const x0 = Math.floor(fx); const x1 = Math.min(w - 1, x0 + 1);
+        wantHalf[y0 * w + x0] = 1; wantHalf[y0 * w + x1] = 1; wantHalf[y1 * w + x0] = 1; wantHalf[y1 * w + x1] = 1;
+      }
+    }
+  }
+  const wantCoef = boxMean(wantHalf, w, h, rs);
+  // Window means from summed-area tables (float64) of the guide's colours, p, and their products.
+  const W1 = w + 1;
+  // One table, the 13 sums of each cell side by side: cell (x, y) holds the sums over [0, x) x [0, y).
+  const table = new Float64Array(W1 * (h + 1) * 13);
+  const running = new Float64Array(13);
+  const hd = half.data; const k255 = 1 / 255;
+  for (let y = 0; y < h; y++) {
+    running.fill(0);
+    const above = y * W1; const here = (y + 1) * W1;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const R = hd[i * 3] * k255; const G = hd[i * 3 + 1] * k255; const B = hd[i * 3 + 2] * k255; const P = small.data[i];
+      running[0] += R; running[1] += G; running[2] += B; running[3] += P;
+      running[4] += R * P; running[5] += G * P; running[6] += B * P;
+      running[7] += R * R; running[8] += R * G; running[9] += R * B; running[10] += G * G; running[11] += G * B; running[12] += B * B;
+      const to = (here + x + 1) * 13; const from = (above + x + 1) * 13;
+      for (let t = 0; t < 13; t++) table[to + t] = table[from + t] + running[t];
+    }
+  }
+  const window = (i: number): [number, number, number, number, number] => {
+    const x = i % w; const y = (i - x) / w;
+    const x0 = Math.max(0, x - rs); const x1 = Math.min(w - 1, x + rs) + 1;
+    const y0 = Math.max(0, y - rs) * W1; const y1 = (Math.min(h - 1, y + rs) + 1) * W1;
+    return [x0, x1, y0, y1, 1 / ((x1 - x0) * ((y1 - y0) / W1))];
+  };
   const aR = new Float32Array(n); const aG = new Float32Array(n); const aB = new Float32Array(n); const b = new Float32Array(n);
+  const m = new Float64Array(13);
   for (let i = 0; i < n; i++) {
-    const mr = mI[0][i]; const mg = mI[1][i]; const mb = mI[2][i];
-    const covR = mIp[0][i] - mr * mp[i]; const covG = mIp[1][i] - mg * mp[i]; const covB = mIp[2][i] - mb * mp[i];
-    const rr = vRR[i] - mr * mr + eps; const rg = vRG[i] - mr * mg; const rb = vRB[i] - mr * mb;
-    const gg = vGG[i] - mg * mg + eps; const gb = vGB[i] - mg * mb; const bb = vBB[i] - mb * mb + eps;
+    if (wantCoef[i] <= 0) continue;
+    const [x0, x1, y0, y1, inv] = window(i);
+    const a = (y1 + x1) * 13; const bq = (y1 + x0) * 13; const c = (y0 + x1) * 13; const d = (y0 + x0) * 13;
+    for (let t = 0; t < 13; t++) m[t] = (table[a + t] - table[bq + t] - table[c + t] + table[d + t]) * inv;
+    const mr = m[0]; const mg = m[1]; const mb = m[2]; const mp = m[3];
+    const covR = m[4] - mr * mp; const covG = m[5] - mg * mp; const covB = m[6] - mb * mp;
+    const rr = m[7] - mr * mr + eps; const rg = m[8] - mr * mg; const rb = m[9] - mr * mb;
+    const gg = m[10] - mg * mg + eps; const gb = m[11] - mg * mb; const bb = m[12] - mb * mb + eps;
     // Inverse of the symmetric 3x3 covariance (+ eps I) by cofactors.
     const c00 = gg * bb - gb * gb; const c01 = rb * gb - rg * bb; const c02 = rg * gb - rb * gg;
     const c11 = rr * bb - rb * rb; const c12 = rb * rg - rr * gb; const c22 = rr * gg - rg * rg;
@@ -189,13 +206,43 @@ export function guidedFilter(guide: Image, p: Float32Array, r: number, eps: numb
     const ag = (c01 * covR + c11 * covG + c12 * covB) / det;
     const ab = (c02 * covR + c12 * covG + c22 * covB) / det;
     aR[i] = ar; aG[i] = ag; aB[i] = ab;
-    b[i] = mp[i] - ar * mr - ag * mg - ab * mb;
+    b[i] = mp - ar * mr - ag * mg - ab * mb;
   }
-  const [maR, maG, maB, mb] = [aR, aG, aB, b].map((plane) => double(mean(plane), w, h, width, height));
+  // The coefficients' window means where they are read, then enlarged bilinearly and applied in one pass.
+  const coefTables = [aR, aG, aB, b].map((plane) => {
+    const T = new Float64Array(W1 * (h + 1));
+    for (let y = 0; y < h; y++) {
+      let run = 0;
+      for (let x = 0; x < w; x++) { run += plane[y * w + x]; T[(y + 1) * W1 + x + 1] = T[y * W1 + x + 1] + run; }
+    }
+    return T;
+  });
+  const [maR, maG, maB, mb] = [0, 1, 2, 3].map(() => new Float32Array(n));
+  const means = [maR, maG, maB, mb];
+  for (let i = 0; i < n; i++) {
+    if (!wantHalf[i]) continue;
+    const [x0, x1, y0, y1, inv] = window(i);
+    for (let t = 0; t < 4; t++) { const T = coefTables[t]; means[t][i] = (T[y1 + x1] - T[y1 + x0] - T[y0 + x1] + T[y0 + x0]) * inv; }
+  }
   const q = new Float32Array(N);
   const k = 1 / 255;
-  for (let i = 0; i < N; i++) {
-    q[i] = Math.min(1, Math.max(0, (maR[i] * data[i * 3] + maG[i] * data[i * 3 + 1] + maB[i] * data[i * 3 + 2]) * k + mb[i]));
+  const xs0 = new Int32Array(width); const xs1 = new Int32Array(width); const txs = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(w - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
+    xs0[x] = Math.floor(fx); xs1[x] = Math.min(w - 1, xs0[x] + 1); txs[x] = fx - xs0[x];
+  }
+  const at = (plane: Float32Array, top: number, bottom: number, x: number, ty: number) => {
+    const tx = txs[x]; const a = plane[top + xs0[x]]; const bb = plane[top + xs1[x]]; const c = plane[bottom + xs0[x]]; const d = plane[bottom + xs1[x]];
+    return (a + (bb - a) * tx) * (1 - ty) + (c + (d - c) * tx) * ty;
+  };
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(h - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
+    const y0 = Math.floor(fy); const top = y0 * w; const bottom = Math.min(h - 1, y0 + 1) * w; const ty = fy - y0;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      if (only && !only[i]) { q[i] = p[i]; continue; }
+      const v = (at(maR, top, bottom, x, ty) * data[i * 3] + at(maG, top, bottom, x, ty) * data[i * 3 + 1] + at(maB, top, bottom, x, ty) * data[i * 3 + 2]) * k + at(mb, top, bottom, x, ty);
+      q[i] = Math.min(1, Math.max(0, v));
+    }
   }
   return q;
 }
@@ -207,7 +254,8 @@ export interface MatteRegion { left: number; top: number; width: number; height:
  * (default: the region's own size). The region may reach outside the image (its edge pixels repeat).
  */
 export async function personMatte(image: Image, region: MatteRegion = { left: 0, top: 0, width: image.width, height: image.height },
-  outWidth = Math.round(region.width), outHeight = Math.round(region.height), options: { refine?: boolean; coarseOnly?: boolean; second?: Float32Array } = {}): Promise<Matte> {
+  outWidth = Math.round(region.width), outHeight = Math.round(region.height),
+  options: { refine?: boolean; coarseOnly?: boolean; second?: Float32Array; window?: MatteRegion } = {}): Promise<Matte> {
   const model = await matteNet();
   // The model sees the region stretched to 256x256, values 0..1 (as MediaPipe feeds it): bilinear,
   // with each row's and column's two source indices and weights worked out once.
@@ -229,8 +277,26 @@ export async function personMatte(image: Image, region: MatteRegion = { left: 0,
   const started = performance.now();
   const raw = await model.run(input);
   const ms = performance.now() - started;
-  // The guide: the region at the output size (the image itself when that is what it is).
   const step = region.width / outWidth;
+  if (options.coarseOnly && options.window) {
+    // Only a window of the output is wanted (a wider look's frame): the rest is never enlarged.
+    const { left: x0, top: y0, width: w, height: h } = options.window;
+    const mcols = axis(0, SIDE / outWidth, outWidth, SIDE);
+    const mrows = axis(0, SIDE / outHeight, outHeight, SIDE);
+    const coarse = new Float32Array(w * h);
+    for (let yy = 0; yy < h; yy++) {
+      const y = Math.min(outHeight - 1, Math.max(0, y0 + yy));
+      const r0 = mrows.lo[y] * SIDE; const r1 = mrows.hi[y] * SIDE; const fy = mrows.t[y];
+      for (let xx = 0; xx < w; xx++) {
+        const x = Math.min(outWidth - 1, Math.max(0, x0 + xx)); const fx = mcols.t[x];
+        const top = raw[r0 + mcols.lo[x]] + (raw[r0 + mcols.hi[x]] - raw[r0 + mcols.lo[x]]) * fx;
+        const bottom = raw[r1 + mcols.lo[x]] + (raw[r1 + mcols.hi[x]] - raw[r1 + mcols.lo[x]]) * fx;
+        coarse[yy * w + xx] = top + (bottom - top) * fy;
+      }
+    }
+    return { alpha: coarse, coarse, width: w, height: h, left: region.left + x0 * step, top: region.top + y0 * step, step, ms };
+  }
+  // The guide: the region at the output size (the image itself when that is what it is).
   const same = region.left === 0 && region.top === 0 && outWidth === image.width && outHeight === image.height;
   const guide: Image = same ? image : { data: new Uint8Array(outWidth * outHeight * 3), width: outWidth, height: outHeight };
   const coarse = new Float32Array(outWidth * outHeight);
@@ -255,13 +321,15 @@ export async function personMatte(image: Image, region: MatteRegion = { left: 0,
   // Check needs the outline, not the hair's strands: the model's mask with the colour models is enough.
   if (options.refine === false) return { alpha: prior, coarse, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
   const r = Math.max(2, Math.round(Math.min(outWidth, outHeight) / 80));
-  const alpha = guidedFilter(guide, prior, r, 1e-3);
   // The filter refines the edge but may not invent: in a window that holds hair and backdrop it is a
   // linear fit of alpha on colour, which can light up lettering of another colour beside the hair, or
-  // open a hole in a shirt the colour of the wall. So it stays within the prior's range nearby.
+  // open a hole in a shirt the colour of the wall. So it stays within the prior's range nearby, and
+  // where that range is a single value (all but the edge) the prior stands and the filter is not needed.
   const reach = Math.max(1, Math.round(Math.min(outWidth, outHeight) / 240));
-  const upper = rangeFilter(prior, outWidth, outHeight, reach, true);
-  const lower = rangeFilter(prior, outWidth, outHeight, reach, false);
+  const { upper, lower } = rangeFilter(prior, outWidth, outHeight, reach);
+  const edge = new Uint8Array(prior.length);
+  for (let i = 0; i < edge.length; i++) edge[i] = upper[i] > lower[i] ? 1 : 0;
+  const alpha = guidedFilter(guide, prior, r, 1e-3, edge);
   for (let i = 0; i < alpha.length; i++) {
     // The filter's output is a little softer than the edge: sharpen it back around 0.5.
     const sharpened = Math.min(1, Math.max(0, (alpha[i] - 0.5) * 1.25 + 0.5));
@@ -319,27 +387,28 @@ function withColourModels(image: Image, coarse: Float32Array): Float32Array {
   return out;
 }
 
-/** Largest (or smallest, `max` false) value within r pixels along x, then along y: a square max (min) filter. */
-function rangeFilter(src: Float32Array, width: number, height: number, r: number, max: boolean): Float32Array {
-  const tmp = new Float32Array(src.length); const out = new Float32Array(src.length);
+/** Largest and smallest value within r pixels along x, then along y: square max and min filters in one pass. */
+function rangeFilter(src: Float32Array, width: number, height: number, r: number): { upper: Float32Array; lower: Float32Array } {
+  const tmpMax = new Float32Array(src.length); const tmpMin = new Float32Array(src.length);
+  const upper = new Float32Array(src.length); const lower = new Float32Array(src.length);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
       const from = row + Math.max(0, x - r); const to = row + Math.min(width - 1, x + r);
-      let v = src[from];
-      if (max) { for (let k = from + 1; k <= to; k++) if (src[k] > v) v = src[k]; } else { for (let k = from + 1; k <= to; k++) if (src[k] < v) v = src[k]; }
-      tmp[row + x] = v;
+      let hi = src[from]; let lo = hi;
+      for (let k = from + 1; k <= to; k++) { const v = src[k]; if (v > hi) hi = v; else if (v < lo) lo = v; }
+      tmpMax[row + x] = hi; tmpMin[row + x] = lo;
     }
   }
   for (let y = 0; y < height; y++) {
     const from = Math.max(0, y - r); const to = Math.min(height - 1, y + r);
     for (let x = 0; x < width; x++) {
-      let v = tmp[from * width + x];
-      if (max) { for (let k = from + 1; k <= to; k++) { const w = tmp[k * width + x]; if (w > v) v = w; } } else { for (let k = from + 1; k <= to; k++) { const w = tmp[k * width + x]; if (w < v) v = w; } }
-      out[y * width + x] = v;
+      let hi = tmpMax[from * width + x]; let lo = tmpMin[from * width + x];
+      for (let k = from + 1; k <= to; k++) { const a = tmpMax[k * width + x]; const b = tmpMin[k * width + x]; if (a > hi) hi = a; if (b < lo) lo = b; }
+      upper[y * width + x] = hi; lower[y * width + x] = lo;
     }
   }
-  return out;
+  return { upper, lower };
 }
 
 /** For n output samples of step source pixels from `start`: each sample's two source indices and weight (bilinear, clamped). */
@@ -498,37 +567,69 @@ export function focusMatte(matte: Matte, mesh: [number, number, number][]): Matt
 
 /**
  * Colours spread from the pixels where `weight` is 1 into the rest (normalised convolution at growing
- * radii): near known pixels their colour, far from all of them the mean of the nearest ones.
+ * radii): near known pixels their colour, far from all of them the mean of the nearest ones. With
+ * `needed`, only those pixels get an estimate (the others are left 0) and the radii stop growing once
+ * all of them are settled.
  */
 export function spreadColours(image: Image, weight: Float32Array, radii: number[], needed?: Uint8Array): Float32Array[] {
   const { width, height, data } = image;
   const n = width * height;
+  let wanted: Int32Array;
+  if (needed) {
+    let count = 0;
+    for (let i = 0; i < n; i++) if (needed[i]) count++;
+    wanted = new Int32Array(count);
+    for (let i = 0, k = 0; i < n; i++) if (needed[i]) wanted[k++] = i;
+  } else {
+    wanted = new Int32Array(n);
+    for (let i = 0; i < n; i++) wanted[i] = i;
+  }
   const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   const filled = new Float32Array(n); // how much of each pixel's estimate is settled
-  const v = new Float32Array(n);
-  const channels = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  const w = new Float32Array(n);
-  for (const r of radii) {
-    boxMean(weight, width, height, r, w);
-    for (let c = 0; c < 3; c++) {
-      for (let i = 0; i < n; i++) v[i] = weight[i] * data[i * 3 + c];
-      boxMean(v, width, height, r, channels[c]);
+  // Summed-area tables of the weight and the weighted colours (float64: exact enough at any size), so each
+  // wanted pixel's window mean at any radius costs four look-ups, however few pixels are still open.
+  const W1 = width + 1;
+  const tables = [0, 1, 2, 3].map(() => new Float64Array(W1 * (height + 1)));
+  const [sw, sr, sg, sb] = tables;
+  for (let y = 0; y < height; y++) {
+    let rw = 0; let rr = 0; let rg = 0; let rb = 0;
+    const above = y * W1; const here = (y + 1) * W1;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x; const wt = weight[i];
+      rw += wt; rr += wt * data[i * 3]; rg += wt * data[i * 3 + 1]; rb += wt * data[i * 3 + 2];
+      sw[here + x + 1] = sw[above + x + 1] + rw; sr[here + x + 1] = sr[above + x + 1] + rr;
+      sg[here + x + 1] = sg[above + x + 1] + rg; sb[here + x + 1] = sb[above + x + 1] + rb;
     }
-    let open = false;
-    for (let i = 0; i < n; i++) {
-      if (filled[i] >= 1) continue;
-      if (w[i] >= 1e-4) {
-        // Trust this radius as far as it saw enough known pixels.
-        const k = Math.min(1 - filled[i], Math.min(1, w[i] * 8));
-        for (let c = 0; c < 3; c++) out[c][i] = (out[c][i] * filled[i] + (channels[c][i] / w[i]) * k) / (filled[i] + k);
-        filled[i] += k;
-      }
-      if (filled[i] < 1 && (!needed || needed[i])) open = true;
-    }
-    // Stop once every pixel that is needed is settled: the wider radii only serve pixels far from both sides.
-    if (!open) break;
   }
-  for (let i = 0; i < n; i++) if (filled[i] === 0) for (let c = 0; c < 3; c++) out[c][i] = data[i * 3 + c];
+  let open = wanted.slice();
+  for (const r of radii) {
+    let still = 0;
+    for (let k = 0; k < open.length; k++) {
+      const i = open[k];
+      const x = i % width; const y = (i - x) / width;
+      const x0 = Math.max(0, x - r); const x1 = Math.min(width - 1, x + r) + 1;
+      const y0 = Math.max(0, y - r) * W1; const y1 = (Math.min(height - 1, y + r) + 1) * W1;
+      const area = (x1 - x0) * ((y1 - y0) / W1);
+      const box = (t: Float64Array) => t[y1 + x1] - t[y1 + x0] - t[y0 + x1] + t[y0 + x0];
+      const sum = box(sw);
+      const mean = sum / area;
+      if (mean >= 1e-4) {
+        // Trust this radius as far as it saw enough known pixels.
+        const take = Math.min(1 - filled[i], Math.min(1, mean * 8));
+        const colour = [box(sr) / sum, box(sg) / sum, box(sb) / sum];
+        for (let c = 0; c < 3; c++) out[c][i] = (out[c][i] * filled[i] + colour[c] * take) / (filled[i] + take);
+        filled[i] += take;
+      }
+      if (filled[i] < 1) open[still++] = i;
+    }
+    // Stop once every wanted pixel is settled: the wider radii only serve pixels far from both sides.
+    if (still === 0) break;
+    open = open.subarray(0, still);
+  }
+  for (let k = 0; k < wanted.length; k++) {
+    const i = wanted[k];
+    if (filled[i] === 0) for (let c = 0; c < 3; c++) out[c][i] = data[i * 3 + c];
+  }
   return out;
 }
 
@@ -602,8 +703,16 @@ export function refineEdges(image: Image, matte: Matte): EdgeColours {
   const bandF = new Float32Array(n);
   for (let i = 0; i < n; i++) bandF[i] = inBand[i] || (alpha[i] > 0.02 && alpha[i] < 0.98) ? 1 : 0;
   const bandHalf = halve(bandF, width, height).data;
+  // edgeColour reads the half-size planes bilinearly, so each band pixel's neighbours at half size are needed too.
+  const hw = half.width; const hh = half.height;
   const needed = new Uint8Array(bandHalf.length);
-  for (let i = 0; i < needed.length; i++) needed[i] = bandHalf[i] > 0 ? 1 : 0;
+  for (let y = 0; y < hh; y++) for (let x = 0; x < hw; x++) {
+    if (bandHalf[y * hw + x] <= 0) continue;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const yy = y + dy; const xx = x + dx;
+      if (yy >= 0 && yy < hh && xx >= 0 && xx < hw) needed[yy * hw + xx] = 1;
+    }
+  }
   const back = spreadColours(half, halve(bgWeight, width, height).data, radii, needed);
   const fore = spreadColours(half, halve(fgWeight, width, height).data, radii, needed);
   const colours: EdgeColours = { back, fore, width: half.width, height: half.height };

@@ -183,13 +183,9 @@ async function widerLook(photo: Photo, plan: CropPlan, frame: { width: number; h
   const bottom = Math.min(Math.max(H, crop.top + crop.height), crop.top + crop.height * (1 + grow));
   const perPixel = crop.width / frame.width; // working pixels per frame pixel
   const outW = Math.round((right - left) / perPixel); const outH = Math.round((bottom - top) / perPixel);
-  const seen = await personMatte(photo.pixels, { left, top, width: right - left, height: bottom - top }, outW, outH, { coarseOnly: true });
   const ox = Math.round((crop.left - left) / perPixel); const oy = Math.round((crop.top - top) / perPixel);
-  const out = new Float32Array(frame.width * frame.height);
-  for (let y = 0; y < frame.height; y++) for (let x = 0; x < frame.width; x++) {
-    out[y * frame.width + x] = seen.coarse[Math.min(outH - 1, Math.max(0, y + oy)) * outW + Math.min(outW - 1, Math.max(0, x + ox))];
-  }
-  return out;
+  const window = { left: ox, top: oy, width: frame.width, height: frame.height };
+  return (await personMatte(photo.pixels, { left, top, width: right - left, height: bottom - top }, outW, outH, { coarseOnly: true, window })).coarse;
 }
 
 /** Turn a usable photo into one that meets the profile, or say exactly why it cannot. */
