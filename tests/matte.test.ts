@@ -6,7 +6,7 @@ import { focusMatte, personMatte, type Matte } from '../src/analysis/matte.js';
 import { loadPhoto } from '../src/core/load.js';
 import type { FileResult } from '../src/core/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
-import { fixPhoto, type FixOutcome } from '../src/fix/index.js';
+import { fixPhoto, MATTE_LIMITS, type FixOutcome } from '../src/fix/index.js';
 import { judgeFix } from '../src/fix/verdict.js';
 import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
 import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
@@ -58,6 +58,26 @@ test('matte: focusMatte never lets the face go and drops pieces apart from the s
     assert.equal(matte.alpha[Math.round(y) * matte.width + Math.round(x)], 1, `mesh point ${i}`);
   }
   assert.equal(matte.alpha[30 * matte.width + 30], 0, 'the detached corner blob is dropped');
+});
+
+test('matte: a thick patch the model cannot decide counts as unsure (fix refuses it); its ordinary soft edge does not', async () => {
+  const { photo, face } = await mainFace(EXAMPLE);
+  const clean = await personMatte(photo.pixels);
+  const before = focusMatte(clean, face.mesh).unsurePatches;
+  assert.ok(before < MATTE_LIMITS.unsurePatches / 2, `the example's own soft edge: ${before}`);
+  /** The example's matte with a 60x60 patch beside the head where the model says `model` and the colour models `colours`. */
+  const patch = async (model: number, colours: number) => {
+    const matte = await personMatte(photo.pixels);
+    for (let y = 100; y < 160; y++) for (let x = 20; x < 80; x++) { matte.coarse[y * matte.width + x] = model; matte.prior![y * matte.width + x] = colours; }
+    return focusMatte(matte, face.mesh).unsurePatches;
+  };
+  // Lettering the model half takes for the person, in colours both the person and the backdrop have.
+  const after = await patch(0.5, 0.5);
+  // The patch's inside (all but its 6 px rim, about 48x48 px) is 0.75% of the 480x640 frame.
+  assert.ok(after - before > 0.006 && after - before < 0.009, `patch adds ${after - before}`);
+  assert.ok(after > MATTE_LIMITS.unsurePatches);
+  // The model unsure but the colours clearly the person's (clothes): decided, not counted.
+  assert.equal(await patch(0.5, 0.97), before);
 });
 
 test('fix: the astronaut photo (mottled studio backdrop, flag and shuttle model) is put on blue; no backdrop is left', async () => {

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     if (ours.length) for (const rule of ours) failing.set(rule, [...(failing.get(rule) ?? []), file]);
     else fixed.push(file);
     const m = outcome.matte;
-    tiles.push(await tile(path, [file, m ? `face ${(m.faceInside * 100).toFixed(0)}% band ${(m.uncertain * 100).toFixed(0)}% det ${(m.detached * 100).toFixed(0)}%` : outcome.steps.join(',')], '#555'),
+    tiles.push(await tile(path, [file, m ? `face ${(m.faceInside * 100).toFixed(0)}% band ${(m.uncertain * 100).toFixed(0)}% patches ${(m.unsurePatches * 100).toFixed(1)}% det ${(m.detached * 100).toFixed(0)}%` : outcome.steps.join(',')], '#555'),
       await tile(outcome.jpeg, [ours.length ? `NOT FIXED: ${ours.join(' ')}` : 'fixed', `retake: ${failed.filter((r) => !ours.includes(r)).join(' ')}`], ours.length ? '#a00' : '#070'));
   }
   // Contact sheet: four pairs a row.

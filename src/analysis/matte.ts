@@ -21,6 +21,8 @@ export interface Matte {
   alpha: Float32Array;
   /** The model's own alpha (before refinement), bilinearly upsampled to width x height. */
   coarse: Float32Array;
+  /** The model's alpha weighed by the person's and the backdrop's colours (withColourModels), when refined. */
+  prior?: Float32Array;
   width: number;
   height: number;
   /** Matte pixel (x, y) covers source pixel (left + x * step, top + y * step). */
@@ -319,7 +321,7 @@ export async function personMatte(image: Image, region: MatteRegion = { left: 0,
   if (!same) areaResample(image, region, guide);
   const prior = withColourModels(guide, coarse);
   // Check needs the outline, not the hair's strands: the model's mask with the colour models is enough.
-  if (options.refine === false) return { alpha: prior, coarse, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
+  if (options.refine === false) return { alpha: prior, coarse, prior, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
   const r = Math.max(2, Math.round(Math.min(outWidth, outHeight) / 80));
   // The filter refines the edge but may not invent: in a window that holds hair and backdrop it is a
   // linear fit of alpha on colour, which can light up lettering of another colour beside the hair, or
@@ -336,7 +338,7 @@ export async function personMatte(image: Image, region: MatteRegion = { left: 0,
     const v = Math.min(upper[i], prior[i] + 0.5, Math.max(lower[i] >= 0.9 ? 1 : lower[i], sharpened));
     alpha[i] = v < 0.02 ? 0 : v > 0.98 ? 1 : v;
   }
-  return { alpha, coarse, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
+  return { alpha, coarse, prior, width: outWidth, height: outHeight, left: region.left, top: region.top, step, ms };
 }
 
 const BINS = 16;
@@ -514,6 +516,13 @@ export interface MatteQuality {
   detached: number;
   /** Share of the frame that is the face's person. */
   person: number;
+  /**
+   * Share of the frame in thick patches that neither the model nor the colours decide (coarse alpha and
+   * prior both 0.15–0.85, over at least 90% of a 13 px window at 480 px): lettering, objects or a
+   * hair-coloured backdrop beside the person. A soft edge of a few pixels never counts, nor clothes the
+   * model doubts but whose colours are the person's (the example's spacesuit ring).
+   */
+  unsurePatches: number;
 }
 
 /** Label the 4-connected component of `mask` containing `seed`; returns 1 inside it. */
@@ -561,8 +570,14 @@ export function focusMatte(matte: Matte, mesh: [number, number, number][]): Matt
     if (alpha[i] >= 0.5) person++;
     if (alpha[i] > 0.1 && alpha[i] < 0.9) band++;
   }
+  const unsure = new Float32Array(n);
+  const decided = matte.prior ?? coarse;
+  for (let i = 0; i < n; i++) unsure[i] = coarse[i] > 0.15 && coarse[i] < 0.85 && decided[i] > 0.15 && decided[i] < 0.85 ? 1 : 0;
+  const around = boxMean(unsure, width, height, Math.max(2, Math.round((6 * Math.min(width, height)) / 480)));
+  let patches = 0;
+  for (let i = 0; i < n; i++) if (unsure[i] && around[i] >= 0.9) patches++;
   protectFace(matte, mesh);
-  return { faceInside: insideTotal ? inside / insideTotal : 0, uncertain: person ? band / person : 1, detached: detached / n, person: person / n };
+  return { faceInside: insideTotal ? inside / insideTotal : 0, uncertain: person ? band / person : 1, detached: detached / n, person: person / n, unsurePatches: patches / n };
 }
 
 /**

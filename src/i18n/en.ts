@@ -221,6 +221,7 @@ export const enUi = {
     faceTooSmall: 'the face is only {faceWidth} px wide; enlarging it to the standard would blur it (a face of at least {needed} px is needed). Use the original, larger photo or move closer.',
     headTooTall: 'the head proportions (face {faceWidth} px, head top to eyes {headToEyes} px) cannot meet the face-width and head-top ranges together (very tall hair?).',
     matteFace: 'the person cannot be told apart from the background around the face (only {share}% of the face is recognised as a person), so replacing the background would cut into the face. Retake in front of a plain wall that differs from skin and hair.',
+    mattePatches: 'beside the person the backdrop cannot be told from them ({share}% of the frame: lettering, logos, objects, or a backdrop much like the hair or clothes), so a new background would keep pieces of the old one or cut into the person. Retake in front of a plain wall.',
     matteUnsure: 'the outline of the person is unclear ({share}% of it is uncertain: blur, smoke, or a background much like the hair or clothes), so replacing the background would leave a ragged edge. Retake in front of a plain wall.',
     matteCrowded: 'other people or person-like objects take {share}% of the frame beside the subject. Use a photo of one person alone.',
     needsPaddingPerson: 'the photo is too tight: the frame must extend past the original\'s side, where the person is cut off ({share}% of the edge is person). Use a wider original.',

@@ -224,6 +224,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     faceTooSmall: '人脸只有 {faceWidth} 像素宽，放大到标准尺寸会模糊（至少需要 {needed} 像素）。请使用更大的原图或靠近相机重拍。',
     headTooTall: '头部比例（脸宽 {faceWidth} 像素，头顶到双眼 {headToEyes} 像素）无法同时满足脸宽和头顶位置要求（发型过高？）。',
     matteFace: '脸部周围的人像与背景难以区分（只有 {share}% 的脸被识别为人像），替换背景会伤及面部。请在与肤色、发色不同的纯色墙前重拍。',
+    mattePatches: '人像旁边有些区域无法区分人与背景（占画面 {share}%：文字、标志、物体，或与头发、衣服颜色相近的背景），替换背景会留下旧背景的碎片或切掉人像的一部分。请在纯色墙前重拍。',
     matteUnsure: '人像轮廓不清晰（{share}% 的边缘无法确定：模糊、烟雾，或背景与头发、衣服颜色相近），替换背景会留下毛糙的边缘。请在纯色墙前重拍。',
     matteCrowded: '主体旁边有其他人或类似人像的物体，占画面 {share}%。请使用单人照片。',
     needsPaddingPerson: '照片裁得太紧：画面需要超出原图的侧边，而人像在那里被截断（边缘 {share}% 是人像）。请使用更宽的原图。',
