@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { faces } from '../src/analysis/face.js';
 import { faceModel } from '../src/analysis/face-model.js';
@@ -104,6 +104,24 @@ async function main(): Promise<void> {
     console.log(`| full check (decode + every rule) | ${fullMs.toFixed(1)} | ${fullRatio.toFixed(1)} |`);
     console.log(`face models: ${engine === 'onnxruntime' ? 'onnxruntime-node (native)' : 'tfjs WASM'} (GRADPHOTO_ENGINE picks); load once per process: ${modelLoadMs.toFixed(0)} ms`);
     console.log(`target: full check at most about 15x decode: ${fullRatio <= 15 ? 'met' : 'NOT met'}; under 40 ms on this machine now: ${fullMs < 40 ? 'yes' : 'no'}`);
+
+    // One student's check: the whole process's CPU time (start-up, model loading, one photo), against
+    // the floor of node + sharp + one decode of the same photo, alternated round after round.
+    const preload = pathToFileURL(join(ROOT, 'bench', 'cpu-at-exit.mjs')).href;
+    const cpuOf = (args: string[]) => {
+      const run = spawnSync(process.execPath, ['--import', preload, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+      const found = /gradphoto-bench-cpu ([\d.]+)/.exec(run.stderr);
+      if (!found) throw new Error(`no CPU time from ${args.join(' ')}: ${run.stderr.slice(0, 300)}`);
+      return Number(found[1]);
+    };
+    const single = { floor: [] as number[], check: [] as number[] };
+    const sharpUrl = pathToFileURL(join(ROOT, 'node_modules', 'sharp', 'lib', 'index.js')).href;
+    for (let round = 0; round < arg('single-rounds', 5); round++) {
+      single.floor.push(cpuOf(['--input-type=module', '-e', `const { default: sharp } = await import(${JSON.stringify(sharpUrl)}); await sharp(${JSON.stringify(paths[0])}).rotate().raw().toBuffer();`]));
+      single.check.push(cpuOf([join(ROOT, 'bin', 'gradphoto.js'), 'check', paths[0], '--format', 'json']));
+    }
+    const [floorCpu, checkCpu] = [median(single.floor), median(single.check)];
+    console.log(`\none photo, one process (median of ${single.check.length} alternated runs): process CPU time ${checkCpu.toFixed(0)} ms for \`gradphoto check\` against ${floorCpu.toFixed(0)} ms for node + sharp + one decode: ${(checkCpu / floorCpu).toFixed(1)}x the floor (target at most 2x: ${checkCpu <= 2 * floorCpu ? 'met' : 'NOT met'})`);
 
     // A class folder: the whole CLI (start-up, discovery, worker threads, every rule, JSON) against a
     // decode-only pass over the same files at the same concurrency.
