@@ -126,7 +126,17 @@ async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits): Pr
 export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMITS): Promise<LoadOutcome> {
   const bytes = readBounded(path, limits);
   if (!Buffer.isBuffer(bytes)) return { kind: 'unreadable', failure: bytes };
+  return loadPhotoBytes(bytes, path, limits);
+}
 
+/**
+ * The same for bytes already in memory (an upload, a fixed photo being re-checked); `path` is only the
+ * name results carry. Bytes above the file-size limit are refused as a file of that size would be.
+ */
+export async function loadPhotoBytes(bytes: Buffer, path: string, limits: LoadLimits = DEFAULT_LIMITS): Promise<LoadOutcome> {
+  if (bytes.length > limits.maxFileBytes) {
+    return { kind: 'unreadable', failure: { messageId: 'fileTooLarge', data: { bytes: bytes.length, limitMB: Math.round(limits.maxFileBytes / 1048576) } } };
+  }
   const container = sniffContainer(bytes);
   const photo: Photo = {
     path, bytes, fileSize: bytes.length, container,

@@ -2,7 +2,7 @@ import { sharp } from '../core/sharp.js';
 import { background } from '../analysis/background.js';
 import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
 import { faces, measureFace, type Face } from '../analysis/face.js';
-import { DEFAULT_LIMITS, loadPhoto } from '../core/load.js';
+import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from '../core/load.js';
 import type { Photo } from '../core/types.js';
 import { ruleNumber } from '../profiles/index.js';
 import type { Profile } from '../profiles/types.js';
@@ -198,7 +198,11 @@ async function widerLook(photo: Photo, plan: CropPlan, frame: { width: number; h
 
 /** Turn a usable photo into one that meets the profile, or say exactly why it cannot. */
 export async function fixPhoto(path: string, options: FixOptions): Promise<FixOutcome | FixRefusal> {
-  const outcome = await loadPhoto(path);
+  return fixLoaded(await loadPhoto(path), options);
+}
+
+/** fixPhoto for a photo already loaded (from a file or from bytes in memory). */
+export async function fixLoaded(outcome: LoadOutcome, options: FixOptions): Promise<FixOutcome | FixRefusal> {
   if (outcome.kind === 'unreadable') return { messageId: 'unreadable', data: { ...outcome.failure.data, reason: outcome.failure.messageId } };
   if (outcome.kind === 'undecodable') return { messageId: 'undecodable', data: { ...outcome.failure.data, reason: outcome.failure.messageId } };
   const { photo } = outcome;

@@ -1,0 +1,114 @@
+/**
+ * gradphoto as a library, for scripts and upload portals:
+ *
+ *   import { check, fix } from 'gradphoto';
+ *   const result = await check('photo.jpg');              // or a Buffer / Uint8Array of the file
+ *   if (result.verdict !== 'pass') console.log(result.checks.filter((c) => c.status === 'fail'));
+ *   const fixed = await fix(bytes);                        // never writes: you get the JPEG
+ *   if (fixed.status === 'fixed') await writeFile('photo-fixed.jpg', fixed.jpeg!);
+ *
+ * Both return the objects of the JSON report (README, "JSON output"). Rule authors get `defineRule`
+ * and the finding helpers, typed, for modules that `--rule` or the `rules` option loads.
+ */
+import { loadPhoto, loadPhotoBytes, type LoadOutcome } from './core/load.js';
+import { checkFile, resolveRules } from './core/run.js';
+import type { FileResult, Lang, Rule } from './core/types.js';
+import type { BackgroundMode } from './fix/index.js';
+import { fixAndCheck } from './fix/verdict.js';
+import { interpolate, localiseWords, uiStrings } from './i18n/index.js';
+import { DEFAULT_PROFILE, profiles, type Profile } from './profiles/index.js';
+import { builtinRules } from './rules/index.js';
+
+export { defineRule, fail, grade, graded, pass, round, skip, warn } from './core/rule.js';
+export type { Check, FileResult, Finding, Lang, Photo, Pixels, Rule, RuleContext, RuleMeta, RunResult, Status, Verdict } from './core/types.js';
+export type { Profile, RuleLevel, RuleSetting } from './profiles/index.js';
+export { profiles, DEFAULT_PROFILE };
+
+/** A photo: a file path, or the file's bytes. */
+export type PhotoInput = string | Uint8Array;
+
+export interface CheckOptions {
+  /** A built-in profile id or a profile object; default the built-in default profile. */
+  profile?: string | Profile;
+  /** Extra rules (from defineRule) run after the profile's. */
+  rules?: Rule<any>[];
+  /** Rule ids not to run. */
+  disable?: string[];
+  /** Language of the messages; default 'zh'. */
+  lang?: Lang;
+  /** The name results carry when `input` is bytes; default "photo.jpg". */
+  name?: string;
+}
+
+function resolveProfile(profile: string | Profile | undefined): Profile {
+  if (profile === undefined) return profiles.get(DEFAULT_PROFILE)!;
+  if (typeof profile !== 'string') return profile;
+  const found = profiles.get(profile);
+  if (!found) throw new Error(`unknown profile "${profile}" (built in: ${[...profiles.keys()].join(', ')})`);
+  return found;
+}
+
+function load(input: PhotoInput, name: string | undefined): { path: string; loading: Promise<LoadOutcome> } {
+  if (typeof input === 'string') return { path: input, loading: loadPhoto(input) };
+  if (!(input instanceof Uint8Array)) throw new TypeError('input must be a file path or the bytes of a photo (Buffer or Uint8Array)');
+  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const path = name ?? 'photo.jpg';
+  return { path, loading: loadPhotoBytes(bytes, path) };
+}
+
+/** Check one photo against a profile. Never throws for a bad photo: it is a result with verdict "error". */
+export async function check(input: PhotoInput, options: CheckOptions = {}): Promise<FileResult> {
+  const profile = resolveProfile(options.profile);
+  const rules = resolveRules(profile, builtinRules, options.rules ?? [], options.disable ?? []);
+  const { path, loading } = load(input, options.name);
+  return checkFile(path, rules, { lang: options.lang ?? 'zh', frame: profile.frame, loading });
+}
+
+export interface FixOptions extends Omit<CheckOptions, 'rules' | 'disable'> {
+  /** 'blue' (default): put the person on the profile's blue; 'keep': keep the background as it is. */
+  background?: BackgroundMode;
+}
+
+export interface FixResult {
+  /**
+   * fixed: the new photo passes every rule fix is responsible for; unchanged: the photo already met
+   * the profile and `jpeg` is its own bytes; notFixed: fix made a photo but its check still fails a
+   * rule fix should mend (`notMended`); refused: fix would not make one (`messageId`, `message`).
+   */
+  status: 'fixed' | 'unchanged' | 'notFixed' | 'refused';
+  /** The JPEG made (not for refused). Nothing is written: saving it is yours. */
+  jpeg?: Buffer;
+  /** What was done, in order (orient, crop, background, encode), translated. */
+  steps?: string[];
+  /** The check of `jpeg` with the profile's rules. */
+  check?: FileResult;
+  notMended?: string[];
+  /** Failing rules only a new photo can mend (glasses, ears, pose...). */
+  retake?: string[];
+  messageId?: string;
+  message?: string;
+}
+
+/** Fix one photo: crop to the frame, new background, the byte window; then check what was made. */
+export async function fix(input: PhotoInput, options: FixOptions = {}): Promise<FixResult> {
+  const profile = resolveProfile(options.profile);
+  const lang = options.lang ?? 'zh';
+  const rules = resolveRules(profile, builtinRules);
+  const { path, loading } = load(input, options.name);
+  const result = await fixAndCheck(await loading, path, { profile, background: options.background ?? 'blue', rules, lang });
+  const ui = uiStrings(lang);
+  if (result.status === 'refused') {
+    const { messageId, data } = result.refusal!;
+    const reason = interpolate(ui.fix[messageId as keyof typeof ui.fix] ?? messageId, localiseWords(lang, data));
+    return { status: 'refused', messageId, message: interpolate(ui.fix.refused, { reason }) };
+  }
+  const { outcome, check: recheck, judgement } = result;
+  return {
+    status: result.status,
+    jpeg: outcome!.jpeg,
+    steps: outcome!.steps.map((step) => ui.fixSteps[step as keyof typeof ui.fixSteps] ?? step),
+    check: recheck,
+    notMended: judgement!.notMended,
+    retake: judgement!.retake,
+  };
+}

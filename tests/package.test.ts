@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT, tempDir } from './helpers.js';
+
+/**
+ * The package as npm would publish it (npm pack, without running scripts: dist is already built),
+ * unpacked into a temporary project's node_modules with its dependencies linked from ours: no network,
+ * but the files list, `exports` and `types` are exactly what a user gets.
+ */
+async function installPacked(): Promise<string> {
+  const project = await tempDir();
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
+  const files = packed[0].files.map((f) => f.path);
+  assert.ok(files.includes('dist/src/index.js') && files.includes('dist/src/index.d.ts'), 'the entry and its types are packed');
+  assert.ok(files.includes('models/onnx/mesh.onnx') && files.includes('models/facemesh.bin') && files.includes('LICENSE'), 'models and licence are packed');
+  assert.ok(!files.some((f) => f.startsWith('dist/tests/') || f.startsWith('tests/') || f.startsWith('src/')), 'no tests or sources in the package');
+  const target = join(project, 'node_modules', 'gradphoto');
+  await mkdir(target, { recursive: true });
+  execFileSync('tar', ['-xzf', join(project, packed[0].filename), '-C', target, '--strip-components=1']);
+  const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
+  const installed = new Set(await readdir(join(ROOT, 'node_modules')));
+  for (const name of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.optionalDependencies ?? {})]) {
+    if (!installed.has(name.split('/')[0])) continue; // an optional dependency not installed here
+    const link = join(project, 'node_modules', name);
+    await mkdir(dirname(link), { recursive: true });
+    await symlink(join(ROOT, 'node_modules', name), link, 'dir');
+  }
+  await writeFile(join(project, 'package.json'), '{ "name": "portal", "private": true, "type": "module" }\n');
+  return project;
+}
+
+test('the packed package: the README\'s library example runs in a fresh project, and its types check', async () => {
+  const project = await installPacked();
+  // The README's example, as written there.
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Use it from JavaScript'));
+  const example = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(example?.includes("from 'gradphoto'"), 'the README has a library example');
+  await writeFile(join(project, 'check-upload.mjs'), example!);
+  const out = execFileSync(process.execPath, ['check-upload.mjs'], { cwd: project, encoding: 'utf8' }).trim().split('\n');
+  // The example photo fails on its grey background (and its fringe and softness); fix puts it on blue.
+  assert.match(out[0], /^fail \[.*'background\.color'.*\]$/);
+  assert.match(out[1], /^fixed \[ 'upright', 'new background', 'encode' \]/);
+  const written = await readFile(join(project, 'upload-fixed.jpg'));
+  assert.ok(written.length >= 30720 && written.length <= 40000, `fixed photo ${written.length} bytes`);
+
+  // A TypeScript user: the published types accept a typed rule and the results' fields, and reject a wrong status.
+  await writeFile(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }));
+  await writeFile(join(project, 'use.ts'), `import { check, defineRule, fail, pass, type FileResult } from 'gradphoto';
+export const named = defineRule<{ pattern: string }>({
+  id: 'local.named',
+  meta: { description: { en: 'named', zh: '命名' }, messageIds: ['ok', 'bad'], defaultOptions: { pattern: '^\\\\d+$' },
+    messages: { en: { ok: 'ok', bad: 'bad' }, zh: { ok: '好', bad: '坏' } } },
+  check({ photo, options }) { return new RegExp(options.pattern).test(photo.path) ? pass('ok') : fail('bad'); },
+});
+export async function verdictOf(bytes: Uint8Array): Promise<FileResult['verdict']> { return (await check(bytes, { rules: [named] })).verdict; }
+`);
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' });
+  await writeFile(join(project, 'use.ts'), `import { defineRule } from 'gradphoto';
+export const wrong = defineRule({ id: 'x', meta: { description: { en: '', zh: '' }, messageIds: ['ok'], defaultOptions: {} },
+  check() { return { status: 'failed', messageId: 'ok' }; } });
+`);
+  const rejected = (() => {
+    try { execFileSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8', stdio: 'pipe' }); return ''; } catch (error) { return String((error as { stdout?: string }).stdout); }
+  })();
+  assert.match(rejected, /use\.ts\(3,\d+\): error TS2322: .*status: "failed"/, rejected);
+});
