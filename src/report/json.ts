@@ -1,7 +1,8 @@
 import type { RunResult } from '../core/types.js';
 import type { RosterReport } from '../roster/roster.js';
+import { REPORT_SCHEMA_VERSION, TOOL_VERSION } from '../version.js';
 
-/** The SPEC output contract: one JSON document; keys never change with the language. */
+/** The SPEC output contract: one JSON document; keys never change with the language (schema/report.schema.json). */
 export function formatJson(result: RunResult, roster?: RosterReport): string {
   const files = result.files.map((file) => ({
     path: file.path,
@@ -9,5 +10,5 @@ export function formatJson(result: RunResult, roster?: RosterReport): string {
     ...(file.error ? { error: file.error } : {}),
     checks: file.checks.map(({ rule, status, messageId, message, measured, expected }) => ({ rule, status, messageId, message, measured, expected })),
   }));
-  return `${JSON.stringify({ profile: result.profile, files, summary: result.summary, ...(roster ? { roster } : {}) }, null, 2)}\n`;
+  return `${JSON.stringify({ schemaVersion: REPORT_SCHEMA_VERSION, toolVersion: TOOL_VERSION, profile: result.profile, files, summary: result.summary, ...(roster ? { roster } : {}) }, null, 2)}\n`;
 }
