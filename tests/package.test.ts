@@ -47,6 +47,14 @@ test('the packed package: the README\'s library example runs in a fresh project,
   const written = await readFile(join(project, 'upload-fixed.jpg'));
   assert.ok(written.length >= 30720 && written.length <= 40000, `fixed photo ${written.length} bytes`);
 
+  // The README's rule module and its rule-tester example, through gradphoto/testing.
+  const writing = readme.slice(readme.indexOf('## Writing a rule'));
+  const blocks = [...writing.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks[0]?.includes('export default') && blocks[1]?.includes("from 'gradphoto/testing'"), 'the README has a rule and a rule test');
+  await writeFile(join(project, 'my-rule.js'), blocks[0]);
+  await writeFile(join(project, 'my-rule.test.mjs'), `${blocks[1]}\nconsole.log('rule tests passed');\n`);
+  assert.equal(execFileSync(process.execPath, ['my-rule.test.mjs'], { cwd: project, encoding: 'utf8' }).trim(), 'rule tests passed');
+
   // A TypeScript user: the published types accept a typed rule and the results' fields, and reject a wrong status.
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }));
   await writeFile(join(project, 'use.ts'), `import { check, defineRule, fail, pass, type FileResult } from 'gradphoto';
