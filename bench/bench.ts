@@ -67,7 +67,7 @@ async function timeInterleaved(paths: string[], rounds: number, measures: Measur
         }
         blockMs.push(performance.now() - blockStarted);
       }
-      blockMs.forEach((ms, m) => ratios[m].push(ms / blockMs[0]));
+      blockMs.forEach((ms, m) => { ratios[m].push(ms / blockMs[0]); });
     }
   }
   return { ms: perPhoto.map(median), ratio: ratios.map(median) };

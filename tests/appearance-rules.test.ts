@@ -235,7 +235,7 @@ test('face.makeup: the example\'s natural lips pass; strong red lipstick painted
   assert.equal(plain.status, 'pass', JSON.stringify(plain.measured));
   const { face } = await exampleFace();
   const outer = LIPS_OUTER; const inner = LIPS_INNER;
-  const path = (ids: number[]) => ids.map((i, k) => `${k ? 'L' : 'M'}${face.mesh[i][0].toFixed(1)},${face.mesh[i][1].toFixed(1)}`).join(' ') + ' Z';
+  const path = (ids: number[]) => `${ids.map((i, k) => `${k ? 'L' : 'M'}${face.mesh[i][0].toFixed(1)},${face.mesh[i][1].toFixed(1)}`).join(' ')} Z`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="640"><path d="${path(outer)} ${path(inner)}" fill="#c8102e" fill-rule="evenodd" fill-opacity="0.85"/></svg>`;
   const painted = only(await check(await save(dir, 'lipstick.jpg', sharp(EXAMPLE).composite([{ input: Buffer.from(svg) }]))), 'face.makeup');
   assert.equal(painted.status, 'warn', JSON.stringify(painted.measured));

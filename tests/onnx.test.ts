@@ -87,7 +87,7 @@ test('runs that overlap in one thread each keep their own input', { skip }, asyn
   // Both filled before either runs (the session runs on a later turn): a shared buffer would give B's answer twice.
   const together = await Promise.all(inputs.map((input) => net.run(shape, (buffer) => buffer.set(input))));
   assert.notDeepEqual(alone[0][0], alone[1][0], 'the two inputs give different meshes');
-  together.forEach((outputs, k) => assert.deepEqual(outputs, alone[k], `run ${k}`));
+  together.forEach((outputs, k) => { assert.deepEqual(outputs, alone[k], `run ${k}`); });
 });
 
 test('when onnxruntime-node cannot make a session, the models fall back to WASM, said once; not when it was asked for', { skip }, () => {

@@ -20,14 +20,14 @@ const TILE_W = 180; const TILE_H = 240; const LABEL = 34;
 /** sharp({ create }) (the wrapper's type names only the input overload). */
 const blank = (width: number, height: number) => (sharp as unknown as (o: object) => ReturnType<typeof sharp>)({ create: { width, height, channels: 3, background: '#222' } });
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeXml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function tile(input: Buffer | string | undefined, lines: string[], colour: string): Promise<Buffer> {
   const picture = input
     ? await sharp(input).rotate().resize(TILE_W, TILE_H, { fit: 'contain', background: '#333' }).removeAlpha().png().toBuffer().catch(() => undefined)
     : undefined;
   const svg = `<svg width="${TILE_W}" height="${LABEL}" xmlns="http://www.w3.org/2000/svg"><rect width="100%" height="100%" fill="${colour}"/>`
-    + lines.map((l, i) => `<text x="3" y="${13 + i * 14}" font-family="sans-serif" font-size="11" fill="white">${escape(l.slice(0, 32))}</text>`).join('') + '</svg>';
+    + lines.map((l, i) => `<text x="3" y="${13 + i * 14}" font-family="sans-serif" font-size="11" fill="white">${escapeXml(l.slice(0, 32))}</text>`).join('') + '</svg>';
   return blank(TILE_W, TILE_H + LABEL)
     .composite([...(picture ? [{ input: picture, top: 0, left: 0 }] : []), { input: Buffer.from(svg), top: TILE_H, left: 0 }])
     .png().toBuffer();
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     if (outcome.debug) {
       // The frame before compositing, the model's mask and the refined matte, side by side.
       const { frame, coarse, alpha } = outcome.debug;
-      const grey = (a: Float32Array) => { const b = Buffer.alloc(frame.width * frame.height * 3); a.forEach((v, i) => b.fill(Math.round(v * 255), i * 3, i * 3 + 3)); return b; };
+      const grey = (a: Float32Array) => { const b = Buffer.alloc(frame.width * frame.height * 3); a.forEach((v, i) => { b.fill(Math.round(v * 255), i * 3, i * 3 + 3); }); return b; };
       const raw = { raw: { width: frame.width, height: frame.height, channels: 3 as const } };
       await blank(frame.width * 3, frame.height).composite([
         { input: Buffer.from(frame.data), ...raw, left: 0, top: 0 },

@@ -365,7 +365,7 @@ async function detect(range: DetectorRange, pixels: Pixels): Promise<Detection[]
 function detectorRows(outputs: Float32Array[]): Float32Array {
   if (outputs.length === 1) return outputs[0];
   const [scores384, scores512, boxes384, boxes512] = [...outputs].sort((a, b) => a.length - b.length);
-  if (!scores384 || scores384.length !== 384 || scores512.length !== 512 || boxes384.length !== 384 * 16 || boxes512.length !== 512 * 16) {
+  if (scores384?.length !== 384 || scores512.length !== 512 || boxes384.length !== 384 * 16 || boxes512.length !== 512 * 16) {
     throw new Error('the face detector returned unexpected outputs');
   }
   const rows = new Float32Array(896 * 17);

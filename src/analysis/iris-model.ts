@@ -87,7 +87,7 @@ export async function refineEyes(pixels: Pixels, mesh: Mesh): Promise<Mesh> {
   const eyes = ['right', 'left'] as const;
   const crops = eyes.map((eye) => eyeCrop(mesh, eye));
   const [values] = await net.run([2, INPUT, INPUT, 3], (input) => {
-    crops.forEach((crop, i) => sampleSquare(pixels, crop, INPUT, input, i * INPUT * INPUT * 3, 1 / 255, 0));
+    crops.forEach((crop, i) => { sampleSquare(pixels, crop, INPUT, input, i * INPUT * INPUT * 3, 1 / 255, 0); });
   });
   const refined: Mesh = mesh.slice(0, 468).map((p) => [p[0], p[1], p[2]]);
   eyes.forEach((eye, i) => {

@@ -24,7 +24,7 @@ export async function writeAtomic(target: string, bytes: Buffer, options: { forc
   if (options.root) {
     const root = await realpath(resolve(options.root));
     const parent = await realpath(dirname(absolute));
-    if (parent !== root && !parent.startsWith(root + '/')) throw new WriteRefusal('outside', target);
+    if (parent !== root && !parent.startsWith(`${root}/`)) throw new WriteRefusal('outside', target);
   }
   const existing = await lstat(absolute).catch(() => undefined);
   if (existing?.isSymbolicLink()) throw new WriteRefusal('symlink', target);
