@@ -4,7 +4,15 @@ import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
 import { faces, measureFace, type Face } from '../analysis/face.js';
 import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from '../core/load.js';
 import type { Photo } from '../core/types.js';
-import { ruleNumber } from '../profiles/index.js';
+import { builtinRules, ruleOptions } from '../rules/index.js';
+import { checkFile, resolveRules } from '../core/run.js';
+import { FIX_RESPONSIBLE, judgeFix } from './responsible.js';
+import type { BackgroundColorOptions } from '../rules/background-color.js';
+import type { FacePositionOptions } from '../rules/face-position.js';
+import type { FaceSizeOptions } from '../rules/face-size.js';
+import type { FileSizeOptions } from '../rules/file-size.js';
+import type { DpiOptions } from '../rules/image-dpi.js';
+import type { JpegQualityOptions } from '../rules/image-jpeg-quality.js';
 import type { Profile } from '../profiles/types.js';
 import { FitError, fitToWindow, type FitResult, type RawImage } from './encode.js';
 import { planCrop, sourceGeometry, type CropPlan, type GeometryTarget } from './plan.js';
@@ -41,27 +49,26 @@ export interface FixOutcome {
   debug?: { frame: RawImage; coarse: Float32Array; alpha: Float32Array };
 }
 
-const REFERENCE_BLUE: Rgb = [100, 197, 255];
-
 export function geometryTarget(profile: Profile): GeometryTarget {
-  const minWidth = ruleNumber(profile, 'face.size', 'minWidth', 180);
-  const maxWidth = ruleNumber(profile, 'face.size', 'maxWidth', 300);
+  const size = ruleOptions<FaceSizeOptions>(profile, 'face.size');
+  const position = ruleOptions<FacePositionOptions>(profile, 'face.position');
   return {
     frameWidth: profile.frame.width, frameHeight: profile.frame.height,
-    faceWidth: { min: minWidth, max: maxWidth, ideal: (minWidth + maxWidth) / 2 },
-    headTop: { min: ruleNumber(profile, 'face.position', 'headTopMin', 50), max: ruleNumber(profile, 'face.position', 'headTopMax', 110) },
-    eyeLine: { min: ruleNumber(profile, 'face.position', 'eyeLineMin', 200), max: ruleNumber(profile, 'face.position', 'eyeLineMax', 300) },
+    faceWidth: { min: size.minWidth, max: size.maxWidth, ideal: (size.minWidth + size.maxWidth) / 2 },
+    headTop: { min: position.headTopMin, max: position.headTopMax },
+    eyeLine: { min: position.eyeLineMin, max: position.eyeLineMax },
     maxUpscale: 1.6,
     margin: 6,
   };
 }
 
 function fitWindow(profile: Profile) {
+  const size = ruleOptions<FileSizeOptions>(profile, 'file.size');
   return {
-    minBytes: ruleNumber(profile, 'file.size', 'minBytes', 30720),
-    maxBytes: ruleNumber(profile, 'file.size', 'maxBytes', 40000),
-    minQuality: Math.max(60, ruleNumber(profile, 'image.jpeg-quality', 'minQuality', 60)),
-    density: ruleNumber(profile, 'image.dpi', 'dpi', 300),
+    minBytes: size.minBytes,
+    maxBytes: size.maxBytes,
+    minQuality: Math.max(60, ruleOptions<JpegQualityOptions>(profile, 'image.jpeg-quality').minQuality),
+    density: ruleOptions<DpiOptions>(profile, 'image.dpi').dpi,
   };
 }
 
@@ -217,7 +224,7 @@ export async function fixLoaded(outcome: LoadOutcome, options: FixOptions): Prom
   const { profile } = options;
   const frame = profile.frame;
   const bg = await background(photo);
-  const colour = options.colour ?? REFERENCE_BLUE;
+  const colour = options.colour ?? ruleOptions<BackgroundColorOptions>(profile, 'background.color').reference;
   const plainBackground = bg.residual <= 8 && bg.share >= 0.12;
   const alreadyColour = deltaE2000(rgbToLab(bg.mean), rgbToLab(colour)) < 3 && bg.patchSpread < 6 && bg.residual <= 4;
   const replacing = options.background === 'blue' && !alreadyColour;
@@ -226,7 +233,7 @@ export async function fixLoaded(outcome: LoadOutcome, options: FixOptions): Prom
   const source = sourceGeometry(face, headTop, photo.pixels.scale);
   const planned = planCrop(source, target);
   if ('reason' in planned) return { messageId: planned.reason, data: planned.data };
-  const maxCentreOffset = ruleNumber(profile, 'face.position', 'maxCentreOffset', 24);
+  const maxCentreOffset = ruleOptions<FacePositionOptions>(profile, 'face.position').maxCentreOffset;
   // A crop that runs past the picture (short under the shoulders, or at a side) needs less of it with a
   // somewhat larger face, as long as every range still holds: try up to 24% larger, keep the first
   // that fits, else the one that overflows least.
@@ -264,18 +271,21 @@ export async function fixLoaded(outcome: LoadOutcome, options: FixOptions): Prom
     return { messageId: 'needsPadding', data: { residual: Math.round(bg.residual * 10) / 10 } };
   }
 
-  // Idempotence: a photo already at the frame with the geometry inside the ranges, already on the
-  // target colour and already in the byte window is returned byte for byte.
+  // Idempotence: a photo that already passes every rule fix answers for (frame, geometry, file,
+  // background), already on fix's own colour, is returned byte for byte, unless it carries a location
+  // (fix drops GPS).
   const window = fitWindow(profile);
   const geometryOk = photo.width === frame.width && photo.height === frame.height && Math.abs(plan.scale - 1) < 0.2
     && headTop.y / photo.pixels.scale >= target.headTop.min && headTop.y / photo.pixels.scale <= target.headTop.max
     && face.eyeLineY / photo.pixels.scale >= target.eyeLine.min && face.eyeLineY / photo.pixels.scale <= target.eyeLine.max
     && face.faceWidth / photo.pixels.scale >= target.faceWidth.min && face.faceWidth / photo.pixels.scale <= target.faceWidth.max
     && Math.abs(face.centreX / photo.pixels.scale - frame.width / 2) <= maxCentreOffset;
-  const fileOk = photo.container.name === 'JPEG' && photo.jpeg?.coding === 'baseline' && photo.fileSize >= window.minBytes
-    && photo.fileSize <= window.maxBytes && (photo.meta.density ?? 0) === window.density && !photo.exif?.latitude
-    && Number(photo.exif?.Orientation ?? 1) === 1 && (photo.jpeg?.trailingBytes ?? 0) <= 8 && photo.meta.space === 'srgb' && !photo.meta.hasAlpha;
-  if (geometryOk && fileOk && (options.background === 'keep' || alreadyColour)) {
+  const meetsProfile = async () => {
+    const answered = resolveRules(profile, builtinRules).filter((active) => FIX_RESPONSIBLE.has(active.rule.id));
+    const original = await checkFile(photo.path, answered, { lang: 'en', frame, loading: Promise.resolve(outcome) });
+    return judgeFix(original, { backgroundKept: options.background === 'keep' }).fixed && !photo.exif?.latitude;
+  };
+  if (geometryOk && (options.background === 'keep' || alreadyColour) && await meetsProfile()) {
     return { jpeg: photo.bytes, steps: ['unchanged'], fit: { jpeg: photo.bytes, quality: 0, encodes: 0, proof: 'top', settings: 'standard' }, unchanged: true };
   }
 

@@ -1,4 +1,5 @@
 import type { Rule } from '../core/types.js';
+import type { Profile } from '../profiles/types.js';
 import admissionDifferent from './admission-different.js';
 import backgroundColor from './background-color.js';
 import backgroundUniform from './background-uniform.js';
@@ -38,3 +39,14 @@ export const builtinRules: ReadonlyMap<string, Rule<any>> = new Map(
     admissionDifferent,
   ].map((rule) => [rule.id, rule as Rule<any>]),
 );
+
+/**
+ * A built-in rule's options as `profile` resolves them over the rule's own defaults: the one source of
+ * every limit for code outside the rule that must agree with it (fix aims inside the ranges the rules
+ * check; the annotation draws them).
+ */
+export function ruleOptions<O = Record<string, unknown>>(profile: Profile, id: string): O {
+  const rule = builtinRules.get(id);
+  if (!rule) throw new Error(`no built-in rule ${id}`);
+  return { ...rule.meta.defaultOptions, ...profile.rules[id]?.options } as O;
+}
