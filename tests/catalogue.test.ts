@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { resolveRules } from '../src/core/run.js';
 import { builtinCatalogues, pickLang } from '../src/i18n/index.js';
 import { profiles } from '../src/profiles/index.js';
 import { builtinRules } from '../src/rules/index.js';
+import { ROOT } from './helpers.js';
 
 test('every built-in rule has every message in both languages, and no stray ones', () => {
   for (const rule of builtinRules.values()) {
@@ -11,12 +15,36 @@ test('every built-in rule has every message in both languages, and no stray ones
       const catalogue = builtinCatalogues[lang][rule.id];
       assert.ok(catalogue, `${lang} catalogue lacks ${rule.id}`);
       for (const id of rule.meta.messageIds) assert.ok(catalogue[id], `${lang} ${rule.id}/${id}`);
+      // No stray ones: a message no messageId names is dead text (or a typo in the rule's list).
+      const stray = Object.keys(catalogue).filter((id) => !rule.meta.messageIds.includes(id));
+      assert.deepEqual(stray, [], `${lang} ${rule.id} has messages the rule never reports`);
       assert.ok(rule.meta.description[lang], `${rule.id} description ${lang}`);
     }
   }
+  // And no catalogue entry for a rule that does not exist.
+  for (const lang of ['en', 'zh'] as const) {
+    const orphans = Object.keys(builtinCatalogues[lang]).filter((id) => /^[a-z]+\.[a-z-]+$/.test(id) && !builtinRules.has(id));
+    assert.deepEqual(orphans, [], `${lang} catalogue entries without a rule`);
+  }
 });
 
-test('every rule in a profile exists, and each rule file id matches its registry id', () => {
+test('each rule file in src/rules is named after the id of the rule it exports, and each is registered', async () => {
+  const dir = join(ROOT, 'src', 'rules');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && !f.endsWith('-shared.ts'));
+  assert.ok(files.length >= 20, `${files.length} rule files`);
+  const seen = new Set<string>();
+  for (const file of files) {
+    const module = await import(pathToFileURL(join(ROOT, 'dist', 'src', 'rules', file.replace(/\.ts$/, '.js'))).href) as { default?: { id?: string } };
+    const id = module.default?.id;
+    assert.ok(id, `${file} has no default-exported rule`);
+    assert.equal(file, `${id.replace('.', '-')}.ts`, `${file} exports ${id}`);
+    assert.equal(builtinRules.get(id), module.default, `${id} is registered in src/rules/index.ts`);
+    seen.add(id);
+  }
+  assert.deepEqual([...builtinRules.keys()].filter((id) => !seen.has(id)), [], 'registered rules without a file of their own');
+});
+
+test('every rule in a profile exists', () => {
   for (const profile of profiles.values()) {
     assert.doesNotThrow(() => resolveRules(profile, builtinRules));
     for (const id of Object.keys(profile.rules)) assert.ok(builtinRules.has(id), id);

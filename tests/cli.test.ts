@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ test('--lang en and LANG=en_US pick English; rule ids and JSON keys do not chang
 test('--format json follows the SPEC contract', async () => {
   const run = await runCli(['check', EXAMPLE, '--format', 'json']);
   const report = JSON.parse(run.stdout) as JsonReport;
-  assert.deepEqual(Object.keys(report), ['profile', 'files', 'summary']);
+  assert.deepEqual(Object.keys(report), ['schemaVersion', 'toolVersion', 'profile', 'files', 'summary']);
   assert.equal(report.profile, 'chsi-graduate');
   assert.deepEqual(report.summary, { total: 1, pass: 0, fail: 1, error: 0 });
   assert.equal(report.files[0].verdict, 'fail');
@@ -124,10 +125,12 @@ test('a reader that leaves early (| head) ends the run quietly, with no EPIPE cr
 });
 
 test('GRADPHOTO_ENGINE set to something unknown is a usage mistake, said once, exit 2', async () => {
-  for (const command of [['check', EXAMPLE], ['fix', EXAMPLE, '-o', '/tmp/never-written.jpg']]) {
+  const target = join(await tempDir(), 'never-written.jpg');
+  for (const command of [['check', EXAMPLE], ['fix', EXAMPLE, '-o', target]]) {
     const run = await runCli(command, { GRADPHOTO_ENGINE: 'gpu' });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /^gradphoto: GRADPHOTO_ENGINE is "gpu": use "onnxruntime" or "wasm"\n$/);
     assert.equal(run.stdout, '');
   }
+  assert.equal(existsSync(target), false, 'fix wrote nothing');
 });

@@ -139,6 +139,9 @@ test('face.count: two people side by side fail; a picture with no person fails; 
     .composite([{ input: await sharp(await readFile(EXAMPLE)).resize(90, 120).toBuffer(), left: 700, top: 500 }, { input: tiny, left: 100, top: 100 }]).jpeg().toBuffer();
   const small = only(await check(await writeTemp(dir, 'scene.jpg', scene)), 'face.count');
   assert.equal(small.status, 'fail');
+  // Not "no face": the 90x120 person's face was found, but too small to be a portrait's subject (the 48x64 one is below the detector's reach).
+  assert.equal(small.messageId, 'onlySmall');
+  assert.deepEqual(small.measured, { faces: 0, ignoredSmall: 1 });
   // Face rules that need one face say why they were not measured.
   const result = await check(await writeTemp(dir, 'pair2.jpg', pair));
   assert.deepEqual(statuses(result, 'face.size'), ['skip:noSingleFace']);
