@@ -12,15 +12,15 @@
  */
 import { loadPhoto, loadPhotoBytes, type LoadOutcome } from './core/load.js';
 import { checkFile, resolveRules } from './core/run.js';
-import type { FileResult, Lang, Rule } from './core/types.js';
+import type { FileResult, Lang, Rule } from './contract/types.js';
 import type { BackgroundMode } from './fix/index.js';
 import { fixAndCheck } from './fix/verdict.js';
 import { interpolate, localiseWords, uiStrings } from './i18n/index.js';
 import { DEFAULT_PROFILE, profiles, type Profile } from './profiles/index.js';
 import { builtinRules } from './rules/index.js';
 
-export { defineRule, fail, grade, graded, pass, round, skip, warn } from './core/rule.js';
-export type { Check, FileResult, Finding, Lang, Photo, Pixels, Rule, RuleContext, RuleMeta, RunResult, Status, Verdict } from './core/types.js';
+export { defineRule, fail, grade, graded, pass, round, skip, warn } from './contract/rule.js';
+export type { Check, FileResult, Finding, Lang, Photo, Pixels, Rule, RuleContext, RuleMeta, RunResult, Status, Verdict } from './contract/types.js';
 export type { Profile, RuleLevel, RuleSetting } from './profiles/index.js';
 export { profiles, DEFAULT_PROFILE };
 

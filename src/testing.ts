@@ -12,7 +12,7 @@
  * It throws an AssertionError naming the case on the first mismatch, so it works under any test runner.
  */
 import assert from 'node:assert/strict';
-import type { Finding, Photo, Rule, Status } from './core/types.js';
+import type { Finding, LoadedPhoto, Photo, Rule, Status } from './contract/types.js';
 
 export interface RuleCase<O> {
   name: string;
@@ -23,6 +23,8 @@ export interface RuleCase<O> {
   /** Options over the rule's defaultOptions. */
   options?: Partial<O>;
   frame?: { width: number; height: number };
+  /** Other photos the rule loads (an admission photo), by path: prepared the same way, or a load failure. */
+  others?: Record<string, Pick<RuleCase<unknown>, 'analyses' | 'photo'> | { failure: string; readable: boolean }>;
 }
 
 export interface InvalidCase<O> extends RuleCase<O> {
@@ -63,7 +65,12 @@ export function preparedPhoto(prepared: RuleCase<unknown>): Photo {
 /** The rule's findings for one case, checked against the contract the runner enforces. */
 export async function runCase<O>(rule: Rule<O>, prepared: RuleCase<O>): Promise<Finding[]> {
   const options = { ...rule.meta.defaultOptions, ...prepared.options } as O;
-  const found = await rule.check({ photo: preparedPhoto(prepared as RuleCase<unknown>), options, frame: prepared.frame ?? { width: 480, height: 640 } });
+  const loadPhoto = async (path: string): Promise<LoadedPhoto> => {
+    const other = prepared.others?.[path];
+    if (!other) throw new Error(`case "${prepared.name}": the rule loads ${path}, which the case does not prepare (others: { '${path}': ... })`);
+    return 'failure' in other ? other : { photo: preparedPhoto({ name: `${prepared.name}: ${path}`, ...other, photo: { path, ...other.photo } }) };
+  };
+  const found = await rule.check({ photo: preparedPhoto(prepared as RuleCase<unknown>), options, frame: prepared.frame ?? { width: 480, height: 640 }, loadPhoto });
   const findings = Array.isArray(found) ? found : [found];
   assert.ok(findings.length > 0, `case "${prepared.name}": ${rule.id} returned no finding`);
   for (const finding of findings) {

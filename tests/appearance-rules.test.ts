@@ -6,7 +6,7 @@ import type { Rgb } from '../src/analysis/colour.js';
 import { faces, type Face } from '../src/analysis/face.js';
 import { LIPS_INNER, LIPS_OUTER } from '../src/analysis/face-regions.js';
 import { loadPhoto } from '../src/core/load.js';
-import type { FileResult } from '../src/core/types.js';
+import type { FileResult } from '../src/contract/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
 import { ASTRONAUT, EXAMPLE, check, only, statuses, tempDir, writeTemp } from './helpers.js';
 

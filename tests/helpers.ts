@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import sharp from 'sharp';
 import { checkFile, resolveRules, type ActiveRule } from '../src/core/run.js';
-import type { Check, FileResult, Lang } from '../src/core/types.js';
+import type { Check, FileResult, Lang } from '../src/contract/types.js';
 import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
 import { builtinRules } from '../src/rules/index.js';
 

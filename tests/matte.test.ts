@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { faces } from '../src/analysis/face.js';
 import { focusMatte, personMatte, type Matte } from '../src/analysis/matte.js';
 import { loadPhoto } from '../src/core/load.js';
-import type { FileResult } from '../src/core/types.js';
+import type { FileResult } from '../src/contract/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
 import { fixPhoto, MATTE_LIMITS, type FixOutcome } from '../src/fix/index.js';
 import { judgeFix } from '../src/fix/verdict.js';

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { MODEL_FILES, ONNX_DIR, model, type ModelName } from '../src/analysis/face-model.js';
-import { onnxRuntime } from '../src/analysis/onnx.js';
+import { MODEL_FILES, ONNX_DIR, model, type ModelName } from '../src/models/engine.js';
+import { onnxRuntime } from '../src/models/onnx.js';
 
 const installed = (await onnxRuntime()) !== undefined;
 const skip = installed ? false : 'onnxruntime-node (an optional dependency) is not installed here';
@@ -68,13 +68,14 @@ test('the person matte model converted to ONNX gives what the WASM runner gives,
 
 test('GRADPHOTO_ENGINE picks the engine; onnxruntime is the default where installed', { skip }, () => {
   const moduleUrl = new URL('../src/analysis/face-model.js', import.meta.url).href;
+  const engineUrl = new URL('../src/models/engine.js', import.meta.url).href;
   const ask = (value?: string) => execFileSync(process.execPath, ['--input-type=module', '-e',
     `const { faceModel } = await import(${JSON.stringify(moduleUrl)}); console.log(await faceModel());`],
   { env: { ...process.env, GRADPHOTO_ENGINE: value ?? '' }, cwd: fileURLToPath(new URL('.', import.meta.url)) }).toString().trim();
   assert.equal(ask(), 'onnxruntime');
   assert.equal(ask('wasm'), 'wasm');
   assert.throws(() => execFileSync(process.execPath, ['--input-type=module', '-e',
-    `const { engine } = await import(${JSON.stringify(moduleUrl)}); await engine();`],
+    `const { engine } = await import(${JSON.stringify(engineUrl)}); await engine();`],
   { env: { ...process.env, GRADPHOTO_ENGINE: 'gpu' }, stdio: 'pipe' }), /use "onnxruntime" or "wasm"/);
 });
 
@@ -91,9 +92,9 @@ test('runs that overlap in one thread each keep their own input', { skip }, asyn
 });
 
 test('when onnxruntime-node cannot make a session, the models fall back to WASM, said once; not when it was asked for', { skip }, () => {
-  const urls = ['../src/analysis/face-model.js', '../src/analysis/onnx.js'].map((path) => JSON.stringify(new URL(path, import.meta.url).href));
+  const urls = ['../src/analysis/face-model.js', '../src/models/onnx.js', '../src/models/engine.js'].map((path) => JSON.stringify(new URL(path, import.meta.url).href));
   // A separate process, so no model is loaded yet; the session factory is made to fail as a broken install would.
-  const script = `const { faceModel, model } = await import(${urls[0]}); const { onnxRuntime } = await import(${urls[1]});
+  const script = `const { faceModel } = await import(${urls[0]}); const { onnxRuntime } = await import(${urls[1]}); const { model } = await import(${urls[2]});
     (await onnxRuntime()).InferenceSession.create = async () => { throw new Error('simulated: no CPU provider'); };
     const mesh = await model('mesh'); // falls back here, under onnxruntime's key
     console.log(await faceModel(), mesh.engine, mesh === await model('mesh'));`;

@@ -8,7 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import fg from 'fast-glob';
-import { sharp } from '../src/core/sharp.js';
+import { sharp } from '../src/formats/sharp.js';
 import { checkFile, resolveRules } from '../src/core/run.js';
 import { fixPhoto } from '../src/fix/index.js';
 import { FIX_RESPONSIBLE } from '../src/fix/verdict.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkFile, resolveRules } from '../src/core/run.js';
-import type { FileResult } from '../src/core/types.js';
+import type { FileResult } from '../src/contract/types.js';
 import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
 import { builtinRules } from '../src/rules/index.js';
 

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MODEL_FILES, ONNX_DIR, type ModelName, type OnnxManifestEntry } from '../src/analysis/face-model.js';
-import { readGraphFile } from '../src/analysis/graph-file.js';
-import { toOnnx } from '../src/analysis/onnx.js';
+import { MODEL_FILES, ONNX_DIR, type ModelName, type OnnxManifestEntry } from '../src/models/engine.js';
+import { readGraphFile } from '../src/models/graph-file.js';
+import { toOnnx } from '../src/models/onnx.js';
 
 /** Every model converted in memory, with its manifest entry. */
 export async function convertAll(): Promise<Map<ModelName, { bytes: Uint8Array; entry: OnnxManifestEntry }>> {

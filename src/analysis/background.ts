@@ -1,5 +1,5 @@
-import { analyse, defineAnalysis } from '../core/analysis.js';
-import type { Photo, Pixels } from '../core/types.js';
+import { analyse, defineAnalysis } from '../contract/analysis.js';
+import type { Photo, Pixels } from '../contract/types.js';
 import { rgbDistance, rgbDistanceSquared9, type Rgb } from './colour.js';
 import { faces, type Face } from './face.js';
 

@@ -1,5 +1,5 @@
-import { analyse, defineAnalysis } from '../core/analysis.js';
-import type { Photo } from '../core/types.js';
+import { analyse, defineAnalysis } from '../contract/analysis.js';
+import type { Photo } from '../contract/types.js';
 import { detectFaces, edgeFaces, type EdgeFace, type RawFace } from './face-model.js';
 import { findHeadTop, type HeadTop } from './head-top.js';
 import { LID_CONTOURS, refineEyes } from './iris-model.js';

@@ -1,4 +1,4 @@
-import type { Pixels } from '../core/types.js';
+import type { Pixels } from '../contract/types.js';
 import { rgbDistance } from './colour.js';
 
 export interface HeadTop {

@@ -7,8 +7,9 @@
  * reflects the other iris about its crop's centre; here each crop is mirrored only for the eye the
  * model expects mirrored (MediaPipe's left eye), and mapped back the same way.
  */
-import type { Pixels } from '../core/types.js';
-import { fromSquare, model, sampleSquare, type SquareCrop } from './face-model.js';
+import type { Pixels } from '../contract/types.js';
+import { model } from '../models/engine.js';
+import { fromSquare, sampleSquare, type SquareCrop } from './face-model.js';
 
 /** The model's input side, and how much wider than the corner-to-corner distance the crop is (MediaPipe's 2.3). */
 const INPUT = 64;

@@ -10,7 +10,7 @@
  * the photo's colours as the guide, so the edge follows hair and collar rather than the model's grid.
  * Why this model and not Robust Video Matting: see models/README.md (licence and speed).
  */
-import { model } from './face-model.js';
+import { model } from '../models/engine.js';
 
 export interface Image { data: Uint8Array; width: number; height: number }
 

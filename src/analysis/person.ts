@@ -1,5 +1,5 @@
-import { analyse, defineAnalysis } from '../core/analysis.js';
-import type { Photo } from '../core/types.js';
+import { analyse, defineAnalysis } from '../contract/analysis.js';
+import type { Photo } from '../contract/types.js';
 import { background, onBackground } from './background.js';
 import { faces, type FaceAnalysis } from './face.js';
 import type { HeadTop } from './head-top.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { discover } from '../core/discover.js';
 import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
-import type { FileResult, Lang } from '../core/types.js';
+import type { FileResult, Lang } from '../contract/types.js';
 import { fixPhoto, type BackgroundMode } from '../fix/index.js';
 import { judgeFix } from '../fix/verdict.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../core/discover.js';
 import type { FixFlags } from './fix.js';
+import { loadForRule } from '../core/load.js';
 import { loadRuleModules } from '../core/plugins.js';
 import { resolveRules, summarise } from '../core/run.js';
 import { checkAll, PoolError } from '../core/pool.js';
@@ -13,11 +14,11 @@ import { matchRoster, readRoster, type RosterReport } from '../roster/roster.js'
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { askedEngine, engine } from '../analysis/face-model.js';
+import { askedEngine, engine } from '../models/engine.js';
 import { measureAdmission, type AdmissionReference } from '../rules/admission-different.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { FileResult, Lang, RunResult } from '../core/types.js';
+import type { FileResult, Lang, RunResult } from '../contract/types.js';
 import { interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
@@ -123,7 +124,7 @@ async function checkEngine(): Promise<void> {
 async function admissionReferences(path: string): Promise<Record<string, AdmissionReference>> {
   const isFolder = await stat(path).then((info) => info.isDirectory(), () => false);
   if (!isFolder) {
-    const found = await measureAdmission(path);
+    const found = await measureAdmission(path, loadForRule);
     if ('signature' in found) return { '*': { ...found.signature, path } };
     if (found.messageId === 'referenceNoFace') throw new UsageError(`--admission-photo ${path}: no single face found`);
     throw new UsageError(found.readable ? `--admission-photo ${path} cannot be decoded (${found.reason})` : `--admission-photo ${path}: ${found.reason}`);

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import fg from 'fast-glob';
-import { looksLikeImage } from '../analysis/container.js';
+import { looksLikeImage } from '../formats/container.js';
 import { fsFailure } from './load.js';
 
 export type Target =

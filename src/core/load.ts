@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { sharp } from './sharp.js';
+import { sharp } from '../formats/sharp.js';
 import { createRequire } from 'node:module';
-import { sniffContainer } from '../analysis/container.js';
-import { parseJpegStructure } from '../analysis/jpeg-structure.js';
-import type { Photo, Pixels } from './types.js';
+import { sniffContainer } from '../formats/container.js';
+import { parseJpegStructure } from '../formats/jpeg-structure.js';
+import type { LoadedPhoto, Photo, Pixels } from '../contract/types.js';
 
 export interface LoadLimits {
   /** Files larger than this are refused before reading (a diploma photo is 40 KB). */
@@ -166,4 +166,10 @@ export async function loadPhotoBytes(bytes: Buffer, path: string, limits: LoadLi
     photo.decodeFailure = decodeFailure(error as Error, photo, limits);
     return { kind: 'undecodable', photo, failure: photo.decodeFailure };
   }
+}
+
+/** loadPhoto in the shape rules get it (RuleContext.loadPhoto): the photo, or why it could not be loaded. */
+export async function loadForRule(path: string): Promise<LoadedPhoto> {
+  const outcome = await loadPhoto(path);
+  return outcome.kind === 'photo' ? { photo: outcome.photo } : { failure: outcome.failure.messageId, readable: outcome.kind !== 'unreadable' };
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Rule } from './types.js';
+import type { Rule } from '../contract/types.js';
 
 function isRule(value: unknown): value is Rule<any> {
   const rule = value as Rule<any>;

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Target } from './discover.js';
 import { makeChecker, type CheckSetup, type Task, type TaskResult } from './task.js';
 import { annotationNames } from '../report/annotate.js';
-import type { FileResult } from './types.js';
+import type { FileResult } from '../contract/types.js';
 
 export interface PoolOptions {
   concurrency: number;

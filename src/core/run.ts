@@ -1,7 +1,7 @@
 import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile, RuleLevel } from '../profiles/types.js';
-import { DEFAULT_LIMITS, loadPhoto, type LoadLimits, type LoadOutcome } from './load.js';
-import type { Check, FileResult, Finding, Lang, Photo, Rule, RunResult, Verdict } from './types.js';
+import { DEFAULT_LIMITS, loadForRule, loadPhoto, type LoadLimits, type LoadOutcome } from './load.js';
+import type { Check, FileResult, Finding, Lang, Photo, Rule, RunResult, Verdict } from '../contract/types.js';
 
 /** A rule with the options and level its profile gives it. */
 export interface ActiveRule {
@@ -62,7 +62,7 @@ function toCheck(active: ActiveRule, finding: Finding, lang: Lang): Check {
 
 async function runRule(active: ActiveRule, photo: Photo, lang: Lang, frame: { width: number; height: number }): Promise<Check[]> {
   try {
-    const found = await active.rule.check({ photo, options: active.options, frame });
+    const found = await active.rule.check({ photo, options: active.options, frame, loadPhoto: loadForRule });
     return (Array.isArray(found) ? found : [found]).map((finding) => toCheck(active, finding, lang));
   } catch (error) {
     // A bug in one rule must not hide the others or stop the batch: report it as a skipped check.

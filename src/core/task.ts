@@ -6,9 +6,9 @@ import type { Pictures } from '../report/html.js';
 import type { AdmissionReference } from '../rules/admission-different.js';
 import { checkFile, errorResult, resolveRules, type ActiveRule } from './run.js';
 import { loadPhoto, type LoadOutcome } from './load.js';
-import { sharp } from './sharp.js';
+import { sharp } from '../formats/sharp.js';
 import type { Target } from './discover.js';
-import type { FileResult, Lang, Photo } from './types.js';
+import type { FileResult, Lang, Photo } from '../contract/types.js';
 
 /** Everything a checker (main thread or worker) needs to set itself up: plain data, so it crosses threads. */
 export interface CheckSetup {

@@ -1,4 +1,4 @@
-import { sharp } from '../core/sharp.js';
+import { sharp } from '../formats/sharp.js';
 import { SizeModel } from './size-model.js';
 
 /** Raw upright 8-bit RGB pixels, ready to encode. */

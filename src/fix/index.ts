@@ -1,9 +1,9 @@
-import { sharp } from '../core/sharp.js';
+import { sharp } from '../formats/sharp.js';
 import { background } from '../analysis/background.js';
 import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
 import { faces, measureFace, type Face } from '../analysis/face.js';
 import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from '../core/load.js';
-import type { Photo } from '../core/types.js';
+import type { Photo } from '../contract/types.js';
 import { builtinRules, ruleOptions } from '../rules/index.js';
 import { checkFile, resolveRules } from '../core/run.js';
 import { FIX_RESPONSIBLE, judgeFix } from './responsible.js';

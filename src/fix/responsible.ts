@@ -1,4 +1,4 @@
-import type { FileResult } from '../core/types.js';
+import type { FileResult } from '../contract/types.js';
 
 /**
  * Rules whose failure after a fix is fix's own failure: it crops, scales, replaces the background and

@@ -1,5 +1,5 @@
 import { luma } from '../analysis/colour.js';
-import { STD_CHROMA, STD_LUMA, standardTable } from '../analysis/jpeg-quality.js';
+import { STD_CHROMA, STD_LUMA, standardTable } from '../formats/jpeg-quality.js';
 import type { RawImage } from './encode.js';
 
 /**

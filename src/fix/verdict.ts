@@ -1,6 +1,6 @@
 import { loadPhotoBytes, type LoadOutcome } from '../core/load.js';
 import { checkFile, type ActiveRule } from '../core/run.js';
-import type { FileResult, Lang } from '../core/types.js';
+import type { FileResult, Lang } from '../contract/types.js';
 import { fixLoaded, type FixOptions, type FixOutcome, type FixRefusal } from './index.js';
 import { judgeFix, type FixJudgement } from './responsible.js';
 

@@ -1,4 +1,4 @@
-import type { Lang, Rule } from '../core/types.js';
+import type { Lang, Rule } from '../contract/types.js';
 import { en, enUi } from './en.js';
 import { zh, zhUi } from './zh.js';
 

@@ -1,9 +1,9 @@
 import { headTopOf } from '../analysis/person.js';
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { sharp } from '../core/sharp.js';
+import { sharp } from '../formats/sharp.js';
 import { faces } from '../analysis/face.js';
-import type { FileResult, Photo } from '../core/types.js';
+import type { FileResult, Photo } from '../contract/types.js';
 import { ruleNumber } from '../profiles/index.js';
 import type { Profile } from '../profiles/types.js';
 import { escapeXml } from './junit.js';

@@ -1,5 +1,5 @@
 import { uiStrings } from '../i18n/index.js';
-import type { Lang, RunResult } from '../core/types.js';
+import type { Lang, RunResult } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 
 /** A cell that Excel shows as text: quoted, quotes doubled, and formulas defused (=, +, -, @ at the start). */

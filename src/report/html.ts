@@ -1,5 +1,5 @@
 import { interpolate, uiStrings } from '../i18n/index.js';
-import type { Lang, RunResult } from '../core/types.js';
+import type { Lang, RunResult } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 
 export const escapeHtml = (text: string): string =>

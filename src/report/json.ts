@@ -1,6 +1,6 @@
-import type { RunResult } from '../core/types.js';
+import type { RunResult } from '../contract/types.js';
 import type { RosterReport } from '../roster/roster.js';
-import { REPORT_SCHEMA_VERSION, TOOL_VERSION } from '../version.js';
+import { REPORT_SCHEMA_VERSION, TOOL_VERSION } from '../contract/version.js';
 
 /** The SPEC output contract: one JSON document; keys never change with the language (schema/report.schema.json). */
 export function formatJson(result: RunResult, roster?: RosterReport): string {

@@ -1,4 +1,4 @@
-import type { RunResult } from '../core/types.js';
+import type { RunResult } from '../contract/types.js';
 
 export const escapeXml = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)

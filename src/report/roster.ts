@@ -1,5 +1,5 @@
 import { interpolate, uiStrings } from '../i18n/index.js';
-import type { Lang } from '../core/types.js';
+import type { Lang } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 
 const who = (s: Student) => [s.studentId, s.name, s.idNumber].filter(Boolean).join(' ');

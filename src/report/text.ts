@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { interpolate, uiStrings } from '../i18n/index.js';
-import type { Check, FileResult, Lang, RunResult, Status, Verdict } from '../core/types.js';
+import type { Check, FileResult, Lang, RunResult, Status, Verdict } from '../contract/types.js';
 
 export interface TextOptions {
   lang: Lang;

@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { hammingDistance, landmarkDistance, signature, type FaceSignature } from '../analysis/signature.js';
-import { loadPhoto } from '../core/load.js';
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import type { LoadedPhoto } from '../contract/types.js';
+import { defineRule, fail, pass, round, skip, warn } from '../contract/rule.js';
 
 /** An admission photo: its path, and its signature when the CLI measured it already (one photo for all). */
 export type AdmissionReference = { path: string } & Partial<FaceSignature>;
@@ -28,12 +28,12 @@ export type MeasuredAdmission =
  * one broken admission photo concerns one student rather than stopping the run.
  */
 const measured = new Map<string, Promise<MeasuredAdmission>>();
-export function measureAdmission(path: string): Promise<MeasuredAdmission> {
+export function measureAdmission(path: string, loadPhoto: (path: string) => Promise<LoadedPhoto>): Promise<MeasuredAdmission> {
   let pending = measured.get(path);
   if (!pending) {
     pending = (async (): Promise<MeasuredAdmission> => {
       const outcome = await loadPhoto(path);
-      if (outcome.kind !== 'photo') return { messageId: 'referenceUnreadable', reason: outcome.failure.messageId, readable: outcome.kind !== 'unreadable' };
+      if (!('photo' in outcome)) return { messageId: 'referenceUnreadable', reason: outcome.failure, readable: outcome.readable };
       const found = await signature(outcome.photo);
       return found ? { signature: found } : { messageId: 'referenceNoFace' };
     })();
@@ -50,7 +50,7 @@ export default defineRule<AdmissionOptions>({
     messageIds: ['ok', 'same', 'similar', 'noReference', 'noSingleFace', 'referenceUnreadable', 'referenceNoFace'],
     defaultOptions: { references: {}, maxHashDistance: 8, maxLandmarkDistance: 0.055, similarHashDistance: 12 },
   },
-  async check({ photo, options }) {
+  async check({ photo, options, loadPhoto }) {
     const stem = basename(photo.path, extname(photo.path));
     const reference = options.references[stem] ?? options.references['*'];
     if (!reference) return skip('noReference', { data: { name: stem } });
@@ -58,7 +58,7 @@ export default defineRule<AdmissionOptions>({
     if (reference.hash !== undefined && reference.landmarks !== undefined) {
       theirs = { hash: reference.hash, landmarks: reference.landmarks };
     } else {
-      const found = await measureAdmission(reference.path);
+      const found = await measureAdmission(reference.path, loadPhoto);
       if (!('signature' in found)) {
         const data = { admission: reference.path, ...('reason' in found ? { reason: found.reason } : {}) };
         return warn(found.messageId, { data, measured: found.messageId, expected: 'one face in the admission photo' });

@@ -1,6 +1,6 @@
 import { background } from '../analysis/background.js';
 import { colourName, deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
-import { defineRule, fail, pass, round, warn } from '../core/rule.js';
+import { defineRule, fail, pass, round, warn } from '../contract/rule.js';
 
 export interface BackgroundColorOptions {
   reference: Rgb;

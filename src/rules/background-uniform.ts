@@ -1,7 +1,7 @@
 import { background } from '../analysis/background.js';
 import { person } from '../analysis/person.js';
-import { defineRule, grade, graded, pass, round, skip } from '../core/rule.js';
-import type { Finding } from '../core/types.js';
+import { defineRule, grade, graded, pass, round, skip } from '../contract/rule.js';
+import type { Finding } from '../contract/types.js';
 
 export interface BackgroundUniformOptions {
   /** Texture, objects, noise: spread around a smooth colour surface (redmean units). */

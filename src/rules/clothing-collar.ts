@@ -1,5 +1,5 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, pass, round, skip, warn } from '../contract/rule.js';
 
 export interface CollarOptions {
   /** Share of bare skin beside the neck above which no collar is seen. */

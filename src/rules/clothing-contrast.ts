@@ -1,7 +1,7 @@
 import { background } from '../analysis/background.js';
 import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, fail, pass, round, skip, warn } from '../contract/rule.js';
 
 export interface ClothingContrastOptions {
   failBelow: number;

@@ -1,5 +1,5 @@
 import { faces } from '../analysis/face.js';
-import { defineRule, fail, pass } from '../core/rule.js';
+import { defineRule, fail, pass } from '../contract/rule.js';
 
 /** Exactly one human face; faces far smaller than the main one (people far behind) are ignored. */
 export default defineRule({

@@ -1,5 +1,5 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, fail, pass, round, skip, warn } from '../contract/rule.js';
 
 export interface EarsOptions {
   /** Without a person matte: share of skin-coloured pixels beside a cheek (where the ear is) below which the ear is hidden. */

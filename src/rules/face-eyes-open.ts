@@ -1,4 +1,4 @@
-import { defineRule, fail, pass, round, warn } from '../core/rule.js';
+import { defineRule, fail, pass, round, warn } from '../contract/rule.js';
 import { isFinding, singleFace } from './face-shared.js';
 
 export interface EyesOpenOptions {

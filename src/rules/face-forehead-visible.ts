@@ -1,5 +1,5 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, grade, graded, pass, round, skip } from '../core/rule.js';
+import { defineRule, grade, graded, pass, round, skip } from '../contract/rule.js';
 
 export interface ForeheadOptions {
   /** Without a hair sample: share of the forehead that is not skin-coloured. */

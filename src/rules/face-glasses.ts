@@ -1,5 +1,5 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, fail, pass, round, skip, warn } from '../contract/rule.js';
 
 export interface GlassesOptions {
   /** Bridge edge ratio: frames across the nose make a strong horizontal edge there. */

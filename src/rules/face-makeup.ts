@@ -1,5 +1,5 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, pass, round, skip, warn } from '../core/rule.js';
+import { defineRule, pass, round, skip, warn } from '../contract/rule.js';
 
 export interface MakeupOptions {
   /** Lip chroma (CIELAB) above the face's own skin chroma from which lipstick reads as heavy. */

@@ -1,5 +1,5 @@
-import { defineRule, grade, graded, pass, round } from '../core/rule.js';
-import type { Finding } from '../core/types.js';
+import { defineRule, grade, graded, pass, round } from '../contract/rule.js';
+import type { Finding } from '../contract/types.js';
 import { isFinding, singleFace } from './face-shared.js';
 
 export interface FacePoseOptions {

@@ -1,5 +1,5 @@
-import { defineRule, fail, pass, round, skip, warn } from '../core/rule.js';
-import type { Finding } from '../core/types.js';
+import { defineRule, fail, pass, round, skip, warn } from '../contract/rule.js';
+import type { Finding } from '../contract/types.js';
 import { headTopOf } from '../analysis/person.js';
 import { frameScale, isFinding, singleFace } from './face-shared.js';
 

@@ -1,6 +1,6 @@
 import { faces, type Face, type FaceAnalysis } from '../analysis/face.js';
-import { skip } from '../core/rule.js';
-import type { Finding, Photo } from '../core/types.js';
+import { skip } from '../contract/rule.js';
+import type { Finding, Photo } from '../contract/types.js';
 
 /** The single face the geometry rules measure, or the skip finding that says why there is none. */
 export async function singleFace(photo: Photo): Promise<{ face: Face; analysis: FaceAnalysis } | Finding> {

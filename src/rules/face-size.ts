@@ -1,4 +1,4 @@
-import { defineRule, fail, pass, round } from '../core/rule.js';
+import { defineRule, fail, pass, round } from '../contract/rule.js';
 import { frameScale, isFinding, singleFace } from './face-shared.js';
 
 export interface FaceSizeOptions {

@@ -1,4 +1,4 @@
-import { defineRule, fail, pass } from '../core/rule.js';
+import { defineRule, fail, pass } from '../contract/rule.js';
 
 /** The file can be read and fully decoded. A failure makes the file's verdict `error`. */
 export default defineRule({

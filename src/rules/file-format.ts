@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { defineRule, fail, pass, warn } from '../core/rule.js';
+import { defineRule, fail, pass, warn } from '../contract/rule.js';
 
 export interface FileFormatOptions {
   extensions: string[];

@@ -1,4 +1,4 @@
-import { defineRule, pass, skip, warn } from '../core/rule.js';
+import { defineRule, pass, skip, warn } from '../contract/rule.js';
 
 export interface TrailingDataOptions {
   /** A few bytes (a newline, zero padding from some writers) are harmless. */

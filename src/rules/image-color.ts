@@ -1,6 +1,6 @@
-import { iccDescription } from '../analysis/icc.js';
-import { defineRule, fail, pass, round, warn } from '../core/rule.js';
-import type { Pixels } from '../core/types.js';
+import { iccDescription } from '../formats/icc.js';
+import { defineRule, fail, pass, round, warn } from '../contract/rule.js';
+import type { Pixels } from '../contract/types.js';
 
 export interface ColorOptions {
   /** Mean chroma (|R-G| + |G-B|, 0–510) below which an RGB photo is really black and white. */

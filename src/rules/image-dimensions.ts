@@ -1,4 +1,4 @@
-import { defineRule, fail, pass } from '../core/rule.js';
+import { defineRule, fail, pass } from '../contract/rule.js';
 
 export interface DimensionsOptions {
   width: number;

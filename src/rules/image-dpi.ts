@@ -1,4 +1,4 @@
-import { defineRule, pass, warn } from '../core/rule.js';
+import { defineRule, pass, warn } from '../contract/rule.js';
 
 export interface DpiOptions {
   dpi: number;

@@ -1,6 +1,6 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, fail, grade, graded, pass, round, skip, warn } from '../core/rule.js';
-import type { Finding } from '../core/types.js';
+import { defineRule, fail, grade, graded, pass, round, skip, warn } from '../contract/rule.js';
+import type { Finding } from '../contract/types.js';
 
 export interface ExposureOptions {
   /** Face lightness L* range: below lightnessMin fails whatever the scene (deep skin in good light reads 30–45),

@@ -1,5 +1,5 @@
-import { estimateJpegQuality } from '../analysis/jpeg-quality.js';
-import { defineRule, fail, pass, skip } from '../core/rule.js';
+import { estimateJpegQuality } from '../formats/jpeg-quality.js';
+import { defineRule, fail, pass, skip } from '../contract/rule.js';
 
 export interface JpegQualityOptions {
   minQuality: number;

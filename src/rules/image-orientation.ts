@@ -1,4 +1,4 @@
-import { defineRule, fail, pass } from '../core/rule.js';
+import { defineRule, fail, pass } from '../contract/rule.js';
 
 // EXIF Orientation value -> what a viewer does to the stored pixels.
 const TURNS: Record<number, string> = {

@@ -1,6 +1,6 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, pass, round, skip, warn } from '../core/rule.js';
-import type { Finding } from '../core/types.js';
+import { defineRule, pass, round, skip, warn } from '../contract/rule.js';
+import type { Finding } from '../contract/types.js';
 
 export interface RetouchOptions {
   /** Cheek texture / eye-region texture below which skin looks airbrushed. */

@@ -1,5 +1,5 @@
 import { faceRegions } from '../analysis/face-regions.js';
-import { defineRule, grade, graded, pass, round, skip } from '../core/rule.js';
+import { defineRule, grade, graded, pass, round, skip } from '../contract/rule.js';
 
 export interface SharpnessOptions {
   failBelow: number;

@@ -1,4 +1,4 @@
-import type { Rule } from '../core/types.js';
+import type { Rule } from '../contract/types.js';
 import type { Profile } from '../profiles/types.js';
 import admissionDifferent from './admission-different.js';
 import backgroundColor from './background-color.js';

@@ -1,6 +1,4 @@
 import type { Metadata } from 'sharp';
-import type { ContainerInfo } from '../analysis/container.js';
-import type { JpegStructure } from '../analysis/jpeg-structure.js';
 
 export type Status = 'pass' | 'warn' | 'fail' | 'skip';
 export type Verdict = 'pass' | 'fail' | 'error';
@@ -59,7 +57,15 @@ export interface RuleContext<O> {
   options: O;
   /** The profile's standard frame (480x640 for chsi-graduate): geometry is reported in its pixels. */
   frame: { width: number; height: number };
+  /**
+   * Load another photo the rule compares with (an admission photo), as the checker loads its own: the
+   * rule never opens files itself. `failure` names why a photo could not be read or decoded.
+   */
+  loadPhoto(path: string): Promise<LoadedPhoto>;
 }
+
+/** Another photo loaded for a rule: decoded, or why not (readable false: the file itself could not be read). */
+export type LoadedPhoto = { photo: Photo } | { failure: string; readable: boolean };
 
 export interface RuleMeta<O> {
   /** One line saying what the rule measures, per language (used by `gradphoto rules`). */
@@ -94,4 +100,50 @@ export interface RunResult {
   profile: string;
   files: FileResult[];
   summary: { total: number; pass: number; fail: number; error: number };
+}
+
+// ---------------------------------------------------------------- facts the byte parsers (src/formats) give
+
+/** The real container of a file, from its first bytes ("magic numbers"), never from its name. */
+export type ContainerName =
+  | 'JPEG' | 'PNG' | 'WebP' | 'GIF' | 'HEIC' | 'AVIF' | 'TIFF' | 'BMP' | 'PDF' | 'unknown';
+
+export interface ContainerInfo {
+  name: ContainerName;
+  /** Short file-type label users recognise, for messages ("PNG", "HEIC (iPhone photo)"). */
+  label: string;
+}
+
+export type JpegCoding = 'baseline' | 'extended' | 'progressive' | 'lossless' | 'arithmetic' | 'hierarchical';
+
+export interface QuantTable {
+  id: number;
+  /** 8 or 16 bits per entry. */
+  precision: 8 | 16;
+  /** 64 entries in zig-zag order, as stored. */
+  values: number[];
+}
+
+export interface JpegStructure {
+  coding?: JpegCoding;
+  /** Sample precision from the frame header: 8, or 12 for 12-bit JPEGs. */
+  precision?: number;
+  components?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  quantTables: QuantTable[];
+  /** Component id -> quantisation table id, from the frame header. */
+  componentTables: number[];
+  jfifDensity?: { units: number; x: number; y: number };
+  hasExif: boolean;
+  /** Adobe APP14 colour transform byte (0 = CMYK/RGB untransformed, 2 = YCCK). */
+  adobeTransform?: number;
+  /** Byte offset just past the first EOI marker; undefined when the file ends before it. */
+  endOffset?: number;
+  /** Bytes after the end-of-image marker (padding, a second image as in MPO files, a half-overwritten file). */
+  trailingBytes: number;
+  /** The file stops before the end-of-image marker. */
+  truncated: boolean;
+  /** Marker structure broke (a length running past the end, a byte that is no marker). */
+  malformed?: string;
 }

@@ -1,12 +1,6 @@
-/** The real container of a file, from its first bytes ("magic numbers"), never from its name. */
-export type ContainerName =
-  | 'JPEG' | 'PNG' | 'WebP' | 'GIF' | 'HEIC' | 'AVIF' | 'TIFF' | 'BMP' | 'PDF' | 'unknown';
+import type { ContainerInfo, ContainerName } from '../contract/types.js';
 
-export interface ContainerInfo {
-  name: ContainerName;
-  /** Short file-type label users recognise, for messages ("PNG", "HEIC (iPhone photo)"). */
-  label: string;
-}
+export type { ContainerInfo, ContainerName };
 
 const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
 const AVIF_BRANDS = new Set(['avif', 'avis']);

@@ -3,39 +3,9 @@
  * image really ends. Reads bytes only (no decoding), so it works on files sharp refuses.
  */
 
-export type JpegCoding = 'baseline' | 'extended' | 'progressive' | 'lossless' | 'arithmetic' | 'hierarchical';
+import type { JpegCoding, JpegStructure, QuantTable } from '../contract/types.js';
 
-export interface QuantTable {
-  id: number;
-  /** 8 or 16 bits per entry. */
-  precision: 8 | 16;
-  /** 64 entries in zig-zag order, as stored. */
-  values: number[];
-}
-
-export interface JpegStructure {
-  coding?: JpegCoding;
-  /** Sample precision from the frame header: 8, or 12 for 12-bit JPEGs. */
-  precision?: number;
-  components?: number;
-  frameWidth?: number;
-  frameHeight?: number;
-  quantTables: QuantTable[];
-  /** Component id -> quantisation table id, from the frame header. */
-  componentTables: number[];
-  jfifDensity?: { units: number; x: number; y: number };
-  hasExif: boolean;
-  /** Adobe APP14 colour transform byte (0 = CMYK/RGB untransformed, 2 = YCCK). */
-  adobeTransform?: number;
-  /** Byte offset just past the first EOI marker; undefined when the file ends before it. */
-  endOffset?: number;
-  /** Bytes after the end-of-image marker (padding, a second image as in MPO files, a half-overwritten file). */
-  trailingBytes: number;
-  /** The file stops before the end-of-image marker. */
-  truncated: boolean;
-  /** Marker structure broke (a length running past the end, a byte that is no marker). */
-  malformed?: string;
-}
+export type { JpegCoding, JpegStructure, QuantTable };
 
 const SOF_CODING: Record<number, JpegCoding> = {
   0xc0: 'baseline', 0xc1: 'extended', 0xc2: 'progressive', 0xc3: 'lossless',
