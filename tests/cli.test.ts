@@ -3,7 +3,7 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, EXAMPLE, examplePixels, fromRaw, runCli, tempDir, writeTemp } from './helpers.js';
+import { BIN, EXAMPLE, ROOT, examplePixels, fromRaw, runCli, tempDir, writeTemp } from './helpers.js';
 
 interface JsonReport {
   profile: string;
@@ -129,5 +129,22 @@ test('GRADPHOTO_ENGINE set to something unknown is a usage mistake, said once, e
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /^gradphoto: GRADPHOTO_ENGINE is "gpu": use "onnxruntime" or "wasm"\n$/);
     assert.equal(run.stdout, '');
+  }
+});
+
+/** The long options of a README table that follows `heading` (first cells like `-o, --out <file>`). */
+async function readmeOptions(heading: string): Promise<string[]> {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(heading);
+  assert.ok(start >= 0, `README has no "${heading}"`);
+  const table = readme.slice(start).split('\n\n')[1];
+  return table.split('\n').slice(2).map((row) => row.match(/^\| `[^`]*?(--[a-z-]+)/)?.[1] ?? row);
+}
+
+test('README documents check\'s and fix\'s options in their own tables, exactly the options --help lists', async () => {
+  for (const [command, heading] of [['check', "`check`'s options:"], ['fix', '`fix` takes its own options']]) {
+    const help = (await runCli([command, '--help', '--lang', 'en'])).stdout;
+    const inHelp = [...new Set([...help.matchAll(/(?:^|[ ,])(--[a-z][a-z-]+)/gm)].map((m) => m[1]))].filter((o) => o !== '--help').sort();
+    assert.deepEqual((await readmeOptions(heading)).sort(), inHelp, command);
   }
 });

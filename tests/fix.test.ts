@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, symlink } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -50,7 +50,7 @@ test('fix: white, red and grey background photos become compliant blue 480x640 p
   }
   const before = await Promise.all(inputs.map(sha));
   const out = join(dir, 'out');
-  const run = await runCli(['fix', ...inputs, '--out', out, '--lang', 'en', '--format', 'json']);
+  const run = await runCli(['fix', ...inputs, '--out-dir', out, '--lang', 'en', '--format', 'json']);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.files.map((f: { status: string }) => f.status), ['fixed', 'fixed', 'fixed']);
   // fix reports the re-check; the subject's own fringe and hair over the ears are beyond what fix may change.
@@ -98,7 +98,7 @@ test('fix refuses, with a reason, what it cannot fix: two people, a tiny face, s
   const busy = await sharp(busyBase).composite([{ input: cut, left: 60, top: 160 }]).jpeg().toBuffer();
   const inputs = [await writeTemp(dir, 'pair.jpg', pair), await writeTemp(dir, 'tiny.jpg', tiny), await writeTemp(dir, 'busy.jpg', busy)];
   const out = join(dir, 'out');
-  const run = await runCli(['fix', ...inputs, '--out', out, '--lang', 'en', '--format', 'json']);
+  const run = await runCli(['fix', ...inputs, '--out-dir', out, '--lang', 'en', '--format', 'json']);
   assert.equal(run.code, 1);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.files.map((f: { messageId: string }) => f.messageId), ['manyFaces', 'faceTooSmall', 'tooTightBelow']);
@@ -165,9 +165,37 @@ test('fix on the real ID photos in ../shared/photos, when present', { skip: !exi
   const id = join(ROOT, '..', 'shared', 'photos', 'id');
   const inputs = ['id-white-background.jpg', 'id-red-background.jpg', 'id-grey-background.jpg'].map((name) => join(id, name));
   const before = await Promise.all(inputs.map(sha));
-  const run = await runCli(['fix', ...inputs, '--out', dir, '--format', 'json', '--lang', 'en']);
+  const run = await runCli(['fix', ...inputs, '--out-dir', dir, '--format', 'json', '--lang', 'en']);
   assert.deepEqual(JSON.parse(run.stdout).files.map((f: { status: string }) => f.status), ['fixed', 'fixed', 'fixed']);
   for (const name of ['id-white-background.jpg', 'id-red-background.jpg', 'id-grey-background.jpg']) await assertCompliantOutput(join(dir, name));
   assert.deepEqual(await Promise.all(inputs.map(sha)), before);
 });
 
+
+test('fix options match check: -o/--out <file> for one photo, --out-dir <dir> for several; a file name never becomes a folder', async () => {
+  const dir = await tempDir();
+  const input = await writeTemp(dir, 'white.jpg', await onBackground([255, 255, 255]));
+  const second = await writeTemp(dir, 'second.jpg', await readFile(input));
+  // `--out x.jpg` means the file x.jpg, as it does for check.
+  const named = join(dir, 'x.jpg');
+  const run = await runCli(['fix', input, '--out', named, '--format', 'json', '--lang', 'en']);
+  assert.equal(JSON.parse(run.stdout).files[0].status, 'fixed', run.stdout + run.stderr);
+  assert.ok((await stat(named)).isFile(), 'x.jpg is the fixed photo, not a folder');
+  assert.deepEqual([...(await readFile(named)).subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  // Usage mistakes: one line saying what to do, exit 2, nothing written.
+  const mistakes: [string[], RegExp][] = [
+    [['fix', input, second, '-o', join(dir, 'two.jpg')], /^gradphoto: -o takes one photo; 2 were given \(use --out-dir <dir>\)$/m],
+    [['fix', input, '--out-dir', join(dir, 'y.jpg')], /--out-dir .*y\.jpg looks like a file name; for one photo use -o .*y\.jpg/],
+    [['fix', input, '-o', join(dir, 'sub')], /-o .*sub is a folder; to write into it use --out-dir .*sub/],
+    [['fix', input], /fix needs -o <file> for one photo, or --out-dir <dir> for several/],
+    [['fix', input, '-o', join(dir, 'z.jpg'), '--out-dir', join(dir, 'z')], /use either -o <file> or --out-dir <dir>, not both/],
+  ];
+  await mkdir(join(dir, 'sub'));
+  for (const [args, message] of mistakes) {
+    const mistake = await runCli([...args, '--lang', 'en']);
+    assert.equal(mistake.code, 2, `${args.join(' ')}: ${mistake.stderr}`);
+    assert.match(mistake.stderr, message);
+  }
+  assert.deepEqual((await readdir(dir)).sort(), ['second.jpg', 'sub', 'white.jpg', 'x.jpg']);
+  assert.deepEqual(await readdir(join(dir, 'sub')), []);
+});

@@ -14,8 +14,10 @@ import { formatFile } from '../report/text.js';
 import { builtinRules } from '../rules/index.js';
 
 export interface FixFlags {
+  /** -o, --out <file>: the fixed photo, for one input (as check's -o names its report). */
   out?: string;
-  output?: string;
+  /** --out-dir <dir>: a folder for the fixed photos of any number of inputs. */
+  outDir?: string;
   background: BackgroundMode;
   force?: boolean;
   /** Also write results whose re-check fails on what fix should mend, named <stem>-not-fixed.jpg. */
@@ -43,16 +45,21 @@ type UiSteps = ReturnType<typeof uiStrings>['fixSteps'];
 
 export class FixUsageError extends Error {}
 
-/** `gradphoto fix`: fix each photo into --out (or -o for one), then check what was written. */
+/** `gradphoto fix`: fix each photo into --out-dir (or -o for one), then check what was written. */
 export async function runFix(paths: string[], flags: FixFlags, profile: Profile, lang: Lang, colour: boolean): Promise<number> {
-  if (!flags.out && !flags.output) throw new FixUsageError('fix needs --out <dir> (or -o <file> for one photo)');
-  if (flags.out && flags.output) throw new FixUsageError('use either --out <dir> or -o <file>, not both');
-  const targets = await discover(paths);
-  if (flags.output && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out <dir>)`);
-  if (flags.out) {
-    await mkdir(flags.out, { recursive: true });
-    if (!(await stat(flags.out)).isDirectory()) throw new FixUsageError(`--out ${flags.out} is not a folder`);
+  if (!flags.out && !flags.outDir) throw new FixUsageError('fix needs -o <file> for one photo, or --out-dir <dir> for several');
+  if (flags.out && flags.outDir) throw new FixUsageError('use either -o <file> or --out-dir <dir>, not both');
+  const outInfo = flags.out ? await stat(flags.out).catch(() => undefined) : undefined;
+  if (outInfo?.isDirectory()) throw new FixUsageError(`-o ${flags.out} is a folder; to write into it use --out-dir ${flags.out}`);
+  const dirInfo = flags.outDir ? await stat(flags.outDir).catch(() => undefined) : undefined;
+  if (flags.outDir && !dirInfo && /\.jpe?g$/i.test(flags.outDir)) {
+    // `fix a.jpg --out-dir x.jpg` would make a folder named like a photo: almost surely meant -o.
+    throw new FixUsageError(`--out-dir ${flags.outDir} looks like a file name; for one photo use -o ${flags.outDir}`);
   }
+  if (dirInfo && !dirInfo.isDirectory()) throw new FixUsageError(`--out-dir ${flags.outDir} is a file, not a folder`);
+  const targets = await discover(paths);
+  if (flags.out && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out-dir <dir>)`);
+  if (flags.outDir) await mkdir(flags.outDir, { recursive: true });
   const ui = uiStrings(lang).fix;
   const decodeRule = builtinRules.get('file.decode');
   const rules: ActiveRule[] = resolveRules(profile, builtinRules);
@@ -69,9 +76,9 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
       entries.push({ input: target.path, output: null, status: 'refused', messageId, message: interpolate(ui.refused, { reason }) });
     };
     if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }
-    let output = flags.output ?? outputPathIn(flags.out!, target.path);
+    let output = flags.out ?? outputPathIn(flags.outDir!, target.path);
     // Two inputs with the same name in one run: number the second rather than overwrite the first.
-    for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.out!, target.path).replace(/\.jpg$/, `-${n}.jpg`);
+    for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.outDir!, target.path).replace(/\.jpg$/, `-${n}.jpg`);
     planned.add(output);
     const outcome = await fixPhoto(target.path, { profile, background: flags.background })
       .catch((error: Error) => ({ messageId: 'internal', data: { reason: error.message.split('\n')[0] } }));
@@ -93,7 +100,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     }
     if (output) {
       try {
-        await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.out });
+        await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.outDir });
       } catch (error) {
         if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }
         throw error;

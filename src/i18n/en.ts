@@ -230,7 +230,7 @@ export const enUi = {
     tooPlain: 'even at quality 100 the file is only {bytes} bytes, below the window. The picture is nearly flat; use a real photo.',
     internal: 'an internal error stopped the fix ({reason}); please report it.',
     exists: '{path} exists; pass --force to replace it.',
-    isInput: '{path} is one of the inputs; gradphoto never overwrites an input. Choose another --out.',
+    isInput: '{path} is one of the inputs; gradphoto never overwrites an input. Choose another -o or --out-dir.',
     symlink: '{path} is a symbolic link; gradphoto does not write through links.',
     notFolder: '{path} exists and is not a file.',
     outside: '{path} is outside the output folder.',

@@ -233,7 +233,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     tooPlain: '即使质量为 100，文件也只有 {bytes} 字节，低于范围。画面几乎是平的，请使用真实照片。',
     internal: '内部错误导致修正中止（{reason}），请报告此问题。',
     exists: '{path} 已存在；如需替换请加 --force。',
-    isInput: '{path} 是输入文件之一；gradphoto 从不覆盖输入文件。请换一个 --out。',
+    isInput: '{path} 是输入文件之一；gradphoto 从不覆盖输入文件。请换一个 -o 或 --out-dir。',
     symlink: '{path} 是符号链接；gradphoto 不会通过链接写入。',
     notFolder: '{path} 已存在且不是文件。',
     outside: '{path} 不在输出文件夹内。',
