@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { workerCount } from '../src/core/pool.js';
 import { csvCell } from '../src/report/csv.js';
+import { formatText } from '../src/report/text.js';
 import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
 
 const EVIL_HTML = '<img src=x onerror=alert(1)>.jpg';
@@ -109,4 +110,32 @@ test('--format html: a self-contained page; in Chromium it shows every photo, fi
   } finally {
     await browser.close();
   }
+});
+
+test('text summary: per rule, the number of photos it fails or warns on, not of messages, and it says so', () => {
+  const check = (rule: string, status: 'fail' | 'warn', messageId: string) => ({ rule, status, messageId, message: messageId, measured: null, expected: null });
+  // Two photos, each with two background.uniform findings (a gradient and a shadow) and one warning.
+  const file = (path: string) => ({ path, verdict: 'fail' as const, checks: [
+    check('background.uniform', 'fail', 'gradient'), check('background.uniform', 'fail', 'shadow'), check('face.makeup', 'warn', 'lipstick'),
+  ] });
+  const result = { profile: 'chsi-graduate', files: [file('a.jpg'), file('b.jpg')], summary: { total: 2, pass: 0, fail: 2, error: 0 } };
+  const en = formatText(result, { lang: 'en', color: false });
+  assert.match(en, /^Photos failing each rule: background\.uniform ×2$/m);
+  assert.match(en, /^Photos with a warning, per rule: face\.makeup ×2$/m);
+  const zh = formatText(result, { lang: 'zh', color: false });
+  assert.match(zh, /^各规则不通过的照片数： background\.uniform ×2$/m);
+});
+
+test('--format junit with --roster: a student with no photo and a photo matching nobody are failures, as the exit code says', async () => {
+  const dir = await tempDir();
+  await copyFile(EXAMPLE, join(dir, '2026001.jpg'));
+  await copyFile(EXAMPLE, join(dir, 'nobody.jpg'));
+  const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名\n2026001,张三\n2026002,李四\n'));
+  const run = await runCli(['check', join(dir, '2026001.jpg'), join(dir, 'nobody.jpg'), '--roster', roster, '--format', 'junit', '--lang', 'en', '--disable', 'face.ears-visible,face.forehead-visible,background.color,image.sharpness']);
+  assert.equal(run.code, 1, run.stderr);
+  const xml = run.stdout;
+  assert.match(xml, /<testsuites name="gradphoto" tests="\d+" failures="2" errors="0"/);
+  assert.match(xml, /<testsuite name="gradphoto roster" tests="2" failures="2" errors="0" skipped="0">/);
+  assert.match(xml, /<testcase classname="roster" name="2026002 李四"><failure message="No photo found for this student: ask for one, or check how the file is named. \(line 3\)" type="roster"\/><\/testcase>/);
+  assert.match(xml, /<testcase classname="roster" name="[^"]*nobody\.jpg"><failure message="This photo matches nobody on the roster/);
 });

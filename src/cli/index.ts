@@ -87,7 +87,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const code = result.summary.fail + result.summary.error + rosterProblems > 0 ? EXIT.problems : EXIT.ok;
   const output = flags.format === 'json' ? formatJson(result, roster)
     : flags.format === 'csv' ? formatCsv(result, lang, roster)
-    : flags.format === 'junit' ? formatJunit(result)
+    : flags.format === 'junit' ? formatJunit(result, lang, roster)
     : flags.format === 'html' ? formatHtml(result, lang, pictures, roster)
     : formatText(result, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined })
       + (roster ? formatRosterText(roster, lang) : '');

@@ -200,8 +200,8 @@ export const enUi = {
   status: { pass: 'pass', warn: 'warn', fail: 'fail', skip: 'skip' },
   header: 'gradphoto · profile {profile} · {total} file(s)',
   summary: 'Summary: {total} file(s): {pass} pass, {fail} fail, {error} error',
-  failingRules: 'Failing rules:',
-  warningRules: 'Warnings:',
+  failingRules: 'Photos failing each rule:',
+  warningRules: 'Photos with a warning, per rule:',
   fixSteps: { orient: 'upright', crop: 'crop', background: 'new background', encode: 'encode', unchanged: 'unchanged' },
   fix: {
     notFixed: 'Not fixed: the result still fails {rules}, which fix should have mended, so nothing was written ({steps}). --keep-failed writes it anyway, named …-not-fixed.jpg.',
@@ -253,6 +253,7 @@ export const enUi = {
     duplicates: 'Several photos for one student ({count}):',
     duplicateRows: 'The same number on several roster rows ({count}):',
     badId: 'ID numbers in file names with a wrong check digit ({count}):',
+    badIdOne: 'The ID number {idNumber} in the file name has a wrong check digit (it should be {expected}): check the number and rename the file.',
     line: 'line {line}',
     expected: 'check digit should be',
   },

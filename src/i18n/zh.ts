@@ -203,8 +203,8 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
   status: { pass: '通过', warn: '注意', fail: '不通过', skip: '跳过' },
   header: 'gradphoto · 标准 {profile} · 共 {total} 个文件',
   summary: '汇总：共 {total} 个文件：{pass} 个通过，{fail} 个不通过，{error} 个错误',
-  failingRules: '不通过的规则：',
-  warningRules: '需注意：',
+  failingRules: '各规则不通过的照片数：',
+  warningRules: '各规则需注意的照片数：',
   fixSteps: { orient: '摆正', crop: '裁切', background: '换背景', encode: '编码', unchanged: '未改动' },
   fix: {
     notFixed: '未修正：结果仍不符合 {rules}（本应由修正解决），因此没有写出文件（{steps}）。加 --keep-failed 可仍然写出，文件名为 …-not-fixed.jpg。',
@@ -256,6 +256,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     duplicates: '同一学生有多张照片（{count}）：',
     duplicateRows: '名单中重复的编号（{count}）：',
     badId: '文件名中的身份证号校验位错误（{count}）：',
+    badIdOne: '文件名中的身份证号 {idNumber} 校验位错误（应为 {expected}）：请核对号码后重新命名文件。',
     line: '第 {line} 行',
     expected: '校验位应为',
   },

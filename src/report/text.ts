@@ -38,10 +38,11 @@ export function formatFile(file: FileResult, options: TextOptions, chalk: ChalkI
   return lines.join('\n');
 }
 
+/** Per rule, how many photos it gave `status` (a rule reporting several findings on one photo counts it once). */
 function ruleCounts(files: FileResult[], status: Status): string {
   const counts = new Map<string, number>();
-  for (const check of files.flatMap((f) => f.checks)) {
-    if (check.status === status) counts.set(check.rule, (counts.get(check.rule) ?? 0) + 1);
+  for (const file of files) {
+    for (const rule of new Set(file.checks.filter((c) => c.status === status).map((c) => c.rule))) counts.set(rule, (counts.get(rule) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ×${n}`).join(', ');
 }
