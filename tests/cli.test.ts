@@ -148,3 +148,11 @@ test('README documents check\'s and fix\'s options in their own tables, exactly 
     assert.deepEqual((await readmeOptions(heading)).sort(), inHelp, command);
   }
 });
+
+test('a report that cannot be written: one sentence naming the file and what to do, never the temporary file', async () => {
+  const dir = await tempDir();
+  const target = join(dir, 'no-such-folder', 'report.json');
+  const run = await runCli(['check', EXAMPLE, '--format', 'json', '-o', target, '--lang', 'en']);
+  assert.equal(run.code, 2);
+  assert.equal(run.stderr, `gradphoto: cannot write ${target}: the folder ${join(dir, 'no-such-folder')} does not exist; create it or choose another path\n`);
+});

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { discover } from '../core/discover.js';
+import { discover, type Target } from '../core/discover.js';
 import type { FixFlags } from './fix.js';
 import { loadRuleModules } from '../core/plugins.js';
 import { resolveRules, summarise } from '../core/run.js';
@@ -9,16 +9,16 @@ import { formatCsv } from '../report/csv.js';
 import { formatHtml } from '../report/html.js';
 import { formatJunit } from '../report/junit.js';
 import { formatRosterText } from '../report/roster.js';
-import { matchRoster, readRoster, type RosterReport } from '../roster/roster.js';
+import { matchRoster, nameParts, readRoster, type RosterReport } from '../roster/roster.js';
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
 import { askedEngine, engine } from '../analysis/face-model.js';
 import { measureAdmission, type AdmissionReference } from '../rules/admission-different.js';
+import type { AdmissionSetup } from '../core/task.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { FileResult, Lang, RunResult } from '../core/types.js';
-import { interpolate, pickLang, uiStrings } from '../i18n/index.js';
+import { decodeMessage, interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
@@ -67,8 +67,11 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${flags.annotate}: ${error.message}`); });
   }
 
-  const admission = flags.admissionPhoto ? await admissionReferences(flags.admissionPhoto) : undefined;
+  // The roster is read before any work: a bad roster is a usage mistake, and it names whose admission photo is whose.
+  const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
   const targets = await discover(paths);
+  const roster = students ? matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
+  const admission = flags.admissionPhoto ? await admissionSetup(flags.admissionPhoto, targets, roster, lang) : undefined;
   const progress = progressBar(targets.length);
   const { results: files, pictures, warnings } = await checkAll(targets, {
     profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), disabled: flags.disable,
@@ -78,11 +81,6 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   for (const warning of warnings) process.stderr.write(`gradphoto: ${warning}\n`);
 
   const result: RunResult = summarise(profile.id, files);
-  let roster: RosterReport | undefined;
-  if (flags.roster) {
-    const students = await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); });
-    roster = matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path));
-  }
   const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;
   const code = result.summary.fail + result.summary.error + rosterProblems > 0 ? EXIT.problems : EXIT.ok;
   const output = flags.format === 'json' ? formatJson(result, roster)
@@ -118,28 +116,43 @@ async function checkEngine(): Promise<void> {
 
 /**
  * The admission photo(s): one file for every photo (measured here, once: a bad one is a usage mistake),
- * or a folder matched by file name (each measured by the thread that checks its student's photo).
+ * or a folder, whose photos are matched to the photos checked by the student number or ID number in
+ * their names: the roster's 学号/身份证号 of the student a photo belongs to, or else the long numbers in
+ * its own name ("2026010004.jpg" finds "2026010004 赵六.jpg"). Each is measured by the thread that
+ * checks its student's photo; a photo with no match is told so by admission.different.
  */
-async function admissionReferences(path: string): Promise<Record<string, AdmissionReference>> {
+async function admissionSetup(path: string, targets: Target[], roster: RosterReport | undefined, lang: Lang): Promise<AdmissionSetup> {
   const isFolder = await stat(path).then((info) => info.isDirectory(), () => false);
   if (!isFolder) {
     const found = await measureAdmission(path);
-    if ('signature' in found) return { '*': { ...found.signature, path } };
-    if (found.messageId === 'referenceNoFace') throw new UsageError(`--admission-photo ${path}: no single face found`);
-    throw new UsageError(found.readable ? `--admission-photo ${path} cannot be decoded (${found.reason})` : `--admission-photo ${path}: ${found.reason}`);
+    if ('signature' in found) return { references: { '*': { ...found.signature, path } } };
+    if (found.messageId === 'referenceNoFace') throw new UsageError(`--admission-photo ${path}: no single face found in it; pass the admission photo itself`);
+    throw new UsageError(`--admission-photo ${path}: ${decodeMessage(lang, found.reason, found.data)}`);
   }
-  const references: Record<string, AdmissionReference> = {};
+  const byKey = new Map<string, string[]>();
   for (const target of await discover([path])) {
-    if ('failure' in target) throw new UsageError(`--admission-photo ${target.path}: ${target.failure.messageId}`);
-    const stem = basename(target.path, extname(target.path));
-    const taken = references[stem];
-    if (taken) {
-      process.stderr.write(`gradphoto: --admission-photo has two photos for ${stem} (${taken.path}, ${target.path}); comparing with the first\n`);
-      continue;
-    }
-    references[stem] = { path: target.path };
+    if ('failure' in target) throw new UsageError(`--admission-photo ${target.path}: ${decodeMessage(lang, target.failure.messageId, target.failure.data)}`);
+    for (const key of nameParts(target.path)) byKey.set(key, [...(byKey.get(key) ?? []), target.path]);
   }
-  return references;
+  const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
+  const references: Record<string, AdmissionReference> = {};
+  const lookedFor: Record<string, string[]> = {};
+  const told = new Set<string>();
+  for (const target of targets) {
+    if ('failure' in target) continue;
+    const student = studentOf.get(target.path);
+    const keys = student ? [student.studentId, student.idNumber].filter((k): k is string => Boolean(k)).map((k) => k.toUpperCase())
+      : nameParts(target.path).filter((part) => /^\d{6,}X?$/.test(part));
+    const key = keys.find((k) => byKey.has(k));
+    if (!key) { lookedFor[target.path] = keys; continue; }
+    const found = byKey.get(key)!;
+    if (found.length > 1 && !told.has(key)) {
+      told.add(key);
+      process.stderr.write(`gradphoto: --admission-photo has ${found.length === 2 ? 'two' : found.length} photos for ${key} (${found.join(', ')}); comparing with the first\n`);
+    }
+    references[target.path] = { path: found[0] };
+  }
+  return { references, folder: path, lookedFor };
 }
 
 /** A one-line progress bar on stderr, only on a terminal (never in pipes or CI). */
