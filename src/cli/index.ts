@@ -195,7 +195,7 @@ export function buildProgram(): Command {
     .option('-d, --disable <ids>', 'turn rules off, comma-separated (e.g. face.glasses for a centre that allows them)', (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
     .option('-v, --verbose', 'list passing checks in batches too')
     .option('-j, --concurrency <n>', 'photos checked at once, each in its own thread (default: the number of cores)')
-    .option('--admission-photo <file|dir>', 'fail photos that are the admission photo again (a folder is matched by file name)')
+    .option('--admission-photo <file|dir>', 'fail photos that are the admission photo again (a folder is matched by the student number or ID number in the names)')
     .option('--roster <file>', 'class roster (CSV with 学号/身份证号/姓名 columns, UTF-8 or GBK): report students without photos and photos matching nobody')
     .option('--annotate <dir>', 'write a PNG per photo with the face box, landmarks and allowed bands drawn on it')
     .option('--no-color', 'no colour in the text report')
