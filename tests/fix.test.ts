@@ -199,3 +199,21 @@ test('fix options match check: -o/--out <file> for one photo, --out-dir <dir> fo
   assert.deepEqual((await readdir(dir)).sort(), ['second.jpg', 'sub', 'white.jpg', 'x.jpg']);
   assert.deepEqual(await readdir(join(dir, 'sub')), []);
 });
+
+test('fix --out-dir and check --annotate keep the subfolders: 甲班/照片.jpg and 乙班/照片.jpg stay apart', async () => {
+  const dir = await tempDir();
+  const classes = join(dir, 'class');
+  for (const group of ['甲班', '乙班']) {
+    await mkdir(join(classes, group), { recursive: true });
+    await writeTemp(join(classes, group), '照片.jpg', await onBackground(group === '甲班' ? [255, 255, 255] : [200, 200, 200]));
+  }
+  const fixed = join(dir, 'fixed');
+  const run = await runCli(['fix', classes, '--out-dir', fixed, '--format', 'json', '--lang', 'en']);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual(report.files.map((f: { output: string }) => f.output), [join(fixed, '乙班', '照片.jpg'), join(fixed, '甲班', '照片.jpg')]);
+  assert.deepEqual((await readdir(fixed)).sort(), ['乙班', '甲班']);
+  for (const group of ['甲班', '乙班']) assert.deepEqual(await readdir(join(fixed, group)), ['照片.jpg']);
+  const why = join(dir, 'why');
+  await runCli(['check', classes, '--annotate', why]);
+  for (const group of ['甲班', '乙班']) assert.deepEqual(await readdir(join(why, group)), ['照片.annotated.png']);
+});

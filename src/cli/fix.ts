@@ -1,14 +1,15 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { discover } from '../core/discover.js';
+import { pathsInFolders } from './labels.js';
 import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
 import type { FileResult, Lang } from '../core/types.js';
 import { fixPhoto, type BackgroundMode } from '../fix/index.js';
 import { judgeFix } from '../fix/verdict.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
-import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
+import { interpolate, localiseWords, messageTemplate, ruleName, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
 import { formatFile } from '../report/text.js';
 import { builtinRules } from '../rules/index.js';
@@ -64,6 +65,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   const decodeRule = builtinRules.get('file.decode');
   const rules: ActiveRule[] = resolveRules(profile, builtinRules);
   const inputs = targets.map((t) => t.path);
+  const inFolder = await pathsInFolders(paths, inputs);
   const entries: FixEntry[] = [];
   const planned = new Set<string>();
   for (const target of targets) {
@@ -76,9 +78,11 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
       entries.push({ input: target.path, output: null, status: 'refused', messageId, message: interpolate(ui.refused, { reason }) });
     };
     if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }
-    let output = flags.out ?? outputPathIn(flags.outDir!, target.path);
+    // Under --out-dir a photo keeps its subfolders: class/甲班/照片.jpg -> fixed/甲班/照片.jpg.
+    const name = inFolder.get(target.path) ?? basename(target.path);
+    let output = flags.out ?? outputPathIn(flags.outDir!, name);
     // Two inputs with the same name in one run: number the second rather than overwrite the first.
-    for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.outDir!, target.path).replace(/\.jpg$/, `-${n}.jpg`);
+    for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.outDir!, name).replace(/\.jpg$/, `-${n}.jpg`);
     planned.add(output);
     const outcome = await fixPhoto(target.path, { profile, background: flags.background })
       .catch((error: Error) => ({ messageId: 'internal', data: { reason: error.message.split('\n')[0] } }));
@@ -100,6 +104,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     }
     if (output) {
       try {
+        if (flags.outDir) await mkdir(dirname(output), { recursive: true });
         await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.outDir });
       } catch (error) {
         if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }
@@ -110,7 +115,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     const data = {
       output: output || '-', kb: (outcome.jpeg.length / 1024).toFixed(1), quality: outcome.fit.quality, encodes: outcome.fit.encodes,
       steps: outcome.steps.map((step) => uiStrings(lang).fixSteps[step as keyof UiSteps] ?? step).join(' → '),
-      rules: judgement.notMended.join(', '),
+      rules: judgement.notMended.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', '),
     };
     const status: FixEntry['status'] = outcome.unchanged ? 'unchanged' : judgement.fixed ? 'fixed' : 'notFixed';
     const messageId = status === 'notFixed' ? (output ? 'notFixedKept' : 'notFixed') : status;
@@ -144,6 +149,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     });
     process.stdout.write(`${blocks.join('\n\n')}\n`);
   }
+  if (targets.some((t) => 'failure' in t && t.failure.messageId === 'notFound' && paths.includes(t.path))) return 2; // a path that does not exist
   const ok = entries.every((e) => (e.status === 'fixed' || e.status === 'unchanged') && e.check?.verdict === 'pass');
   return ok ? 0 : 1;
 }

@@ -75,7 +75,7 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
     const needsPhoto = setup.pictures || setup.annotateDir;
     const onPhoto = needsPhoto ? async (photo: Photo, result: FileResult) => {
       try {
-        const overlay = await renderAnnotation(photo, result, profile);
+        const overlay = await renderAnnotation(photo, result, profile, setup.lang);
         if (setup.annotateDir && task.annotationName) await writeAnnotationAs(setup.annotateDir, task.annotationName, overlay);
         if (setup.pictures) {
           const plain = await sharp(photo.pixels.data, { raw: { width: photo.pixels.width, height: photo.pixels.height, channels: 3 } }).png().toBuffer();

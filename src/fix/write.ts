@@ -29,10 +29,15 @@ function writeFailed(error: NodeJS.ErrnoException, target: string): WriteFailed 
   return new WriteFailed(code, target, reason);
 }
 
-/** The output path for an input inside --out: its base name with a .jpg extension, never a path of its own. */
-export function outputPathIn(dir: string, input: string): string {
-  const stem = basename(input).replace(/\.[^.]*$/, '') || 'photo';
-  return join(dir, `${stem}.jpg`);
+/**
+ * The output path inside --out-dir for a photo known by `name`, its path inside the folder checked
+ * ("甲班/照片.png") or its file name: the same subfolders, the name with a .jpg extension. No part of
+ * the name can lead out of the folder.
+ */
+export function outputPathIn(dir: string, name: string): string {
+  const folders = dirname(name).split(/[\\/]/).filter((part) => part !== '' && part !== '.' && part !== '..');
+  const stem = basename(name).replace(/\.[^.]*$/, '') || 'photo';
+  return join(dir, ...folders, `${stem}.jpg`);
 }
 
 /**

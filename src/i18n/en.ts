@@ -188,7 +188,7 @@ export const en = {
     referenceNoFace: 'Not compared: no single face found in the admission photo {admission}. Check that the right file is in the admission folder.',
   },
   'clothing.collar': {
-    ok: 'The sides of the neck are covered ({bare}% bare skin): a collar or lapels.',
+    ok: 'A collar or lapels: {bare}% of the skin beside the neck is bare (a collar keeps it at most {max}%).',
     noCollar: 'No collar seen: the sides of the neck are bare ({bare}% skin, a collar covers most of it). The notice asks for clothes with a collar (a shirt, polo or jacket).',
     notVisible: 'The picture ends before the collar: not measured.',
     noSingleFace: 'Not measured: needs exactly one face.',
@@ -199,8 +199,9 @@ export const en = {
 export const enUi = {
   verdict: { pass: 'PASS', fail: 'FAIL', error: 'ERROR' },
   status: { pass: 'pass', warn: 'warn', fail: 'fail', skip: 'skip' },
-  header: 'gradphoto · profile {profile} · {total} file(s)',
-  summary: 'Summary: {total} file(s): {pass} pass, {fail} fail, {error} error',
+  header: 'gradphoto · profile {profile} · {total} file{s}',
+  summary: 'Summary: {total} file{s}: {pass} pass, {fail} fail, {error} error',
+  progress: '{done}/{total}  fail {fail}  error {error}',
   failingRules: 'Photos failing each rule:',
   warningRules: 'Photos with a warning, per rule:',
   fixSteps: { orient: 'upright', crop: 'crop', background: 'new background', encode: 'encode', unchanged: 'unchanged' },
@@ -245,7 +246,7 @@ export const enUi = {
   },
   html: {
     title: 'gradphoto report', all: 'All', failing: 'Failing', errors: 'Errors', photo: 'photo', overlay: 'measurements',
-    summary: '{total} photos: {pass} pass, {fail} fail, {error} could not be read', byRule: 'Failing rules', nothing: 'No photo matches this filter.',
+    summary: '{total} photo{s}: {pass} pass, {fail} fail, {error} could not be read', byRule: 'Failing rules', nothing: 'No photo matches this filter.',
   },
   roster: {
     title: 'Roster: {students} students, {matched} with a photo.',
@@ -257,6 +258,16 @@ export const enUi = {
     badIdOne: 'The ID number {idNumber} in the file name has a wrong check digit (it should be {expected}): check the number and rename the file.',
     line: 'line {line}',
     expected: 'check digit should be',
+  },
+  /** Short rule names for reports people read (HTML, CSV); the ids stay in JSON, JUnit and the text report. */
+  ruleNames: {
+    'file.decode': 'readable file', 'file.format': 'JPEG format', 'file.trailing-data': 'data after the image', 'file.size': 'file size',
+    'image.dimensions': 'pixel size', 'image.color': 'colour', 'image.orientation': 'rotation tag', 'image.dpi': 'resolution tag',
+    'image.jpeg-quality': 'JPEG quality', 'face.count': 'one face', 'face.size': 'face size', 'face.position': 'head position',
+    'face.pose': 'head pose', 'face.eyes-open': 'eyes open', 'face.glasses': 'glasses', 'face.ears-visible': 'ears visible',
+    'face.forehead-visible': 'forehead visible', 'background.color': 'background colour', 'background.uniform': 'even background',
+    'clothing.contrast': 'clothes against the background', 'clothing.collar': 'collar', 'image.sharpness': 'sharpness',
+    'image.exposure': 'exposure', 'face.makeup': 'makeup', 'image.retouch': 'retouching', 'admission.different': 'not the admission photo',
   },
   words: {
     left: 'left', right: 'right', up: 'up', down: 'down', topBottom: 'top to bottom', leftRight: 'left to right', both: 'left and right',

@@ -45,6 +45,16 @@ export function localiseWords(lang: Lang, data: Record<string, string | number> 
   return out;
 }
 
+/** A count's data for a template, with {s} for English plurals ("1 file", "2 files"). */
+export function counted<T extends { total: number }>(data: T): T & { s: string } {
+  return { ...data, s: data.total === 1 ? '' : 's' };
+}
+
+/** A rule's short name in `lang` for reports people read; an extra rule's id stays as it is. */
+export function ruleName(lang: Lang, id: string): string {
+  return (ui[lang].ruleNames as Record<string, string>)[id] ?? id;
+}
+
 export function uiStrings(lang: Lang): UiStrings {
   return ui[lang];
 }

@@ -192,7 +192,7 @@ export const zh: Catalogue<typeof en> = {
     referenceNoFace: '未比较：录取照片 {admission} 中没有找到唯一的人脸。请确认录取照片文件夹中放的是正确的文件。',
   },
   'clothing.collar': {
-    ok: '颈部两侧被遮住（裸露皮肤 {bare}%）：有衣领或翻领。',
+    ok: '有衣领或翻领：颈部两侧裸露皮肤 {bare}%（有领时不超过 {max}%）。',
     noCollar: '未看到衣领：颈部两侧裸露（皮肤占 {bare}%，有领时大部分会被遮住）。通知要求穿有领的衣服（衬衫、Polo 衫或外套）。',
     notVisible: '画面在衣领之前就结束了，未测量。',
     noSingleFace: '未测量：需要恰好一张人脸。',
@@ -204,6 +204,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
   status: { pass: '通过', warn: '注意', fail: '不通过', skip: '跳过' },
   header: 'gradphoto · 标准 {profile} · 共 {total} 个文件',
   summary: '汇总：共 {total} 个文件：{pass} 个通过，{fail} 个不通过，{error} 个错误',
+  progress: '{done}/{total}  不通过 {fail}  错误 {error}',
   failingRules: '各规则不通过的照片数：',
   warningRules: '各规则需注意的照片数：',
   fixSteps: { orient: '摆正', crop: '裁切', background: '换背景', encode: '编码', unchanged: '未改动' },
@@ -260,6 +261,15 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     badIdOne: '文件名中的身份证号 {idNumber} 校验位错误（应为 {expected}）：请核对号码后重新命名文件。',
     line: '第 {line} 行',
     expected: '校验位应为',
+  },
+  ruleNames: {
+    'file.decode': '文件可读', 'file.format': '文件格式', 'file.trailing-data': '文件尾部数据', 'file.size': '文件大小',
+    'image.dimensions': '像素尺寸', 'image.color': '色彩', 'image.orientation': '旋转标记', 'image.dpi': '分辨率标记',
+    'image.jpeg-quality': '压缩质量', 'face.count': '人脸数量', 'face.size': '脸部大小', 'face.position': '头部位置',
+    'face.pose': '头部姿态', 'face.eyes-open': '睁眼', 'face.glasses': '眼镜', 'face.ears-visible': '露出双耳',
+    'face.forehead-visible': '露出额头', 'background.color': '背景颜色', 'background.uniform': '背景均匀',
+    'clothing.contrast': '衣服与背景的对比', 'clothing.collar': '衣领', 'image.sharpness': '清晰度',
+    'image.exposure': '曝光', 'face.makeup': '妆容', 'image.retouch': '美颜', 'admission.different': '不同于录取照片',
   },
   words: {
     left: '左', right: '右', up: '上', down: '下', topBottom: '上下', leftRight: '左右', both: '左右两',

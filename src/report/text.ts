@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { interpolate, uiStrings } from '../i18n/index.js';
+import { counted, interpolate, uiStrings } from '../i18n/index.js';
 import type { Check, FileResult, Lang, RunResult, Status, Verdict } from '../core/types.js';
 
 export interface TextOptions {
@@ -52,9 +52,9 @@ export function formatText(result: RunResult, options: TextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const ui = uiStrings(options.lang);
   const showPasses = options.showPasses ?? result.files.length === 1;
-  const blocks = [chalk.dim(interpolate(ui.header, { profile: result.profile, total: result.summary.total }))];
+  const blocks = [chalk.dim(interpolate(ui.header, counted({ profile: result.profile, total: result.summary.total })))];
   for (const file of result.files) blocks.push(formatFile(file, { ...options, showPasses }, chalk));
-  const summary = [chalk.bold(interpolate(ui.summary, result.summary))];
+  const summary = [chalk.bold(interpolate(ui.summary, counted(result.summary)))];
   const failing = ruleCounts(result.files, 'fail');
   const warning = ruleCounts(result.files, 'warn');
   if (failing) summary.push(`${chalk.red(ui.failingRules)} ${failing}`);
