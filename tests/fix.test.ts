@@ -217,3 +217,27 @@ test('fix --out-dir and check --annotate keep the subfolders: 甲班/照片.jpg 
   await runCli(['check', classes, '--annotate', why]);
   for (const group of ['甲班', '乙班']) assert.deepEqual(await readdir(join(why, group)), ['照片.annotated.png']);
 });
+
+test('fix --name-by 身份证号: each fixed photo named by its student\'s ID number from the roster, for batch uploads', async () => {
+  const dir = await tempDir();
+  const photos = join(dir, 'class');
+  await mkdir(photos);
+  const white = await onBackground([255, 255, 255]);
+  await writeTemp(photos, '2026001 张三.jpg', white);
+  await writeTemp(photos, 'nobody.jpg', white);
+  const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名,身份证号\n2026001,张三,11010519491231002X\n'));
+  const fixed = join(dir, 'fixed');
+  const run = await runCli(['fix', photos, '--out-dir', fixed, '--roster', roster, '--name-by', '身份证号', '--format', 'json', '--lang', 'en']);
+  const files = JSON.parse(run.stdout).files as { input: string; output: string | null; status: string; messageId: string; message: string }[];
+  assert.deepEqual(files.map((f) => [f.status, f.output]), [['fixed', join(fixed, '11010519491231002X.jpg')], ['refused', null]]);
+  assert.equal(files[1].message, 'Not fixed: this photo matches nobody on the roster, so it cannot be named by 身份证号. Rename it with the student number or ID number.');
+  assert.deepEqual(await readdir(fixed), ['11010519491231002X.jpg']);
+  for (const [args, message] of [
+    [['--name-by', '身份证号'], /--name-by needs --roster <file>/],
+    [['--roster', roster, '--name-by', '电话'], /--name-by takes 学号, 身份证号 or 姓名, not "电话"/],
+  ] as const) {
+    const mistake = await runCli(['fix', photos, '--out-dir', fixed, ...args]);
+    assert.equal(mistake.code, 2);
+    assert.match(mistake.stderr, message);
+  }
+});

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { discover } from '../core/discover.js';
+import { matchRoster, readRoster } from '../roster/roster.js';
 import { pathsInFolders } from './labels.js';
 import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
 import type { FileResult, Lang } from '../core/types.js';
@@ -24,7 +25,15 @@ export interface FixFlags {
   /** Also write results whose re-check fails on what fix should mend, named <stem>-not-fixed.jpg. */
   keepFailed?: boolean;
   format: 'text' | 'json';
+  /** --roster <file> and --name-by <column>: name each fixed photo by its student's 学号, 身份证号 or 姓名. */
+  roster?: string;
+  nameBy?: string;
 }
+
+/** --name-by's columns, by their roster headings (Chinese or English). */
+const NAME_BY: Record<string, 'studentId' | 'idNumber' | 'name'> = {
+  学号: 'studentId', studentid: 'studentId', 身份证号: 'idNumber', idnumber: 'idNumber', 姓名: 'name', name: 'name',
+};
 
 export interface FixEntry {
   input: string;
@@ -58,6 +67,11 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     throw new FixUsageError(`--out-dir ${flags.outDir} looks like a file name; for one photo use -o ${flags.outDir}`);
   }
   if (dirInfo && !dirInfo.isDirectory()) throw new FixUsageError(`--out-dir ${flags.outDir} is a file, not a folder`);
+  const column = flags.nameBy === undefined ? undefined : NAME_BY[flags.nameBy.toLowerCase()];
+  if (flags.nameBy !== undefined && !column) throw new FixUsageError(`--name-by takes 学号, 身份证号 or 姓名, not "${flags.nameBy}"`);
+  if (column && !flags.roster) throw new FixUsageError('--name-by needs --roster <file> to know each photo\'s student');
+  if (column && !flags.outDir) throw new FixUsageError('--name-by names the photos written into --out-dir; with -o you name the file yourself');
+  const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new FixUsageError(error.message); }) : undefined;
   const targets = await discover(paths);
   if (flags.out && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out-dir <dir>)`);
   if (flags.outDir) await mkdir(flags.outDir, { recursive: true });
@@ -66,6 +80,9 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   const rules: ActiveRule[] = resolveRules(profile, builtinRules);
   const inputs = targets.map((t) => t.path);
   const inFolder = await pathsInFolders(paths, inputs);
+  const roster = students ? matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
+  const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
+  const photosOf = new Map(roster?.duplicatePhotos.map(({ student, photos }) => [student, photos]) ?? []);
   const entries: FixEntry[] = [];
   const planned = new Set<string>();
   for (const target of targets) {
@@ -78,8 +95,19 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
       entries.push({ input: target.path, output: null, status: 'refused', messageId, message: interpolate(ui.refused, { reason }) });
     };
     if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }
-    // Under --out-dir a photo keeps its subfolders: class/甲班/照片.jpg -> fixed/甲班/照片.jpg.
-    const name = inFolder.get(target.path) ?? basename(target.path);
+    // Under --out-dir a photo keeps its subfolders: class/甲班/照片.jpg -> fixed/甲班/照片.jpg; with --name-by
+    // it is named by its student's number, all in one folder, as batch uploads want (fixed/110105194912310021.jpg).
+    let name = inFolder.get(target.path) ?? basename(target.path);
+    if (column) {
+      const student = studentOf.get(target.path);
+      const heading = flags.nameBy!;
+      if (!student) { refuse('notOnRoster', { column: heading }); continue; }
+      const several = photosOf.get(student);
+      if (several) { refuse('severalPhotos', { photos: several.join(', ') }); continue; }
+      const key = student[column];
+      if (!key) { refuse('noKeyValue', { column: heading, line: student.line }); continue; }
+      name = `${key}.jpg`;
+    }
     let output = flags.out ?? outputPathIn(flags.outDir!, name);
     // Two inputs with the same name in one run: number the second rather than overwrite the first.
     for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.outDir!, name).replace(/\.jpg$/, `-${n}.jpg`);

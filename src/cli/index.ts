@@ -276,6 +276,8 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .addOption(new Option('-f, --format <format>', t.fixFormat).choices(['text', 'json']).default('text'))
     .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
     .option('-p, --profile <id>', t.fixProfile, DEFAULT_PROFILE)
+    .option('--roster <file>', t.fixRoster)
+    .option('--name-by <column>', t.nameBy)
     .option('--no-color', t.noColor)
     .action(async function (this: Command, paths: string[]) {
       const flags = this.opts<FixFlags & { lang?: string; profile: string; color?: boolean }>();

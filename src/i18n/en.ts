@@ -236,6 +236,9 @@ export const enUi = {
     symlink: '{path} is a symbolic link; gradphoto does not write through links.',
     notFolder: '{path} exists and is not a file.',
     outside: '{path} is outside the output folder.',
+    notOnRoster: 'this photo matches nobody on the roster, so it cannot be named by {column}. Rename it with the student number or ID number.',
+    severalPhotos: 'this student has several photos ({photos}); keep one and fix again.',
+    noKeyValue: 'the roster has no {column} for this student (line {line}). Fill it in and fix again.',
   },
   csv: {
     path: 'file', verdict: 'verdict', failing: 'failing rules', warnings: 'warnings', messages: 'what to do',

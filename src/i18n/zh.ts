@@ -239,6 +239,9 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     symlink: '{path} 是符号链接；gradphoto 不会通过链接写入。',
     notFolder: '{path} 已存在且不是文件。',
     outside: '{path} 不在输出文件夹内。',
+    notOnRoster: '名单中找不到与此照片对应的学生，无法按{column}命名。请用学号或身份证号重新命名照片。',
+    severalPhotos: '该学生有多张照片（{photos}）：请只保留一张后重新修正。',
+    noKeyValue: '名单中该学生没有{column}（第 {line} 行）。请补全后重新修正。',
   },
   csv: {
     path: '文件', verdict: '结果', failing: '不通过的规则', warnings: '需注意', messages: '处理建议',
