@@ -48,6 +48,8 @@ export interface Photo {
   exif?: Record<string, unknown>;
   exifError?: string;
   pixels: Pixels;
+  /** The full-resolution upright RGB pixels, kept only for formats sharp cannot decode itself (HEIC). */
+  decoded?: { data: Buffer; width: number; height: number };
   /** Set when the bytes could not be decoded: only byte-level rules ran. */
   decodeFailure?: { messageId: string; data: Record<string, string | number> };
   /** Lazily computed, shared analyses (face, background mask...). Use `analyse(photo, analysis)`. */

@@ -5,7 +5,7 @@ export const en = {
     empty: 'The file is empty (0 bytes). Copy the photo again from where it came from.',
     truncated: 'The {format} file is cut short (an incomplete copy or download). Copy or download it again.',
     corrupt: 'The {format} file is damaged and cannot be decoded ({reason}). Export the photo again from the camera or phone.',
-    heic: 'This is an HEIC photo (the iPhone default), which gradphoto cannot decode. Export it as JPG: on the iPhone choose Settings > Camera > Formats > Most Compatible, or share the photo to Mail/Files as JPEG; on a Mac open it in Preview and use File > Export > JPEG.',
+    heic: 'This HEIC photo (the iPhone default) cannot be decoded: it is damaged or uses an HEIC variant gradphoto cannot read. Export it as JPG: on the iPhone choose Settings > Camera > Formats > Most Compatible, or share the photo to Mail/Files as JPEG; on a Mac open it in Preview and use File > Export > JPEG.',
     unsupportedJpeg: 'This JPEG uses {coding} coding, which gradphoto (and most browsers and upload systems) cannot decode. Re-save it as an ordinary 8-bit baseline JPEG.',
     unsupportedFormat: '{format} files cannot be decoded here. Save the photo as JPG from an image editor or your phone.',
     notAnImage: 'The file is not a picture (its bytes match no image format). Choose the photo file itself.',
@@ -22,7 +22,7 @@ export const en = {
   'file.format': {
     ok: 'JPEG ({coding}), named .jpg.',
     notJpeg: 'The file is {format}, not JPEG (judged by its bytes, not by its name {extension}). Convert it to JPG, e.g. `gradphoto fix`, or export as JPEG from your photo app.',
-    heic: 'The file is HEIC (the iPhone format), not JPEG. Export it as JPG (Settings > Camera > Formats > Most Compatible, or share as JPEG).',
+    heic: 'The file is HEIC (the iPhone format), not JPEG. `gradphoto fix` converts it to JPG, or export it as JPG (Settings > Camera > Formats > Most Compatible, or share as JPEG).',
     wrongExtension: 'The file is a JPEG but is named {extension}. Rename it to .jpg.',
     progressive: 'Progressive JPEG: valid, but some upload systems refuse it. `gradphoto fix` writes a baseline JPEG.',
     unusualCoding: 'The JPEG uses {coding} coding, which browsers and upload systems often cannot read. Re-save it as an ordinary (baseline) JPEG.',

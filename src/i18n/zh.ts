@@ -9,7 +9,7 @@ export const zh: Catalogue<typeof en> = {
     empty: '文件为空（0 字节）。请从原处重新复制照片。',
     truncated: '{format} 文件不完整（复制或下载中断）。请重新复制或下载。',
     corrupt: '{format} 文件已损坏，无法解码（{reason}）。请从相机或手机重新导出照片。',
-    heic: '这是 HEIC 格式照片（iPhone 默认格式），无法解码。请导出为 JPG：iPhone 上选“设置 > 相机 > 格式 > 兼容性最佳”，或通过“共享/存储到文件”导出为 JPEG；Mac 上用“预览”打开，选“文件 > 导出 > JPEG”。',
+    heic: '这张 HEIC 格式照片（iPhone 默认格式）无法解码：文件已损坏，或是 gradphoto 无法读取的 HEIC 变体。请导出为 JPG：iPhone 上选“设置 > 相机 > 格式 > 兼容性最佳”，或通过“共享/存储到文件”导出为 JPEG；Mac 上用“预览”打开，选“文件 > 导出 > JPEG”。',
     unsupportedJpeg: '该 JPEG 使用 {coding} 编码，gradphoto（以及多数浏览器和上传系统）无法解码。请重新保存为普通 8 位 baseline JPEG。',
     unsupportedFormat: '无法解码 {format} 文件。请用图片编辑软件或手机另存为 JPG。',
     notAnImage: '该文件不是图片（文件头不符合任何图片格式）。请选择照片文件本身。',
@@ -26,7 +26,7 @@ export const zh: Catalogue<typeof en> = {
   'file.format': {
     ok: 'JPEG（{coding}），扩展名 .jpg。',
     notJpeg: '文件是 {format} 格式，不是 JPEG（按文件内容判断，而非扩展名 {extension}）。请转换为 JPG，例如用 `gradphoto fix`，或在相册应用中导出为 JPEG。',
-    heic: '文件是 HEIC 格式（iPhone 格式），不是 JPEG。请导出为 JPG（“设置 > 相机 > 格式 > 兼容性最佳”，或共享为 JPEG）。',
+    heic: '文件是 HEIC 格式（iPhone 格式），不是 JPEG。`gradphoto fix` 可转换为 JPG，或导出为 JPG（“设置 > 相机 > 格式 > 兼容性最佳”，或共享为 JPEG）。',
     wrongExtension: '文件是 JPEG，但扩展名是 {extension}。请改为 .jpg。',
     progressive: '渐进式 JPEG：格式合法，但部分上传系统不接受。`gradphoto fix` 会输出基线（baseline）JPEG。',
     unusualCoding: '该 JPEG 使用 {coding} 编码，浏览器和上传系统常常无法读取。请重新保存为普通（baseline）JPEG。',
