@@ -24,7 +24,7 @@ export interface RuleCase<O> {
   options?: Partial<O>;
   frame?: { width: number; height: number };
   /** Other photos the rule loads (an admission photo), by path: prepared the same way, or a load failure. */
-  others?: Record<string, Pick<RuleCase<unknown>, 'analyses' | 'photo'> | { failure: string; readable: boolean }>;
+  others?: Record<string, Pick<RuleCase<unknown>, 'analyses' | 'photo'> | { failure: string; data: Record<string, string | number>; readable: boolean }>;
 }
 
 export interface InvalidCase<O> extends RuleCase<O> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -70,4 +70,48 @@ test('admission.different: a broken or faceless admission photo concerns only it
   assert.match(broken.message, /2026002\.jpg could not be read/);
   const faceless = admissionOf(files[2]);
   assert.deepEqual([faceless.status, faceless.messageId], ['warn', 'referenceNoFace']);
+});
+
+test('admission.different with a folder and --roster: matched by the 学号 or 身份证号 in the names; each photo without a match is told so', async () => {
+  const dir = await tempDir();
+  const admissions = join(dir, 'admission');
+  await mkdir(admissions);
+  await copyFile(EXAMPLE, join(admissions, '2026010004 赵六.jpg'));
+  await copyFile(EXAMPLE, join(admissions, '11010519491231002X.jpg')); // named by the ID number
+  const grad = join(dir, 'graduation');
+  await mkdir(grad);
+  const smaller = await sharp(EXAMPLE).resize(360, 480).jpeg({ quality: 80 }).toBuffer();
+  for (const name of ['2026010004.jpg', '2026010005.jpg', '2026010006.jpg', 'IMG_0001.jpg']) await writeTemp(grad, name, smaller);
+  const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名,身份证号\n2026010004,赵六,\n2026010005,钱七,\n2026010006,孙八,11010519491231002X\n'));
+  const run = await runCli(['check', grad, '--admission-photo', admissions, '--roster', roster, '--format', 'json', '--lang', 'en']);
+  const files = JSON.parse(run.stdout).files as { path: string; checks: Check[] }[];
+  const byName = (name: string) => admissionOf(files.find((f) => f.path.endsWith(name))!);
+  assert.equal(byName('2026010004.jpg').messageId, 'same');
+  assert.equal(byName('2026010006.jpg').messageId, 'same', 'matched through the roster\'s ID number');
+  const missing = byName('2026010005.jpg');
+  assert.deepEqual([missing.status, missing.messageId], ['warn', 'noReference']);
+  assert.equal(missing.message, `No admission photo found for this photo: no file in ${admissions} has 2026010005 in its name. Name the admission photo by the student number or ID number.`);
+  const unnamed = byName('IMG_0001.jpg');
+  assert.deepEqual([unnamed.status, unnamed.messageId], ['warn', 'noKey']);
+  // Without the roster, the long number in a name is the key.
+  const plain = JSON.parse((await runCli(['check', join(grad, '2026010004.jpg'), '--admission-photo', admissions, '--format', 'json'])).stdout);
+  assert.equal(admissionOf(plain.files[0]).messageId, 'same');
+});
+
+test('--admission-photo and the admission folder: what is wrong is said in words, not as an id', async () => {
+  const dir = await tempDir();
+  const missing = await runCli(['check', EXAMPLE, '--admission-photo', join(dir, 'nope.jpg'), '--lang', 'en']);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, `gradphoto: --admission-photo ${join(dir, 'nope.jpg')}: No such file or folder: ${join(dir, 'nope.jpg')}. Check the path.\n`);
+  const admissions = join(dir, 'admission');
+  await mkdir(admissions);
+  await writeTemp(admissions, '2026002.jpg', Buffer.from('not a jpeg at all'));
+  const grad = await writeTemp(dir, '2026002.jpg', await readFile(EXAMPLE));
+  for (const [lang, words] of [['en', /could not be read \(it is not a picture\)/], ['zh', /无法读取（不是图片）/]] as const) {
+    const run = await runCli(['check', grad, '--admission-photo', admissions, '--format', 'json', '--lang', lang]);
+    const broken = admissionOf(JSON.parse(run.stdout).files[0]);
+    assert.equal(broken.messageId, 'referenceUnreadable');
+    assert.match(broken.message, words);
+    assert.doesNotMatch(broken.message, /notAnImage/);
+  }
 });

@@ -8,6 +8,10 @@ import { LIPS_INNER, LIPS_OUTER } from '../src/analysis/face-regions.js';
 import { loadPhoto } from '../src/core/load.js';
 import type { FileResult } from '../src/contract/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
+import { interpolate, messageTemplate } from '../src/i18n/index.js';
+import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { annotationSvg } from '../src/report/annotate.js';
+import { builtinRules } from '../src/rules/index.js';
 import { ASTRONAUT, EXAMPLE, check, only, statuses, tempDir, writeTemp } from './helpers.js';
 
 const statusOf = (result: FileResult, rule: string) => {
@@ -240,4 +244,25 @@ test('face.makeup: the example\'s natural lips pass; strong red lipstick painted
   const painted = only(await check(await save(dir, 'lipstick.jpg', sharp(EXAMPLE).composite([{ input: Buffer.from(svg) }]))), 'face.makeup');
   assert.equal(painted.status, 'warn', JSON.stringify(painted.measured));
   assert.equal(painted.messageId, 'lipstick');
+});
+
+test('clothing.collar: a collar seen is not called "covered" while saying how much is bare', () => {
+  const collar = builtinRules.get('clothing.collar')!;
+  const en = interpolate(messageTemplate('en', collar, 'ok')!, { bare: 47, max: 50 });
+  assert.equal(en, 'A collar or lapels: 47% of the skin beside the neck is bare (a collar keeps it at most 50%).');
+  const zh = interpolate(messageTemplate('zh', collar, 'ok')!, { bare: 47, max: 50 });
+  assert.equal(zh, '有衣领或翻领：颈部两侧裸露皮肤 47%（有领时不超过 50%）。');
+});
+
+test('--annotate: labels in the report\'s language, in a legend under the photo, none over the face', async () => {
+  const outcome = await loadPhoto(EXAMPLE);
+  if (outcome.kind !== 'photo') throw new Error('example did not load');
+  const result = await check(EXAMPLE, 'zh');
+  const { svg, height, legendHeight } = await annotationSvg(outcome.photo, result, chsiGraduate, 'zh');
+  assert.equal(height, 640);
+  assert.ok(legendHeight > 0);
+  const texts = [...svg.matchAll(/<text [^>]*y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ y: Number(m[1]), text: m[2] }));
+  assert.deepEqual(texts.map((t) => t.text.replace(/[\d.]+/g, 'N')), ['头顶 N（允许 N–N）', '双眼 N（允许 N–N）', '脸宽 N（允许 N–N）']);
+  for (const { y } of texts) assert.ok(y > height, `a label at y=${y} is drawn over the photo`);
+  assert.doesNotMatch(svg, /head top|eyes|face /);
 });

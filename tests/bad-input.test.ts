@@ -89,7 +89,7 @@ test('fix killed mid-run leaves only complete outputs, and never touches the inp
   for (let i = 0; i < 6; i++) inputs.push(await writeTemp(dir, `in-${i}.jpg`, await sharp(EXAMPLE).modulate({ brightness: 1 + i * 0.01 }).jpeg({ quality: 95 }).toBuffer()));
   const hashes = await Promise.all(inputs.map(async (p) => createHash('sha256').update(await readFile(p)).digest('hex')));
   const out = join(dir, 'out');
-  const child = spawn(process.execPath, [BIN, 'fix', ...inputs, '--out', out], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, 'fix', ...inputs, '--out-dir', out], { stdio: 'ignore' });
   // Listen before killing: on a fast machine the run may already be over.
   const exited = new Promise((resolve) => child.on('exit', resolve));
   await new Promise((resolve) => setTimeout(resolve, 2500));

@@ -4,7 +4,8 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, EXAMPLE, examplePixels, fromRaw, runCli, tempDir, writeTemp } from './helpers.js';
+import { progressLine } from '../src/cli/index.js';
+import { BIN, EXAMPLE, ROOT, examplePixels, fromRaw, runCli, tempDir, writeTemp } from './helpers.js';
 
 interface JsonReport {
   profile: string;
@@ -84,7 +85,7 @@ test('a folder with good, failing and broken files: every file reported in order
   await symlink(dir, join(dir, 'sub', 'loop')); // a link back up must not hang the walk
 
   const run = await runCli(['check', dir, join(dir, 'missing.jpg'), join(dir, '4-folder.jpg'), '--format', 'json', '--lang', 'en', '--disable', EXAMPLE_FAILS]);
-  assert.equal(run.code, 1, run.stderr);
+  assert.equal(run.code, 2, run.stderr); // a path that does not exist: 2, though every file is still reported
   const report = JSON.parse(run.stdout) as JsonReport;
   const names = report.files.map((f) => f.path.slice(dir.length + 1));
   assert.deepEqual(names, ['2-png-named.JPG', '3-empty.jpg', '10-good.jpg', 'scan.png', 'sub/1-small.jpeg', 'missing.jpg', '4-folder.jpg']);
@@ -101,7 +102,7 @@ test('usage mistakes print help and exit 2', async () => {
   for (const args of [['check'], ['check', EXAMPLE, '--format', 'xml'], ['frobnicate'], ['check', EXAMPLE, '--profile', 'nope'], [], ['check', EXAMPLE, '--disable', 'no.such-rule']]) {
     const run = await runCli(args);
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
-    assert.match(run.stdout + run.stderr, /Usage|gradphoto:/);
+    assert.match(run.stdout + run.stderr, /Usage|用法|gradphoto:/);
   }
   assert.equal((await runCli(['--help'])).code, 0);
 });
@@ -133,4 +134,85 @@ test('GRADPHOTO_ENGINE set to something unknown is a usage mistake, said once, e
     assert.equal(run.stdout, '');
   }
   assert.equal(existsSync(target), false, 'fix wrote nothing');
+});
+
+/** The long options of a README table that follows `heading` (first cells like `-o, --out <file>`). */
+async function readmeOptions(heading: string): Promise<string[]> {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(heading);
+  assert.ok(start >= 0, `README has no "${heading}"`);
+  const table = readme.slice(start).split('\n\n')[1];
+  return table.split('\n').slice(2).map((row) => row.match(/^\| `[^`]*?(--[a-z-]+)/)?.[1] ?? row);
+}
+
+test('README documents check\'s and fix\'s options in their own tables, exactly the options --help lists', async () => {
+  for (const [command, heading] of [['check', "`check`'s options:"], ['fix', '`fix` takes its own options']]) {
+    const help = (await runCli([command, '--help', '--lang', 'en'])).stdout;
+    const inHelp = [...new Set([...help.matchAll(/(?:^|[ ,])(--[a-z][a-z-]+)/gm)].map((m) => m[1]))].filter((o) => o !== '--help').sort();
+    assert.deepEqual((await readmeOptions(heading)).sort(), inHelp, command);
+  }
+});
+
+test('a report that cannot be written: one sentence naming the file and what to do, never the temporary file', async () => {
+  const dir = await tempDir();
+  const target = join(dir, 'no-such-folder', 'report.json');
+  const run = await runCli(['check', EXAMPLE, '--format', 'json', '-o', target, '--lang', 'en']);
+  assert.equal(run.code, 2);
+  assert.equal(run.stderr, `gradphoto: cannot write ${target}: the folder ${join(dir, 'no-such-folder')} does not exist; create it or choose another path\n`);
+});
+
+test('Chinese when the language is Chinese: --help, usage errors, the progress bar, the counts; English says "1 file"', async () => {
+  const help = await runCli(['check', '--help'], { LANG: 'zh_CN.UTF-8' });
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^用法： gradphoto check \[选项\] <照片或文件夹\.\.\.>$/m);
+  assert.match(help.stdout, /^选项：$/m);
+  assert.match(help.stdout, /-f, --format <format> +报告格式（可选："text", "json", "csv", "junit",/);
+  assert.doesNotMatch(help.stdout, /Usage:|Options:|Arguments:|display help|report format|choices:|default:|write the report/);
+  assert.match((await runCli(['fix', '--help', '--lang', 'zh'], { LANG: 'en_US.UTF-8' })).stdout, /^ {2}--out-dir <dir> +把修正后的照片写入此文件夹/m);
+  assert.match((await runCli(['check', '--help', '--lang', 'en'], { LANG: 'zh_CN.UTF-8' })).stdout, /^Usage: gradphoto check \[options\] <paths\.\.\.>$/m);
+  // An unknown option: one line and a hint, not the whole help.
+  const en = await runCli(['check', EXAMPLE, '--frobnicate', '--lang', 'en']);
+  assert.deepEqual([en.code, en.stdout, en.stderr], [2, '', "gradphoto: unknown option '--frobnicate'\n(gradphoto check --help shows the options)\n"]);
+  const zh = await runCli(['fix', EXAMPLE, '--outt', 'x.jpg'], { LANG: 'zh_CN.UTF-8' });
+  assert.deepEqual([zh.code, zh.stderr], [2, "gradphoto: 未知选项 '--outt'\n（是不是 --out？）\n（运行 gradphoto fix --help 查看选项）\n"]);
+  assert.equal(progressLine('zh', 3, 10, 1, 0), '[#########---------------------] 3/10  不通过 1  错误 0');
+  assert.equal(progressLine('en', 10, 10, 2, 1), '[##############################] 10/10  fail 2  error 1');
+  const one = await runCli(['check', EXAMPLE, '--lang', 'en']);
+  assert.match(one.stdout, /^gradphoto · profile chsi-graduate · 1 file$/m);
+  assert.match(one.stdout, /^Summary: 1 file: 0 pass, 1 fail, 0 error$/m);
+  assert.doesNotMatch(one.stdout, /file\(s\)/);
+});
+
+test('exit codes for CI: 2 for a path that does not exist, 1 for failing photos; --max-warnings and --strict count photos with warnings', async () => {
+  const dir = await tempDir();
+  const missing = await runCli(['check', join(dir, 'nope.jpg'), '--format', 'json', '--lang', 'en']);
+  assert.equal(missing.code, 2);
+  assert.equal(JSON.parse(missing.stdout).files[0].checks[0].messageId, 'notFound'); // still reported
+  assert.equal((await runCli(['fix', join(dir, 'nope.jpg'), '-o', join(dir, 'out.jpg'), '--format', 'json'])).code, 2);
+  assert.equal((await runCli(['check', EXAMPLE])).code, 1);
+  // With its failures disabled, the example passes with one warning (hair over the ears).
+  const base = ['check', EXAMPLE, '--lang', 'en', '--disable', EXAMPLE_FAILING.join(',')];
+  assert.equal((await runCli(base)).code, 0);
+  const strict = await runCli([...base, '--strict']);
+  assert.equal(strict.code, 1);
+  assert.equal(strict.stderr, 'gradphoto: 1 photo has warnings, more than --strict allows\n');
+  assert.equal((await runCli([...base, '--max-warnings', '1'])).code, 0);
+  const zero = await runCli([...base, '--max-warnings', '0']);
+  assert.deepEqual([zero.code, zero.stderr], [1, 'gradphoto: 1 photo has warnings, more than --max-warnings 0 allows\n']);
+  const bad = await runCli([...base, '--max-warnings', '-1']);
+  assert.deepEqual([bad.code, bad.stderr], [2, 'gradphoto: --max-warnings takes a whole number of at least 0, not "-1"\n']);
+});
+
+test('README: the JSON example is what check prints for the example; no developer paths; the summary wording', async () => {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const example = JSON.parse(readme.match(/## JSON output\n[\s\S]*?```json\n([\s\S]*?)\n```/)![1]) as JsonReport;
+  const actual = JSON.parse((await runCli(['check', EXAMPLE, '--format', 'json', '--lang', 'en'])).stdout) as JsonReport;
+  assert.equal(example.files[0].path, 'fixtures/example.jpg');
+  assert.equal(example.files[0].verdict, actual.files[0].verdict);
+  assert.deepEqual(example.summary, actual.summary);
+  for (const shown of example.files[0].checks) {
+    assert.deepEqual(actual.files[0].checks.find((c) => c.rule === shown.rule && c.messageId === shown.messageId), shown);
+  }
+  assert.doesNotMatch(readme, /\.\.\/shared/, 'a path only the developers have');
+  assert.doesNotMatch(readme, /per failing rule/);
 });

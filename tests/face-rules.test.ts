@@ -218,7 +218,7 @@ test('--annotate writes one PNG per decoded photo, named after it, with the fram
   const names = (await readdir(out)).sort();
   assert.deepEqual(names, ['copy.annotated.png', 'example.annotated.png']);
   const drawn = await sharp(`${out}/example.annotated.png`).raw().toBuffer({ resolveWithObject: true });
-  assert.deepEqual([drawn.info.width, drawn.info.height], [480, 640]);
+  assert.deepEqual([drawn.info.width, drawn.info.height], [480, 640 + 3 * 18 + 8]); // the photo, then a three-line legend under it
   // The head-top band is tinted green over the backdrop: the picture differs from the plain photo there.
   const plain = await sharp(EXAMPLE).raw().toBuffer();
   let changed = 0;

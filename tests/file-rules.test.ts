@@ -17,7 +17,7 @@ test('file.format: PNG bytes named .jpg are named as PNG', async () => {
   const c = only(result, 'file.format');
   assert.equal(c.status, 'fail');
   assert.equal(c.messageId, 'notJpeg');
-  assert.match(c.message, /really PNG/);
+  assert.match(c.message, /^The file is PNG, not JPEG/);
   assert.equal(result.verdict, 'fail'); // decodable, so a fail, not an error
 });
 
@@ -124,4 +124,17 @@ test('file.decode: a JPEG declaring 60000x60000 pixels is refused fast, by size'
   assert.equal(result.verdict, 'error');
   assert.equal(result.error?.messageId, 'tooManyPixels');
   assert.match(result.error!.message, /60000x60000/);
+});
+
+test('file.format: an HEIC named .heic is told it is HEIC, not that its name does not match', async () => {
+  const dir = await tempDir();
+  const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic'), Buffer.alloc(2000, 7)]);
+  for (const lang of ['en', 'zh'] as const) {
+    const named = only(await check(await writeTemp(dir, 'IMG_0001.heic', heic), lang), 'file.format');
+    assert.deepEqual([named.status, named.messageId], ['fail', 'heic']);
+    assert.doesNotMatch(named.message, /\.heic|whatever|不符/i, named.message);
+    assert.match(named.message, lang === 'en' ? /^The file is HEIC \(the iPhone format\), not JPEG\./ : /^文件是 HEIC 格式（iPhone 格式），不是 JPEG。/);
+  }
+  const misnamed = only(await check(await writeTemp(dir, 'photo.jpg', heic)), 'file.format');
+  assert.match(misnamed.message, /^The file is HEIC/);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, symlink } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -50,7 +50,7 @@ test('fix: white, red and grey background photos become compliant blue 480x640 p
   }
   const before = await Promise.all(inputs.map(sha));
   const out = join(dir, 'out');
-  const run = await runCli(['fix', ...inputs, '--out', out, '--lang', 'en', '--format', 'json']);
+  const run = await runCli(['fix', ...inputs, '--out-dir', out, '--lang', 'en', '--format', 'json']);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.files.map((f: { status: string }) => f.status), ['fixed', 'fixed', 'fixed']);
   // fix reports the re-check; the subject's own fringe and hair over the ears are beyond what fix may change.
@@ -98,7 +98,7 @@ test('fix refuses, with a reason, what it cannot fix: two people, a tiny face, s
   const busy = await sharp(busyBase).composite([{ input: cut, left: 60, top: 160 }]).jpeg().toBuffer();
   const inputs = [await writeTemp(dir, 'pair.jpg', pair), await writeTemp(dir, 'tiny.jpg', tiny), await writeTemp(dir, 'busy.jpg', busy)];
   const out = join(dir, 'out');
-  const run = await runCli(['fix', ...inputs, '--out', out, '--lang', 'en', '--format', 'json']);
+  const run = await runCli(['fix', ...inputs, '--out-dir', out, '--lang', 'en', '--format', 'json']);
   assert.equal(run.code, 1);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.files.map((f: { messageId: string }) => f.messageId), ['manyFaces', 'faceTooSmall', 'tooTightBelow']);
@@ -165,9 +165,79 @@ test('fix on the real ID photos in ../shared/photos, when present', { skip: !exi
   const id = join(ROOT, '..', 'shared', 'photos', 'id');
   const inputs = ['id-white-background.jpg', 'id-red-background.jpg', 'id-grey-background.jpg'].map((name) => join(id, name));
   const before = await Promise.all(inputs.map(sha));
-  const run = await runCli(['fix', ...inputs, '--out', dir, '--format', 'json', '--lang', 'en']);
+  const run = await runCli(['fix', ...inputs, '--out-dir', dir, '--format', 'json', '--lang', 'en']);
   assert.deepEqual(JSON.parse(run.stdout).files.map((f: { status: string }) => f.status), ['fixed', 'fixed', 'fixed']);
   for (const name of ['id-white-background.jpg', 'id-red-background.jpg', 'id-grey-background.jpg']) await assertCompliantOutput(join(dir, name));
   assert.deepEqual(await Promise.all(inputs.map(sha)), before);
 });
 
+
+test('fix options match check: -o/--out <file> for one photo, --out-dir <dir> for several; a file name never becomes a folder', async () => {
+  const dir = await tempDir();
+  const input = await writeTemp(dir, 'white.jpg', await onBackground([255, 255, 255]));
+  const second = await writeTemp(dir, 'second.jpg', await readFile(input));
+  // `--out x.jpg` means the file x.jpg, as it does for check.
+  const named = join(dir, 'x.jpg');
+  const run = await runCli(['fix', input, '--out', named, '--format', 'json', '--lang', 'en']);
+  assert.equal(JSON.parse(run.stdout).files[0].status, 'fixed', run.stdout + run.stderr);
+  assert.ok((await stat(named)).isFile(), 'x.jpg is the fixed photo, not a folder');
+  assert.deepEqual([...(await readFile(named)).subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  // Usage mistakes: one line saying what to do, exit 2, nothing written.
+  const mistakes: [string[], RegExp][] = [
+    [['fix', input, second, '-o', join(dir, 'two.jpg')], /^gradphoto: -o takes one photo; 2 were given \(use --out-dir <dir>\)$/m],
+    [['fix', input, '--out-dir', join(dir, 'y.jpg')], /--out-dir .*y\.jpg looks like a file name; for one photo use -o .*y\.jpg/],
+    [['fix', input, '-o', join(dir, 'sub')], /-o .*sub is a folder; to write into it use --out-dir .*sub/],
+    [['fix', input], /fix needs -o <file> for one photo, or --out-dir <dir> for several/],
+    [['fix', input, '-o', join(dir, 'z.jpg'), '--out-dir', join(dir, 'z')], /use either -o <file> or --out-dir <dir>, not both/],
+  ];
+  await mkdir(join(dir, 'sub'));
+  for (const [args, message] of mistakes) {
+    const mistake = await runCli([...args, '--lang', 'en']);
+    assert.equal(mistake.code, 2, `${args.join(' ')}: ${mistake.stderr}`);
+    assert.match(mistake.stderr, message);
+  }
+  assert.deepEqual((await readdir(dir)).sort(), ['second.jpg', 'sub', 'white.jpg', 'x.jpg']);
+  assert.deepEqual(await readdir(join(dir, 'sub')), []);
+});
+
+test('fix --out-dir and check --annotate keep the subfolders: 甲班/照片.jpg and 乙班/照片.jpg stay apart', async () => {
+  const dir = await tempDir();
+  const classes = join(dir, 'class');
+  for (const group of ['甲班', '乙班']) {
+    await mkdir(join(classes, group), { recursive: true });
+    await writeTemp(join(classes, group), '照片.jpg', await onBackground(group === '甲班' ? [255, 255, 255] : [200, 200, 200]));
+  }
+  const fixed = join(dir, 'fixed');
+  const run = await runCli(['fix', classes, '--out-dir', fixed, '--format', 'json', '--lang', 'en']);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual(report.files.map((f: { output: string }) => f.output), [join(fixed, '乙班', '照片.jpg'), join(fixed, '甲班', '照片.jpg')]);
+  assert.deepEqual((await readdir(fixed)).sort(), ['乙班', '甲班']);
+  for (const group of ['甲班', '乙班']) assert.deepEqual(await readdir(join(fixed, group)), ['照片.jpg']);
+  const why = join(dir, 'why');
+  await runCli(['check', classes, '--annotate', why]);
+  for (const group of ['甲班', '乙班']) assert.deepEqual(await readdir(join(why, group)), ['照片.annotated.png']);
+});
+
+test('fix --name-by 身份证号: each fixed photo named by its student\'s ID number from the roster, for batch uploads', async () => {
+  const dir = await tempDir();
+  const photos = join(dir, 'class');
+  await mkdir(photos);
+  const white = await onBackground([255, 255, 255]);
+  await writeTemp(photos, '2026001 张三.jpg', white);
+  await writeTemp(photos, 'nobody.jpg', white);
+  const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名,身份证号\n2026001,张三,11010519491231002X\n'));
+  const fixed = join(dir, 'fixed');
+  const run = await runCli(['fix', photos, '--out-dir', fixed, '--roster', roster, '--name-by', '身份证号', '--format', 'json', '--lang', 'en']);
+  const files = JSON.parse(run.stdout).files as { input: string; output: string | null; status: string; messageId: string; message: string }[];
+  assert.deepEqual(files.map((f) => [f.status, f.output]), [['fixed', join(fixed, '11010519491231002X.jpg')], ['refused', null]]);
+  assert.equal(files[1].message, 'Not fixed: this photo matches nobody on the roster, so it cannot be named by 身份证号. Rename it with the student number or ID number.');
+  assert.deepEqual(await readdir(fixed), ['11010519491231002X.jpg']);
+  for (const [args, message] of [
+    [['--name-by', '身份证号'], /--name-by needs --roster <file>/],
+    [['--roster', roster, '--name-by', '电话'], /--name-by takes 学号, 身份证号 or 姓名, not "电话"/],
+  ] as const) {
+    const mistake = await runCli(['fix', photos, '--out-dir', fixed, ...args]);
+    assert.equal(mistake.code, 2);
+    assert.match(mistake.stderr, message);
+  }
+});

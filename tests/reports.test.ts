@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { workerCount } from '../src/core/pool.js';
 import { csvCell } from '../src/report/csv.js';
+import { formatText } from '../src/report/text.js';
 import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
 
 const EVIL_HTML = '<img src=x onerror=alert(1)>.jpg';
@@ -109,4 +110,56 @@ test('--format html: a self-contained page; in Chromium it shows every photo, fi
   } finally {
     await browser.close();
   }
+});
+
+test('text summary: per rule, the number of photos it fails or warns on, not of messages, and it says so', () => {
+  const check = (rule: string, status: 'fail' | 'warn', messageId: string) => ({ rule, status, messageId, message: messageId, measured: null, expected: null });
+  // Two photos, each with two background.uniform findings (a gradient and a shadow) and one warning.
+  const file = (path: string) => ({ path, verdict: 'fail' as const, checks: [
+    check('background.uniform', 'fail', 'gradient'), check('background.uniform', 'fail', 'shadow'), check('face.makeup', 'warn', 'lipstick'),
+  ] });
+  const result = { profile: 'chsi-graduate', files: [file('a.jpg'), file('b.jpg')], summary: { total: 2, pass: 0, fail: 2, error: 0 } };
+  const en = formatText(result, { lang: 'en', color: false });
+  assert.match(en, /^Photos failing each rule: background\.uniform ×2$/m);
+  assert.match(en, /^Photos with a warning, per rule: face\.makeup ×2$/m);
+  const zh = formatText(result, { lang: 'zh', color: false });
+  assert.match(zh, /^各规则不通过的照片数： background\.uniform ×2$/m);
+});
+
+test('--format junit with --roster: a student with no photo and a photo matching nobody are failures, as the exit code says', async () => {
+  const dir = await tempDir();
+  await copyFile(EXAMPLE, join(dir, '2026001.jpg'));
+  await copyFile(EXAMPLE, join(dir, 'nobody.jpg'));
+  const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名\n2026001,张三\n2026002,李四\n'));
+  const run = await runCli(['check', join(dir, '2026001.jpg'), join(dir, 'nobody.jpg'), '--roster', roster, '--format', 'junit', '--lang', 'en', '--disable', 'face.ears-visible,face.forehead-visible,background.color,image.sharpness']);
+  assert.equal(run.code, 1, run.stderr);
+  const xml = run.stdout;
+  assert.match(xml, /<testsuites name="gradphoto" tests="\d+" failures="2" errors="0"/);
+  assert.match(xml, /<testsuite name="gradphoto roster" tests="2" failures="2" errors="0" skipped="0">/);
+  assert.match(xml, /<testcase classname="roster" name="2026002 李四"><failure message="No photo found for this student: ask for one, or check how the file is named. \(line 3\)" type="roster"\/><\/testcase>/);
+  assert.match(xml, /<testcase classname="roster" name="[^"]*nobody\.jpg"><failure message="This photo matches nobody on the roster/);
+});
+
+test('CSV and HTML for teachers, in Chinese: rule names not ids, no backticks; 学号 and 身份证号 kept as text; cards by folder path, 姓名 and 学号', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, '甲班'));
+  await copyFile(EXAMPLE, join(dir, '甲班', '0026001.jpg'));
+  const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名,身份证号\n0026001,张三,11010519491231002X\n0026002,李四,110105194912310021\n'));
+  const csv = (await runCli(['check', dir, '--roster', roster, '--format', 'csv', '--lang', 'zh'])).stdout;
+  // Excel keeps ="0026001" as the text 0026001, leading zeros and all 18 digits intact.
+  assert.ok(csv.includes('\r\n"=""0026001""","=""11010519491231002X""","张三",'), csv.slice(0, 300));
+  assert.ok(csv.includes('\r\n"=""0026002""","=""110105194912310021""","李四","","缺少照片"'));
+  assert.ok(!csv.includes('`'), 'backticks');
+  assert.doesNotMatch(csv, /background\.color|face\.forehead-visible|image\.sharpness/);
+  assert.match(csv, /"背景颜色、[^"]*清晰度"|"[^"]*背景颜色[^"]*"/);
+  assert.match(csv, /背景颜色：背景为/);
+
+  const page = join(dir, 'report.html');
+  await runCli(['check', dir, '--roster', roster, '--format', 'html', '-o', page, '--lang', 'zh']);
+  const html = await readFile(page, 'utf8');
+  assert.match(html, /<h1>gradphoto 照片检查报告 · 国家开放大学毕业生图像采集（学信网毕业证书电子注册照片）<\/h1>/);
+  assert.match(html, /<div class="student">张三 0026001<\/div><div class="path" title="[^"]*0026001\.jpg">甲班\/0026001\.jpg<\/div>/);
+  assert.match(html, /<span class="rule" title="background\.color">背景颜色<\/span>：/);
+  assert.doesNotMatch(html, /<code>background\.color|`/);
+  assert.match(html, /<code>gradphoto fix<\/code>/);
 });

@@ -59,11 +59,11 @@ test('check --roster: the report lists who has no photo; JSON, CSV and HTML carr
   const rows = csv.replace(/^\ufeff/, '').trimEnd().split('\r\n').map((row) => row.match(/"(?:[^"]|"")*"/g)!.map((cell) => cell.slice(1, -1)));
   assert.deepEqual(rows[0].slice(0, 5), ['学号', '身份证号', '姓名', '文件', '结果']);
   const photoRow = rows.find((row) => row[3].endsWith('2026001.jpg'))!;
-  assert.deepEqual(photoRow.slice(0, 3), ['2026001', '', '张三']);
+  assert.deepEqual(photoRow.slice(0, 3), ['=""2026001""', '', '张三']); // ="2026001": Excel keeps it as text
   const extraRow = rows.find((row) => row[3].endsWith('extra.jpg'))!;
   assert.deepEqual(extraRow.slice(0, 3), ['', '', '']);
   assert.match(extraRow[7], /名单中找不到与此照片对应的学生/);
-  assert.deepEqual(rows.find((row) => row[0] === '2026002'), ['2026002', '', '李四', '', '缺少照片', '', '', '未找到该学生的照片：请让学生提交，或检查文件命名。']);
+  assert.deepEqual(rows.find((row) => row[0] === '=""2026002""'), ['=""2026002""', '', '李四', '', '缺少照片', '', '', '未找到该学生的照片：请让学生提交，或检查文件命名。']);
   assert.equal(rows.length, 4, 'header, two photos, one missing student');
   const page = join(dir, 'report.html');
   await runCli(['check', dir, '--roster', roster, '--format', 'html', '--out', page, '--lang', 'zh']);

@@ -1,27 +1,39 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Chalk } from 'chalk';
 import { discover } from '../core/discover.js';
+import { matchRoster, readRoster } from '../roster/roster.js';
+import { pathsInFolders } from './labels.js';
 import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
 import type { FileResult, Lang } from '../contract/types.js';
 import { fixPhoto, type BackgroundMode } from '../fix/index.js';
 import { judgeFix } from '../fix/verdict.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
-import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
+import { interpolate, localiseWords, messageTemplate, ruleName, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
 import { formatFile } from '../report/text.js';
 import { builtinRules } from '../rules/index.js';
 
 export interface FixFlags {
+  /** -o, --out <file>: the fixed photo, for one input (as check's -o names its report). */
   out?: string;
-  output?: string;
+  /** --out-dir <dir>: a folder for the fixed photos of any number of inputs. */
+  outDir?: string;
   background: BackgroundMode;
   force?: boolean;
   /** Also write results whose re-check fails on what fix should mend, named <stem>-not-fixed.jpg. */
   keepFailed?: boolean;
   format: 'text' | 'json';
+  /** --roster <file> and --name-by <column>: name each fixed photo by its student's 学号, 身份证号 or 姓名. */
+  roster?: string;
+  nameBy?: string;
 }
+
+/** --name-by's columns, by their roster headings (Chinese or English). */
+const NAME_BY: Record<string, 'studentId' | 'idNumber' | 'name'> = {
+  学号: 'studentId', studentid: 'studentId', 身份证号: 'idNumber', idnumber: 'idNumber', 姓名: 'name', name: 'name',
+};
 
 export interface FixEntry {
   input: string;
@@ -43,20 +55,34 @@ type UiSteps = ReturnType<typeof uiStrings>['fixSteps'];
 
 export class FixUsageError extends Error {}
 
-/** `gradphoto fix`: fix each photo into --out (or -o for one), then check what was written. */
+/** `gradphoto fix`: fix each photo into --out-dir (or -o for one), then check what was written. */
 export async function runFix(paths: string[], flags: FixFlags, profile: Profile, lang: Lang, colour: boolean): Promise<number> {
-  if (!flags.out && !flags.output) throw new FixUsageError('fix needs --out <dir> (or -o <file> for one photo)');
-  if (flags.out && flags.output) throw new FixUsageError('use either --out <dir> or -o <file>, not both');
-  const targets = await discover(paths);
-  if (flags.output && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out <dir>)`);
-  if (flags.out) {
-    await mkdir(flags.out, { recursive: true });
-    if (!(await stat(flags.out)).isDirectory()) throw new FixUsageError(`--out ${flags.out} is not a folder`);
+  if (!flags.out && !flags.outDir) throw new FixUsageError('fix needs -o <file> for one photo, or --out-dir <dir> for several');
+  if (flags.out && flags.outDir) throw new FixUsageError('use either -o <file> or --out-dir <dir>, not both');
+  const outInfo = flags.out ? await stat(flags.out).catch(() => undefined) : undefined;
+  if (outInfo?.isDirectory()) throw new FixUsageError(`-o ${flags.out} is a folder; to write into it use --out-dir ${flags.out}`);
+  const dirInfo = flags.outDir ? await stat(flags.outDir).catch(() => undefined) : undefined;
+  if (flags.outDir && !dirInfo && /\.jpe?g$/i.test(flags.outDir)) {
+    // `fix a.jpg --out-dir x.jpg` would make a folder named like a photo: almost surely meant -o.
+    throw new FixUsageError(`--out-dir ${flags.outDir} looks like a file name; for one photo use -o ${flags.outDir}`);
   }
+  if (dirInfo && !dirInfo.isDirectory()) throw new FixUsageError(`--out-dir ${flags.outDir} is a file, not a folder`);
+  const column = flags.nameBy === undefined ? undefined : NAME_BY[flags.nameBy.toLowerCase()];
+  if (flags.nameBy !== undefined && !column) throw new FixUsageError(`--name-by takes 学号, 身份证号 or 姓名, not "${flags.nameBy}"`);
+  if (column && !flags.roster) throw new FixUsageError('--name-by needs --roster <file> to know each photo\'s student');
+  if (column && !flags.outDir) throw new FixUsageError('--name-by names the photos written into --out-dir; with -o you name the file yourself');
+  const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new FixUsageError(error.message); }) : undefined;
+  const targets = await discover(paths);
+  if (flags.out && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out-dir <dir>)`);
+  if (flags.outDir) await mkdir(flags.outDir, { recursive: true });
   const ui = uiStrings(lang).fix;
   const decodeRule = builtinRules.get('file.decode');
   const rules: ActiveRule[] = resolveRules(profile, builtinRules);
   const inputs = targets.map((t) => t.path);
+  const inFolder = await pathsInFolders(paths, inputs);
+  const roster = students ? matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
+  const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
+  const photosOf = new Map(roster?.duplicatePhotos.map(({ student, photos }) => [student, photos]) ?? []);
   const entries: FixEntry[] = [];
   const planned = new Set<string>();
   for (const target of targets) {
@@ -69,9 +95,22 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
       entries.push({ input: target.path, output: null, status: 'refused', messageId, message: interpolate(ui.refused, { reason }) });
     };
     if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }
-    let output = flags.output ?? outputPathIn(flags.out!, target.path);
+    // Under --out-dir a photo keeps its subfolders: class/甲班/照片.jpg -> fixed/甲班/照片.jpg; with --name-by
+    // it is named by its student's number, all in one folder, as batch uploads want (fixed/110105194912310021.jpg).
+    let name = inFolder.get(target.path) ?? basename(target.path);
+    if (column) {
+      const student = studentOf.get(target.path);
+      const heading = flags.nameBy!;
+      if (!student) { refuse('notOnRoster', { column: heading }); continue; }
+      const several = photosOf.get(student);
+      if (several) { refuse('severalPhotos', { photos: several.join(', ') }); continue; }
+      const key = student[column];
+      if (!key) { refuse('noKeyValue', { column: heading, line: student.line }); continue; }
+      name = `${key}.jpg`;
+    }
+    let output = flags.out ?? outputPathIn(flags.outDir!, name);
     // Two inputs with the same name in one run: number the second rather than overwrite the first.
-    for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.out!, target.path).replace(/\.jpg$/, `-${n}.jpg`);
+    for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.outDir!, name).replace(/\.jpg$/, `-${n}.jpg`);
     planned.add(output);
     const outcome = await fixPhoto(target.path, { profile, background: flags.background })
       .catch((error: Error) => ({ messageId: 'internal', data: { reason: error.message.split('\n')[0] } }));
@@ -93,7 +132,8 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     }
     if (output) {
       try {
-        await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.out });
+        if (flags.outDir) await mkdir(dirname(output), { recursive: true });
+        await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.outDir });
       } catch (error) {
         if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }
         throw error;
@@ -103,7 +143,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     const data = {
       output: output || '-', kb: (outcome.jpeg.length / 1024).toFixed(1), quality: outcome.fit.quality, encodes: outcome.fit.encodes,
       steps: outcome.steps.map((step) => uiStrings(lang).fixSteps[step as keyof UiSteps] ?? step).join(' → '),
-      rules: judgement.notMended.join(', '),
+      rules: judgement.notMended.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', '),
     };
     const status: FixEntry['status'] = outcome.unchanged ? 'unchanged' : judgement.fixed ? 'fixed' : 'notFixed';
     const messageId = status === 'notFixed' ? (output ? 'notFixedKept' : 'notFixed') : status;
@@ -137,6 +177,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     });
     process.stdout.write(`${blocks.join('\n\n')}\n`);
   }
+  if (targets.some((t) => 'failure' in t && t.failure.messageId === 'notFound' && paths.includes(t.path))) return 2; // a path that does not exist
   const ok = entries.every((e) => (e.status === 'fixed' || e.status === 'unchanged') && e.check?.verdict === 'pass');
   return ok ? 0 : 1;
 }

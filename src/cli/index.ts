@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { discover } from '../core/discover.js';
-import type { FixFlags } from './fix.js';
+import { discover, type Target } from '../core/discover.js';
 import { loadForRule } from '../core/load.js';
+import type { FixFlags } from './fix.js';
+import { chineseHelp, helpText, langFromArgv, translateCommanderError } from './help.js';
+import { pathsInFolders } from './labels.js';
 import { loadRuleModules } from '../core/plugins.js';
 import { resolveRules, summarise } from '../core/run.js';
 import { checkAll, PoolError } from '../core/pool.js';
@@ -10,22 +12,32 @@ import { formatCsv } from '../report/csv.js';
 import { formatHtml } from '../report/html.js';
 import { formatJunit } from '../report/junit.js';
 import { formatRosterText } from '../report/roster.js';
-import { matchRoster, readRoster, type RosterReport } from '../roster/roster.js';
+import { matchRoster, nameParts, readRoster, type RosterReport } from '../roster/roster.js';
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { askedEngine, engine } from '../models/engine.js';
 import { measureAdmission, type AdmissionReference } from '../rules/admission-different.js';
+import type { AdmissionSetup } from '../core/task.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { FileResult, Lang, RunResult } from '../contract/types.js';
-import { interpolate, pickLang, uiStrings } from '../i18n/index.js';
+import { counted, decodeMessage, interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
 import { builtinRules } from '../rules/index.js';
 
-export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+/**
+ * 0: every photo passes (warnings allowed, up to --max-warnings); 1: a photo fails or cannot be read, or the
+ * roster has a problem; 2: gradphoto was not run as meant: a usage mistake, a path that does not exist, an
+ * internal error. CI can tell "the photos need work" (1) from "the job is broken" (2).
+ */
+export const EXIT = { ok: 0, problems: 1, usage: 2, trouble: 2 } as const;
+
+/** Whether a path given on the command line does not exist (a typo, not a photo to judge). */
+export const missingArgument = (paths: string[], targets: Target[]) =>
+  targets.some((t) => 'failure' in t && t.failure.messageId === 'notFound' && paths.includes(t.path));
 
 interface CheckFlags {
   format: 'text' | 'json' | 'csv' | 'junit' | 'html';
@@ -40,6 +52,8 @@ interface CheckFlags {
   annotate?: string;
   roster?: string;
   admissionPhoto?: string;
+  maxWarnings?: string;
+  strict?: boolean;
 }
 
 /** Whether to colour: never when NO_COLOR is set or stdout is not a terminal; FORCE_COLOR forces it. */
@@ -56,6 +70,10 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const concurrency = Number(flags.concurrency ?? availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
   if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out report.html');
+  const maxWarnings = flags.strict ? 0 : flags.maxWarnings === undefined ? Infinity : Number(flags.maxWarnings);
+  if (!(maxWarnings === Infinity || (Number.isInteger(maxWarnings) && maxWarnings >= 0))) {
+    throw new UsageError(`--max-warnings takes a whole number of at least 0, not "${flags.maxWarnings}"`);
+  }
   await checkEngine();
   // Validate rule modules and --disable here, once, so a mistake is a usage error before any work.
   const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
@@ -68,38 +86,44 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${flags.annotate}: ${error.message}`); });
   }
 
-  const admission = flags.admissionPhoto ? await admissionReferences(flags.admissionPhoto) : undefined;
+  // The roster is read before any work: a bad roster is a usage mistake, and it names whose admission photo is whose.
+  const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
   const targets = await discover(paths);
-  const progress = progressBar(targets.length);
+  const roster = students ? matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
+  const admission = flags.admissionPhoto ? await admissionSetup(flags.admissionPhoto, targets, roster, lang) : undefined;
+  const inFolder = await pathsInFolders(paths, targets.map((t) => t.path));
+  const progress = progressBar(targets.length, lang);
   const { results: files, pictures, warnings } = await checkAll(targets, {
     profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), disabled: flags.disable,
     pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
-  }, { concurrency, onProgress: progress.update });
+  }, { concurrency, onProgress: progress.update, names: targets.map((t) => inFolder.get(t.path) ?? basename(t.path)) });
   progress.done();
   for (const warning of warnings) process.stderr.write(`gradphoto: ${warning}\n`);
 
   const result: RunResult = summarise(profile.id, files);
-  let roster: RosterReport | undefined;
-  if (flags.roster) {
-    const students = await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); });
-    roster = matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path));
-  }
   const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;
-  const code = result.summary.fail + result.summary.error + rosterProblems > 0 ? EXIT.problems : EXIT.ok;
+  // Photos with a warning, for --max-warnings / --strict (a photo counts once, however many warnings it has).
+  const warned = files.filter((f) => f.checks.some((c) => c.status === 'warn')).length;
+  const tooManyWarnings = warned > maxWarnings;
+  const code = missingArgument(paths, targets) ? EXIT.trouble
+    : result.summary.fail + result.summary.error + rosterProblems > 0 || tooManyWarnings ? EXIT.problems : EXIT.ok;
   const output = flags.format === 'json' ? formatJson(result, roster)
     : flags.format === 'csv' ? formatCsv(result, lang, roster)
-    : flags.format === 'junit' ? formatJunit(result)
-    : flags.format === 'html' ? formatHtml(result, lang, pictures, roster)
+    : flags.format === 'junit' ? formatJunit(result, lang, roster)
+    : flags.format === 'html' ? formatHtml(result, lang, pictures, roster, { labels: inFolder, profileName: profile.description[lang] })
     : formatText(result, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined })
       + (roster ? formatRosterText(roster, lang) : '');
   if (flags.out) {
     await writeAtomic(flags.out, Buffer.from(output), { force: true, inputs: targets.map((t) => t.path) }).catch((error: Error) => {
       throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
     });
-    process.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, result.summary)} → ${flags.out}\n`);
+    process.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, counted(result.summary))} → ${flags.out}\n`);
   } else {
     exitIfReaderLeaves = code;
     process.stdout.write(output);
+  }
+  if (tooManyWarnings) {
+    process.stderr.write(`gradphoto: ${warned} photo${warned === 1 ? ' has' : 's have'} warnings, more than ${flags.strict ? '--strict' : `--max-warnings ${maxWarnings}`} allows\n`);
   }
   return code;
 }
@@ -119,32 +143,53 @@ async function checkEngine(): Promise<void> {
 
 /**
  * The admission photo(s): one file for every photo (measured here, once: a bad one is a usage mistake),
- * or a folder matched by file name (each measured by the thread that checks its student's photo).
+ * or a folder, whose photos are matched to the photos checked by the student number or ID number in
+ * their names: the roster's 学号/身份证号 of the student a photo belongs to, or else the long numbers in
+ * its own name ("2026010004.jpg" finds "2026010004 赵六.jpg"). Each is measured by the thread that
+ * checks its student's photo; a photo with no match is told so by admission.different.
  */
-async function admissionReferences(path: string): Promise<Record<string, AdmissionReference>> {
+async function admissionSetup(path: string, targets: Target[], roster: RosterReport | undefined, lang: Lang): Promise<AdmissionSetup> {
   const isFolder = await stat(path).then((info) => info.isDirectory(), () => false);
   if (!isFolder) {
     const found = await measureAdmission(path, loadForRule);
-    if ('signature' in found) return { '*': { ...found.signature, path } };
-    if (found.messageId === 'referenceNoFace') throw new UsageError(`--admission-photo ${path}: no single face found`);
-    throw new UsageError(found.readable ? `--admission-photo ${path} cannot be decoded (${found.reason})` : `--admission-photo ${path}: ${found.reason}`);
+    if ('signature' in found) return { references: { '*': { ...found.signature, path } } };
+    if (found.messageId === 'referenceNoFace') throw new UsageError(`--admission-photo ${path}: no single face found in it; pass the admission photo itself`);
+    throw new UsageError(`--admission-photo ${path}: ${decodeMessage(lang, found.reason, found.data)}`);
   }
-  const references: Record<string, AdmissionReference> = {};
+  const byKey = new Map<string, string[]>();
   for (const target of await discover([path])) {
-    if ('failure' in target) throw new UsageError(`--admission-photo ${target.path}: ${target.failure.messageId}`);
-    const stem = basename(target.path, extname(target.path));
-    const taken = references[stem];
-    if (taken) {
-      process.stderr.write(`gradphoto: --admission-photo has two photos for ${stem} (${taken.path}, ${target.path}); comparing with the first\n`);
-      continue;
-    }
-    references[stem] = { path: target.path };
+    if ('failure' in target) throw new UsageError(`--admission-photo ${target.path}: ${decodeMessage(lang, target.failure.messageId, target.failure.data)}`);
+    for (const key of nameParts(target.path)) byKey.set(key, [...(byKey.get(key) ?? []), target.path]);
   }
-  return references;
+  const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
+  const references: Record<string, AdmissionReference> = {};
+  const lookedFor: Record<string, string[]> = {};
+  const told = new Set<string>();
+  for (const target of targets) {
+    if ('failure' in target) continue;
+    const student = studentOf.get(target.path);
+    const keys = student ? [student.studentId, student.idNumber].filter((k): k is string => Boolean(k)).map((k) => k.toUpperCase())
+      : nameParts(target.path).filter((part) => /^\d{6,}X?$/.test(part));
+    const key = keys.find((k) => byKey.has(k));
+    if (!key) { lookedFor[target.path] = keys; continue; }
+    const found = byKey.get(key)!;
+    if (found.length > 1 && !told.has(key)) {
+      told.add(key);
+      process.stderr.write(`gradphoto: --admission-photo has ${found.length === 2 ? 'two' : found.length} photos for ${key} (${found.join(', ')}); comparing with the first\n`);
+    }
+    references[target.path] = { path: found[0] };
+  }
+  return { references, folder: path, lookedFor };
+}
+
+/** The progress bar's line: `[####------] 3/10  fail 1  error 0`, in the report's language. */
+export function progressLine(lang: Lang, done: number, total: number, fail: number, error: number, width = 30): string {
+  const filled = Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${interpolate(uiStrings(lang).progress, { done, total, fail, error })}`;
 }
 
 /** A one-line progress bar on stderr, only on a terminal (never in pipes or CI). */
-function progressBar(total: number): { update: (done: number, total: number, result: FileResult) => void; done: () => void } {
+function progressBar(total: number, lang: Lang): { update: (done: number, total: number, result: FileResult) => void; done: () => void } {
   const stream = process.stderr;
   if (!stream.isTTY || process.env.CI || total < 2) return { update: () => undefined, done: () => undefined };
   let failed = 0; let errors = 0; let last = 0;
@@ -155,9 +200,7 @@ function progressBar(total: number): { update: (done: number, total: number, res
       const now = Date.now();
       if (now - last < 80 && done < all) return;
       last = now;
-      const width = 30;
-      const filled = Math.round((done / all) * width);
-      stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${all}  fail ${failed}  error ${errors}`);
+      stream.write(`\r${progressLine(lang, done, all, failed, errors)}`);
     },
     done: () => stream.write('\r\u001b[2K'),
   };
@@ -165,36 +208,46 @@ function progressBar(total: number): { update: (done: number, total: number, res
 
 class UsageError extends Error {}
 
-export function buildProgram(): Command {
-  const program = new Command('gradphoto')
-    .description('Check diploma photos against the national graduate photo standard before upload, and fix what can be fixed.')
-    .version('0.1.0')
-    .showHelpAfterError()
+export function buildProgram(lang: Lang = pickLang(undefined)): Command {
+  const t = helpText[lang];
+  // Every command says its errors in one line ("gradphoto: unknown option '--x'") and a hint, not the whole help.
+  const setUp = (command: Command, name: string) => command
+    .configureHelp(lang === 'zh' ? chineseHelp() : {})
+    .configureOutput({ outputError: (text, write) => write(translateCommanderError(text, lang)) })
+    .helpOption('-h, --help', t.help)
+    .showHelpAfterError(interpolate(t.hint, { command: name ? `${name} ` : '' }));
+  const program = setUp(new Command('gradphoto'), '')
+    .description(t.program)
+    .version('0.1.0', '-V, --version', t.version)
+    .helpCommand('help [command]', t.helpCommand)
     .exitOverride();
 
-  program.command('check')
-    .description('check photos (files or folders) against the profile\'s rules')
-    .argument('<paths...>', 'photo files or folders of photos')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'csv', 'junit', 'html']).default('text'))
-    .option('-o, --out <file>', 'write the report to this file instead of the screen (needed for html)')
-    .addOption(new Option('--lang <lang>', 'message language (default: zh, or en when LANG starts with en)').choices(['zh', 'en']))
-    .option('-p, --profile <id>', 'standard to check against', DEFAULT_PROFILE)
-    .option('-r, --rule <file>', 'load an extra rule module (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
-    .option('-d, --disable <ids>', 'turn rules off, comma-separated (e.g. face.glasses for a centre that allows them)', (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
-    .option('-v, --verbose', 'list passing checks in batches too')
-    .option('-j, --concurrency <n>', 'photos checked at once, each in its own thread (default: the number of cores)')
-    .option('--admission-photo <file|dir>', 'fail photos that are the admission photo again (a folder is matched by file name)')
-    .option('--roster <file>', 'class roster (CSV with 学号/身份证号/姓名 columns, UTF-8 or GBK): report students without photos and photos matching nobody')
-    .option('--annotate <dir>', 'write a PNG per photo with the face box, landmarks and allowed bands drawn on it')
-    .option('--no-color', 'no colour in the text report')
+  setUp(program.command('check'), 'check')
+    .description(t.check)
+    .usage(t.usage)
+    .argument('<paths...>', t.paths)
+    .addOption(new Option('-f, --format <format>', t.format).choices(['text', 'json', 'csv', 'junit', 'html']).default('text'))
+    .option('-o, --out <file>', t.out)
+    .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
+    .option('-p, --profile <id>', t.profile, DEFAULT_PROFILE)
+    .option('-r, --rule <file>', t.rule, (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('-d, --disable <ids>', t.disable, (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
+    .option('-v, --verbose', t.verbose)
+    .option('-j, --concurrency <n>', t.concurrency)
+    .option('--admission-photo <file|dir>', t.admission)
+    .option('--roster <file>', t.roster)
+    .option('--annotate <dir>', t.annotate)
+    .option('--max-warnings <n>', t.maxWarnings)
+    .option('--strict', t.strict)
+    .option('--no-color', t.noColor)
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runCheck(paths, this.opts<CheckFlags>()));
     });
 
-  program.command('rules')
-    .description('list the rules of a profile with what each checks and its limits')
-    .addOption(new Option('--lang <lang>', 'message language').choices(['zh', 'en']))
-    .option('-p, --profile <id>', 'profile', DEFAULT_PROFILE)
+  setUp(program.command('rules'), 'rules')
+    .description(t.rules)
+    .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
+    .option('-p, --profile <id>', t.profile, DEFAULT_PROFILE)
     .action(function (this: Command) {
       const flags = this.opts<{ lang?: string; profile: string }>();
       const profile = profiles.get(flags.profile);
@@ -212,18 +265,21 @@ export function buildProgram(): Command {
       this.setOptionValue('exitCode', EXIT.ok);
     });
 
-  program.command('fix')
-    .description('crop, recolour and re-encode photos so they meet the standard (never touches the inputs)')
-    .argument('<paths...>', 'photo files or folders of photos')
-    .option('--out <dir>', 'folder to write the fixed photos into')
-    .option('-o, --output <file>', 'output file, for a single photo')
-    .addOption(new Option('--background <mode>', 'replace a plain background with the standard blue, or keep it').choices(['blue', 'keep']).default('blue'))
-    .option('--force', 'replace existing output files (never an input)')
-    .option('--keep-failed', 'also write results that still fail what fix should mend, named <name>-not-fixed.jpg')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--lang <lang>', 'message language').choices(['zh', 'en']))
-    .option('-p, --profile <id>', 'standard to fix for', DEFAULT_PROFILE)
-    .option('--no-color', 'no colour in the text report')
+  setUp(program.command('fix'), 'fix')
+    .description(t.fix)
+    .usage(t.usage)
+    .argument('<paths...>', t.paths)
+    .option('-o, --out <file>', t.fixOut)
+    .option('--out-dir <dir>', t.fixOutDir)
+    .addOption(new Option('--background <mode>', t.background).choices(['blue', 'keep']).default('blue'))
+    .option('--force', t.force)
+    .option('--keep-failed', t.keepFailed)
+    .addOption(new Option('-f, --format <format>', t.fixFormat).choices(['text', 'json']).default('text'))
+    .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
+    .option('-p, --profile <id>', t.fixProfile, DEFAULT_PROFILE)
+    .option('--roster <file>', t.fixRoster)
+    .option('--name-by <column>', t.nameBy)
+    .option('--no-color', t.noColor)
     .action(async function (this: Command, paths: string[]) {
       const flags = this.opts<FixFlags & { lang?: string; profile: string; color?: boolean }>();
       const profile = profiles.get(flags.profile);
@@ -244,7 +300,7 @@ export function buildProgram(): Command {
 /** The exit code to leave with if stdout's reader goes away: the verdict once it is known. */
 let exitIfReaderLeaves: number = EXIT.problems;
 
-/** Run the CLI; returns the exit code (0 all pass, 1 any fail or error, 2 usage error). */
+/** Run the CLI; returns the exit code (0 all pass, 1 any fail or error, 2 usage mistake, missing path or internal error). */
 export async function main(argv: string[]): Promise<number> {
   // `gradphoto check class/ | head`: the reader may leave before the report is written. That is not
   // an error of ours; stop quietly with the verdict's exit code rather than crash on EPIPE.
@@ -252,7 +308,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error.code !== 'EPIPE') throw error;
     process.exit(exitIfReaderLeaves);
   });
-  const program = buildProgram();
+  const program = buildProgram(langFromArgv(argv, pickLang(undefined)));
   try {
     await program.parseAsync(argv);
     for (const command of program.commands) {
@@ -272,9 +328,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof PoolError) {
       process.stderr.write(`gradphoto: ${error.message}\n`);
-      return EXIT.problems;
+      return EXIT.trouble;
     }
     process.stderr.write(`gradphoto: internal error: ${(error as Error).stack ?? error}\n`);
-    return EXIT.problems;
+    return EXIT.trouble;
   }
 }

@@ -46,6 +46,8 @@ export interface Photo {
   exif?: Record<string, unknown>;
   exifError?: string;
   pixels: Pixels;
+  /** The full-resolution upright RGB pixels, kept only for formats sharp cannot decode itself (HEIC). */
+  decoded?: { data: Buffer; width: number; height: number };
   /** Set when the bytes could not be decoded: only byte-level rules ran. */
   decodeFailure?: { messageId: string; data: Record<string, string | number> };
   /** Lazily computed, shared analyses (face, background mask...). Use `analyse(photo, analysis)`. */
@@ -65,7 +67,7 @@ export interface RuleContext<O> {
 }
 
 /** Another photo loaded for a rule: decoded, or why not (readable false: the file itself could not be read). */
-export type LoadedPhoto = { photo: Photo } | { failure: string; readable: boolean };
+export type LoadedPhoto = { photo: Photo } | { failure: string; data: Record<string, string | number>; readable: boolean };
 
 export interface RuleMeta<O> {
   /** One line saying what the rule measures, per language (used by `gradphoto rules`). */

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { sharp } from '../formats/sharp.js';
+import type { Sharp } from 'sharp';
 import { createRequire } from 'node:module';
 import { sniffContainer } from '../formats/container.js';
 import { parseJpegStructure } from '../formats/jpeg-structure.js';
@@ -86,6 +87,81 @@ function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFail
   return { messageId: 'corrupt', data: { format, reason: reason.slice(0, 160) } };
 }
 
+/** The part of libheif-js (libheif and libde265 compiled to WebAssembly, LGPL-3.0) that decodes a picture. */
+interface HeifImage {
+  get_width(): number;
+  get_height(): number;
+  display(target: { data: Uint8ClampedArray; width: number; height: number }, done: (result: { data: Uint8ClampedArray } | null) => void): void;
+  free(): void;
+}
+interface LibHeif { ready?: Promise<unknown>; HeifDecoder: new () => { decode(bytes: Uint8Array): HeifImage[]; decoder: { delete(): void } } }
+let libheifModule: LibHeif | undefined;
+/** libheif-js, required on first use: its 2 MB of WebAssembly load only when an HEIC photo turns up. */
+const libheif = (): LibHeif => (libheifModule ??= createRequire(import.meta.url)('libheif-js/wasm-bundle') as LibHeif);
+
+/**
+ * An HEIC photo (an iPhone's default) decoded to upright 8-bit RGB: libheif applies the file's rotation
+ * and mirroring itself, so the EXIF Orientation that iPhones also write must not be applied again.
+ * The picture's size is read before its pixels are, so a huge one is refused before decoding.
+ */
+async function decodeHeic(bytes: Buffer, limits: LoadLimits): Promise<{ data: Buffer; width: number; height: number }> {
+  const lib = libheif();
+  await lib.ready;
+  const decoder = new lib.HeifDecoder();
+  // libheif-js tells of a file it cannot parse with console.log, which would land in a JSON report on
+  // stdout; the parse is synchronous, so nothing else can log while it is silenced.
+  const log = console.log;
+  console.log = () => undefined;
+  let images: HeifImage[];
+  try {
+    images = decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+  } finally {
+    console.log = log;
+  }
+  try {
+    if (images.length === 0) throw new Error('no picture in the HEIF file');
+    const primary = images[0];
+    const width = primary.get_width();
+    const height = primary.get_height();
+    if (width * height > limits.maxPixels) throw new Error('Input image exceeds pixel limit');
+    const rgba = await new Promise<Uint8ClampedArray>((resolve, reject) => {
+      primary.display({ data: new Uint8ClampedArray(width * height * 4), width, height }, (result) => (result ? resolve(result.data) : reject(new Error('HEIF decoding failed'))));
+    });
+    const rgb = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).removeAlpha().raw().toBuffer();
+    return { data: rgb, width, height };
+  } finally {
+    for (const image of images) image.free();
+    decoder.decoder.delete();
+  }
+}
+
+async function loadHeic(photo: Photo, bytes: Buffer, limits: LoadLimits): Promise<LoadOutcome> {
+  try {
+    const decoded = await decodeHeic(bytes, limits);
+    Object.assign(photo, await readExif(bytes));
+    if (photo.exif) delete photo.exif.Orientation; // already applied by libheif (irot/imir)
+    photo.meta = { format: 'heif', width: decoded.width, height: decoded.height, space: 'srgb', channels: 3, depth: 'uchar', hasAlpha: false } as Photo['meta'];
+    photo.width = decoded.width;
+    photo.height = decoded.height;
+    photo.decoded = decoded;
+    photo.pixels = await decodePixels(decoded.data, photo, limits, { width: decoded.width, height: decoded.height, channels: 3 });
+    return { kind: 'photo', photo };
+  } catch (error) {
+    const tooLarge = /pixel limit/.test((error as Error).message);
+    photo.decodeFailure = tooLarge ? decodeFailure(error as Error, photo, limits) : { messageId: 'heic', data: {} };
+    return { kind: 'undecodable', photo, failure: photo.decodeFailure };
+  }
+}
+
+/**
+ * The photo at full resolution, upright, as a sharp pipeline (fix crops from it): from the file, or from
+ * the pixels decoded once already when sharp cannot read the file itself (HEIC).
+ */
+export function fullResolution(photo: Photo): Sharp {
+  if (photo.decoded) return sharp(photo.decoded.data, { raw: { width: photo.decoded.width, height: photo.decoded.height, channels: 3 } });
+  return sharp(photo.bytes, { limitInputPixels: DEFAULT_LIMITS.maxPixels, failOn: 'truncated' }).rotate();
+}
+
 type Exifr = typeof import('exifr')['default'];
 let exifrModule: Exifr | undefined;
 /**
@@ -107,10 +183,10 @@ async function readExif(bytes: Buffer): Promise<{ exif?: Record<string, unknown>
   }
 }
 
-async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits): Promise<Pixels> {
+async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits, raw?: { width: number; height: number; channels: 3 }): Promise<Pixels> {
   const longSide = Math.max(photo.width, photo.height);
   const scale = longSide > limits.workingLongSide ? limits.workingLongSide / longSide : 1;
-  let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
+  let pipeline = raw ? sharp(bytes, { raw }) : sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
     .rotate() // apply EXIF orientation: rules see the photo as viewers show it
     .toColourspace('srgb')
     .removeAlpha();
@@ -150,6 +226,7 @@ export async function loadPhotoBytes(bytes: Buffer, path: string, limits: LoadLi
     return { kind: 'undecodable', photo, failure: photo.decodeFailure };
   }
 
+  if (container.name === 'HEIC') return loadHeic(photo, bytes, limits);
   try {
     // Header only: no pixel limit here, so a decompression bomb is named with its declared size.
     photo.meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -171,5 +248,5 @@ export async function loadPhotoBytes(bytes: Buffer, path: string, limits: LoadLi
 /** loadPhoto in the shape rules get it (RuleContext.loadPhoto): the photo, or why it could not be loaded. */
 export async function loadForRule(path: string): Promise<LoadedPhoto> {
   const outcome = await loadPhoto(path);
-  return outcome.kind === 'photo' ? { photo: outcome.photo } : { failure: outcome.failure.messageId, readable: outcome.kind !== 'unreadable' };
+  return outcome.kind === 'photo' ? { photo: outcome.photo } : { failure: outcome.failure.messageId, data: outcome.failure.data, readable: outcome.kind !== 'unreadable' };
 }

@@ -8,6 +8,8 @@ import type { FileResult } from '../contract/types.js';
 export interface PoolOptions {
   concurrency: number;
   onProgress?: (done: number, total: number, result: FileResult) => void;
+  /** Per target, the name its annotation is based on: its path inside the folder checked, or its file name. */
+  names?: string[];
 }
 
 export interface PoolOutput {
@@ -56,7 +58,7 @@ export function workerCount(photos: number, concurrency: number): number {
  * at most two photos, so memory stays bounded however many photos there are.
  */
 export async function checkAll(targets: Target[], setup: CheckSetup, options: PoolOptions): Promise<PoolOutput> {
-  const names = setup.annotateDir ? annotationNames(targets.map((t) => t.path)) : [];
+  const names = setup.annotateDir ? annotationNames(options.names ?? targets.map((t) => t.path)) : [];
   const tasks: Task[] = targets.map((target, index) => ({ index, target, annotationName: names[index] }));
   const results = new Array<FileResult>(tasks.length);
   const pictures = new Map<string, NonNullable<TaskResult['pictures']>>();

@@ -19,8 +19,15 @@ export interface CheckSetup {
   /** Make a thumbnail and an overlay per photo (HTML report). */
   pictures: boolean;
   annotateDir?: string;
-  /** Admission photos (--admission-photo) by file stem or '*': turns admission.different on with these references. */
-  admission?: Record<string, AdmissionReference>;
+  /** --admission-photo: turns admission.different on with these references. */
+  admission?: AdmissionSetup;
+}
+
+/** Admission photos by the path of the photo checked, or '*' for one photo for all; the folder and keys looked for. */
+export interface AdmissionSetup {
+  references: Record<string, AdmissionReference>;
+  folder?: string;
+  lookedFor?: Record<string, string[]>;
 }
 
 export interface Task {
@@ -55,7 +62,7 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
   const rules: ActiveRule[] = resolveRules(profile, builtinRules, await loadRuleModules(setup.rulePaths), setup.disabled);
   const admission = builtinRules.get('admission.different');
   if (setup.admission && admission && !setup.disabled.includes(admission.id)) {
-    rules.push({ rule: admission, level: 'error', options: { ...admission.meta.defaultOptions, ...profile.rules[admission.id]?.options, references: setup.admission } });
+    rules.push({ rule: admission, level: 'error', options: { ...admission.meta.defaultOptions, ...profile.rules[admission.id]?.options, ...setup.admission } });
   }
   // Reading and decoding (file I/O and libvips, off the JS thread) of the next photo overlap the checking of
   // this one, so a thread does not sit idle waiting for its next decode. At most one photo ahead.
@@ -68,7 +75,7 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
     const needsPhoto = setup.pictures || setup.annotateDir;
     const onPhoto = needsPhoto ? async (photo: Photo, result: FileResult) => {
       try {
-        const overlay = await renderAnnotation(photo, result, profile);
+        const overlay = await renderAnnotation(photo, result, profile, setup.lang);
         if (setup.annotateDir && task.annotationName) await writeAnnotationAs(setup.annotateDir, task.annotationName, overlay);
         if (setup.pictures) {
           const plain = await sharp(photo.pixels.data, { raw: { width: photo.pixels.width, height: photo.pixels.height, channels: 3 } }).png().toBuffer();

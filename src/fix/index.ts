@@ -2,7 +2,7 @@ import { sharp } from '../formats/sharp.js';
 import { background } from '../analysis/background.js';
 import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
 import { faces, measureFace, type Face } from '../analysis/face.js';
-import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from '../core/load.js';
+import { fullResolution, loadPhoto, type LoadOutcome } from '../core/load.js';
 import type { Photo } from '../contract/types.js';
 import { builtinRules, ruleOptions } from '../rules/index.js';
 import { checkFile, resolveRules } from '../core/run.js';
@@ -80,8 +80,8 @@ async function render(photo: Photo, plan: CropPlan, frame: { width: number; heig
   const bottom = Math.min(photo.height, Math.round(plan.top + plan.height));
   const outW = Math.max(1, Math.round((right - left) * plan.scale));
   const outH = Math.max(1, Math.round((bottom - top) * plan.scale));
-  const inner = await sharp(photo.bytes, { limitInputPixels: DEFAULT_LIMITS.maxPixels, failOn: 'truncated' })
-    .rotate().toColourspace('srgb').removeAlpha()
+  const inner = await fullResolution(photo)
+    .toColourspace('srgb').removeAlpha()
     .extract({ left, top, width: right - left, height: bottom - top })
     .resize(Math.min(outW, frame.width), Math.min(outH, frame.height), { fit: 'fill', kernel: 'lanczos3' })
     .raw().toBuffer({ resolveWithObject: true });

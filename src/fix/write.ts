@@ -8,10 +8,36 @@ export class WriteRefusal extends Error {
   }
 }
 
-/** The output path for an input inside --out: its base name with a .jpg extension, never a path of its own. */
-export function outputPathIn(dir: string, input: string): string {
-  const stem = basename(input).replace(/\.[^.]*$/, '') || 'photo';
-  return join(dir, `${stem}.jpg`);
+/** A write that failed for a reason of the file system's; the message names the target, never the temporary file. */
+export class WriteFailed extends Error {
+  constructor(readonly code: string, readonly path: string, message: string) {
+    super(message);
+  }
+}
+
+/** A file-system error while writing `target`, as a sentence saying what to do. */
+function writeFailed(error: NodeJS.ErrnoException, target: string): WriteFailed {
+  const folder = dirname(resolve(target));
+  const code = error.code ?? 'EIO';
+  const reason = code === 'ENOENT' ? `the folder ${folder} does not exist; create it or choose another path`
+    : code === 'ENOTDIR' ? `a part of ${folder} is a file, not a folder; choose another path`
+    : code === 'EACCES' || code === 'EPERM' ? `no permission to write in ${folder}; choose a folder you can write to`
+    : code === 'EROFS' ? `${folder} is on a read-only disk; choose another folder`
+    : code === 'ENOSPC' || code === 'EDQUOT' ? `the disk holding ${folder} is full; free some space or choose another disk`
+    : code === 'EISDIR' ? `${target} is a folder; give a file name`
+    : `the system refused it (${code}); check the folder and try again`;
+  return new WriteFailed(code, target, reason);
+}
+
+/**
+ * The output path inside --out-dir for a photo known by `name`, its path inside the folder checked
+ * ("甲班/照片.png") or its file name: the same subfolders, the name with a .jpg extension. No part of
+ * the name can lead out of the folder.
+ */
+export function outputPathIn(dir: string, name: string): string {
+  const folders = dirname(name).split(/[\\/]/).filter((part) => part !== '' && part !== '.' && part !== '..');
+  const stem = basename(name).replace(/\.[^.]*$/, '') || 'photo';
+  return join(dir, ...folders, `${stem}.jpg`);
 }
 
 /**
@@ -37,20 +63,20 @@ export async function writeAtomic(target: string, bytes: Buffer, options: { forc
     if (!options.force) throw new WriteRefusal('exists', target);
   }
   const temporary = join(dirname(absolute), `.${basename(absolute)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temporary, 'wx', 0o644);
+  const handle = await open(temporary, 'wx', 0o644).catch((error: NodeJS.ErrnoException) => { throw writeFailed(error, target); });
   try {
     await handle.writeFile(bytes);
     await handle.sync();
   } catch (error) {
     await handle.close();
     await unlink(temporary).catch(() => undefined);
-    throw error;
+    throw writeFailed(error as NodeJS.ErrnoException, target);
   }
   await handle.close();
   try {
     await rename(temporary, absolute);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
-    throw error;
+    throw writeFailed(error as NodeJS.ErrnoException, target);
   }
 }

@@ -1,21 +1,24 @@
 import { headTopOf } from '../analysis/person.js';
-import { rename, writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { sharp } from '../formats/sharp.js';
 import { faces } from '../analysis/face.js';
-import type { FileResult, Photo } from '../contract/types.js';
-import { ruleNumber } from '../profiles/index.js';
+import type { FileResult, Lang, Photo } from '../contract/types.js';
+import type { FacePositionOptions } from '../rules/face-position.js';
+import type { FaceSizeOptions } from '../rules/face-size.js';
+import { ruleOptions } from '../rules/index.js';
 import type { Profile } from '../profiles/types.js';
 import { escapeXml } from './junit.js';
 
 interface Bands { headTopMin: number; headTopMax: number; eyeLineMin: number; eyeLineMax: number; minWidth: number; maxWidth: number }
 
 function bandsOf(profile: Profile): Bands {
-  const position = (name: string, fallback: number) => ruleNumber(profile, 'face.position', name, fallback);
+  const position = ruleOptions<FacePositionOptions>(profile, 'face.position');
+  const size = ruleOptions<FaceSizeOptions>(profile, 'face.size');
   return {
-    headTopMin: position('headTopMin', 50), headTopMax: position('headTopMax', 110),
-    eyeLineMin: position('eyeLineMin', 200), eyeLineMax: position('eyeLineMax', 300),
-    minWidth: ruleNumber(profile, 'face.size', 'minWidth', 180), maxWidth: ruleNumber(profile, 'face.size', 'maxWidth', 300),
+    headTopMin: position.headTopMin, headTopMax: position.headTopMax,
+    eyeLineMin: position.eyeLineMin, eyeLineMax: position.eyeLineMax,
+    minWidth: size.minWidth, maxWidth: size.maxWidth,
   };
 }
 
@@ -23,7 +26,25 @@ function bandsOf(profile: Profile): Bands {
  * The photo scaled to the standard frame's width with the allowed bands (head top, eye line, face
  * width) and what was measured (face box, landmarks, head-top line, eye line) drawn over it.
  */
-export async function renderAnnotation(photo: Photo, result: FileResult, profile: Profile): Promise<Buffer> {
+export async function renderAnnotation(photo: Photo, result: FileResult, profile: Profile, lang: Lang = 'en'): Promise<Buffer> {
+  const { svg, width, height, legendHeight } = await annotationSvg(photo, result, profile, lang);
+  const base = sharp(photo.pixels.data, { raw: { width: photo.pixels.width, height: photo.pixels.height, channels: 3 } })
+    .resize(width, height);
+  const extended = await base.extend({ bottom: legendHeight, background: '#ffffff' }).png().toBuffer();
+  return sharp(extended).composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).png().toBuffer();
+}
+
+const LABELS = {
+  en: { headTop: 'head top', eyes: 'eyes', face: 'face width', allowed: 'allowed', notFound: 'not found' },
+  zh: { headTop: '头顶', eyes: '双眼', face: '脸宽', allowed: '允许', notFound: '未找到' },
+} as const;
+const LEGEND_LINE = 18;
+
+/**
+ * The drawing over the photo: bands, lines, boxes and landmarks only; every word and number goes in a
+ * legend under the photo (in the report's language), so no label covers the face.
+ */
+export async function annotationSvg(photo: Photo, result: FileResult, profile: Profile, lang: Lang): Promise<{ svg: string; width: number; height: number; legendHeight: number }> {
   const { frame } = profile;
   const scale = frame.width / photo.pixels.width;
   const height = Math.round(photo.pixels.height * scale);
@@ -36,12 +57,14 @@ export async function renderAnnotation(photo: Photo, result: FileResult, profile
   };
   const colour = (rule: string) => ({ fail: '#ff3b30', warn: '#ffcc00', pass: '#34c759' })[status(rule)];
   const svg: string[] = [];
-  const band = (y0: number, y1: number, label: string) => {
+  const words = LABELS[lang];
+  const legend: { text: string; colour: string }[] = [];
+  const band = (y0: number, y1: number) => {
     svg.push(`<rect x="0" y="${y0}" width="${width}" height="${y1 - y0}" fill="#34c759" fill-opacity="0.13" stroke="#34c759" stroke-opacity="0.6" stroke-dasharray="4 3"/>`);
-    svg.push(`<text x="4" y="${y0 + 12}" fill="#0a5" font-size="11" font-family="sans-serif">${escapeXml(label)}</text>`);
   };
-  band(bands.headTopMin, bands.headTopMax, `head top ${bands.headTopMin}-${bands.headTopMax}`);
-  band(bands.eyeLineMin, bands.eyeLineMax, `eyes ${bands.eyeLineMin}-${bands.eyeLineMax}`);
+  band(bands.headTopMin, bands.headTopMax);
+  band(bands.eyeLineMin, bands.eyeLineMax);
+  const allowed = (min: number, max: number) => (lang === 'zh' ? `（${words.allowed} ${min}–${max}）` : ` (${words.allowed} ${min}–${max})`);
   svg.push(`<line x1="${width / 2}" y1="0" x2="${width / 2}" y2="${height}" stroke="#34c759" stroke-opacity="0.6" stroke-dasharray="2 4"/>`);
 
   for (const face of analysis.faces) {
@@ -62,26 +85,37 @@ export async function renderAnnotation(photo: Photo, result: FileResult, profile
     svg.push(`<line x1="${face.irisRight.x * scale}" y1="${face.irisRight.y * scale}" x2="${face.irisLeft.x * scale}" y2="${face.irisLeft.y * scale}" stroke="${colour('face.pose')}" stroke-width="1.5"/>`);
     const eyeY = face.eyeLineY * scale;
     svg.push(`<line x1="0" y1="${eyeY}" x2="${width}" y2="${eyeY}" stroke="${colour('face.position')}" stroke-width="1.5"/>`);
-    svg.push(`<text x="${width - 4}" y="${eyeY - 4}" text-anchor="end" fill="${colour('face.position')}" font-size="12" font-family="sans-serif">eyes ${eyeY.toFixed(0)}</text>`);
     const headTop = await headTopOf(photo);
     if (headTop) {
       const topY = headTop.y * scale;
       svg.push(`<line x1="0" y1="${topY}" x2="${width}" y2="${topY}" stroke="${colour('face.position')}" stroke-width="2"/>`);
-      svg.push(`<text x="${width - 4}" y="${topY + 14}" text-anchor="end" fill="${colour('face.position')}" font-size="12" font-family="sans-serif">head top ${topY.toFixed(0)}</text>`);
+      legend.push({ text: `${words.headTop} ${topY.toFixed(0)}${allowed(bands.headTopMin, bands.headTopMax)}`, colour: colour('face.position') });
+    } else {
+      legend.push({ text: `${words.headTop} ${words.notFound}${allowed(bands.headTopMin, bands.headTopMax)}`, colour: colour('face.position') });
     }
-    svg.push(`<text x="${cx}" y="${cheekY - 12}" text-anchor="middle" fill="${colour('face.size')}" font-size="12" font-family="sans-serif">face ${(face.faceWidth * scale).toFixed(0)}</text>`);
+    legend.push({ text: `${words.eyes} ${eyeY.toFixed(0)}${allowed(bands.eyeLineMin, bands.eyeLineMax)}`, colour: colour('face.position') });
+    legend.push({ text: `${words.face} ${(face.faceWidth * scale).toFixed(0)}${allowed(bands.minWidth, bands.maxWidth)}`, colour: colour('face.size') });
   }
-  const overlay = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${svg.join('')}</svg>`);
-  const base = sharp(photo.pixels.data, { raw: { width: photo.pixels.width, height: photo.pixels.height, channels: 3 } })
-    .resize(width, height);
-  return base.composite([{ input: overlay, top: 0, left: 0 }]).png().toBuffer();
+  const legendHeight = legend.length > 0 ? legend.length * LEGEND_LINE + 8 : 0;
+  legend.forEach((line, i) => {
+    const y = height + 4 + (i + 1) * LEGEND_LINE - 4;
+    // A dark swatch outline keeps the yellow and green readable on white.
+    svg.push(`<rect x="6" y="${y - 11}" width="12" height="12" fill="${line.colour}" stroke="#333" stroke-width="0.5"/>`);
+    svg.push(`<text x="24" y="${y}" fill="#1d1d1f" font-size="13" font-family="Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif">${escapeXml(line.text)}</text>`);
+  });
+  return { svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + legendHeight}">${svg.join('')}</svg>`, width, height, legendHeight };
 }
 
-/** A file name for each photo's annotation that no other photo of this run takes. */
-export function annotationNames(paths: string[]): string[] {
+/**
+ * A file name for each photo's annotation that no other photo of this run takes. `names` are paths inside
+ * the folder checked ("甲班/照片.jpg") or file names: the subfolders are kept, so 甲班/照片.jpg and
+ * 乙班/照片.jpg get 甲班/照片.annotated.png and 乙班/照片.annotated.png.
+ */
+export function annotationNames(names: string[]): string[] {
   const taken = new Set<string>();
-  return paths.map((path) => {
-    const stem = basename(path, extname(path)) || 'photo';
+  return names.map((path) => {
+    const folder = isAbsolute(path) ? '' : dirname(path).split(/[\\/]/).filter((part) => part !== '..' && part !== '.').join('/');
+    const stem = join(folder, basename(path, extname(path)) || 'photo');
     let name = `${stem}.annotated.png`;
     for (let n = 2; taken.has(name); n++) name = `${stem}-${n}.annotated.png`;
     taken.add(name);
@@ -89,10 +123,11 @@ export function annotationNames(paths: string[]): string[] {
   });
 }
 
-/** Write the annotation atomically: a temporary file, then a rename. */
+/** Write the annotation atomically: a temporary file beside it (its subfolder made if need be), then a rename. */
 export async function writeAnnotationAs(dir: string, name: string, png: Buffer): Promise<string> {
   const target = join(dir, name);
-  const temporary = join(dir, `.${name}.${process.pid}.tmp`);
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   await writeFile(temporary, png);
   await rename(temporary, target);
   return target;

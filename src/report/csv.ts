@@ -1,4 +1,4 @@
-import { uiStrings } from '../i18n/index.js';
+import { ruleName, uiStrings } from '../i18n/index.js';
 import type { Lang, RunResult } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 
@@ -10,6 +10,19 @@ export function csvCell(value: string | number): string {
 }
 
 /**
+ * A student number or ID number as a cell Excel keeps as text: a number with leading zeros or more than
+ * 15 digits would otherwise lose its zeros or its last digits (1.10105E+17). Excel reads ="…" as a
+ * formula whose value is the text itself; only digits (and a final X) are ever written so, so no
+ * file name or roster cell can become a formula.
+ */
+export function idCell(value: string): string {
+  return /^\d+X?$/i.test(value) ? `"=""${value}"""` : csvCell(value);
+}
+
+/** Backticks around commands are for terminals; a spreadsheet cell shows the words alone. */
+const plain = (message: string) => message.replace(/`([^`]*)`/g, '$1');
+
+/**
  * One row per photo: verdict, failing and warning rules (ids), and the messages. UTF-8 with a BOM
  * and CRLF line ends, which is what Excel needs to open Chinese text correctly.
  *
@@ -19,6 +32,7 @@ export function csvCell(value: string | number): string {
  */
 export function formatCsv(result: RunResult, lang: Lang, roster?: RosterReport): string {
   const ui = uiStrings(lang).csv;
+  const names = (rules: string[]) => rules.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', ');
   const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
   const several = new Set(roster?.duplicatePhotos.flatMap(({ photos }) => photos) ?? []);
   const who = (student: Student | undefined) => (roster ? [student?.studentId ?? '', student?.idNumber ?? '', student?.name ?? ''] : []);
@@ -26,12 +40,14 @@ export function formatCsv(result: RunResult, lang: Lang, roster?: RosterReport):
   for (const file of result.files) {
     const failing = [...new Set(file.checks.filter((c) => c.status === 'fail').map((c) => c.rule))];
     const warnings = [...new Set(file.checks.filter((c) => c.status === 'warn').map((c) => c.rule))];
-    const messages = file.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${c.rule}: ${c.message}`);
+    const messages = file.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${ruleName(lang, c.rule)}${lang === 'zh' ? '：' : ': '}${plain(c.message)}`);
     const student = studentOf.get(file.path);
     if (roster && !student) messages.unshift(ui.notOnRoster);
     if (several.has(file.path)) messages.unshift(ui.severalPhotos);
-    rows.push([...who(student), file.path, uiStrings(lang).verdict[file.verdict], failing.join(' '), warnings.join(' '), messages.join('\n')]);
+    rows.push([...who(student), file.path, uiStrings(lang).verdict[file.verdict], names(failing), names(warnings), messages.join('\n')]);
   }
   for (const student of roster?.missing ?? []) rows.push([...who(student), '', ui.noPhoto, '', '', ui.noPhotoAdvice]);
-  return `\ufeff${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  // With a roster, the first two columns are the 学号 and 身份证号 (the header row is words, never digits).
+  const cell = (value: string, column: number) => (roster && column < 2 ? idCell(value) : csvCell(value));
+  return `\ufeff${rows.map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
 }

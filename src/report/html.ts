@@ -1,4 +1,4 @@
-import { interpolate, uiStrings } from '../i18n/index.js';
+import { counted, interpolate, ruleName, uiStrings } from '../i18n/index.js';
 import type { Lang, RunResult } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 
@@ -23,7 +23,9 @@ h1{font-size:22px;margin:0 0 4px}
 .card{background:#fff;border-radius:12px;padding:12px;display:flex;gap:12px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .card img.thumb{width:120px;height:160px;object-fit:cover;border-radius:6px;background:#ddd;flex:none}
 .card .nothumb{width:120px;height:160px;border-radius:6px;background:#e5e5ea;flex:none}
-.path{font-weight:600;word-break:break-all}
+.path{font-weight:600;overflow-wrap:anywhere}
+.student{font-size:14px;color:#333}
+.rule{font-weight:600}
 .badge{display:inline-block;font-size:12px;padding:2px 8px;border-radius:10px;color:#fff;margin:4px 0}
 .pass .badge{background:#248a3d}.fail .badge{background:#d70015}.error .badge{background:#8944ab}
 ul{margin:6px 0 0;padding-left:18px;font-size:13px}
@@ -45,20 +47,32 @@ document.querySelector('.empty').style.display=shown?'none':'block';document.que
 buttons.forEach(b=>b.addEventListener('click',()=>apply(b.dataset.filter)));apply('all');
 `;
 
+/** How the page names things: each photo by its path inside the folder checked, the profile by its name. */
+export interface HtmlView {
+  labels?: ReadonlyMap<string, string>;
+  profileName?: string;
+}
+
+/** A message with `commands` shown as code, everything else escaped. */
+const messageHtml = (message: string) => escapeHtml(message).replace(/`([^`]*)`/g, '<code>$1</code>');
+
 /** One self-contained page: summary, filters, and a card per photo with its thumbnail, verdict and what to fix. */
-export function formatHtml(result: RunResult, lang: Lang, pictures: ReadonlyMap<string, Pictures> = new Map(), roster?: RosterReport): string {
+export function formatHtml(result: RunResult, lang: Lang, pictures: ReadonlyMap<string, Pictures> = new Map(), roster?: RosterReport, view: HtmlView = {}): string {
   const ui = uiStrings(lang);
+  const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
   const rosterSection = roster ? formatRosterHtml(roster, lang) : '';
   const counts = new Map<string, number>();
   for (const file of result.files) for (const rule of new Set(file.checks.filter((c) => c.status === 'fail').map((c) => c.rule))) counts.set(rule, (counts.get(rule) ?? 0) + 1);
-  const byRule = [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${escapeHtml(rule)} ×${n}`).join(', ');
+  const byRule = [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `<span title="${escapeHtml(rule)}">${escapeHtml(ruleName(lang, rule))}</span> ×${n}`).join(lang === 'zh' ? '，' : ', ');
   const cards = result.files.map((file) => {
     const picture = pictures.get(file.path);
     const problems = file.checks.filter((c) => c.status === 'fail' || c.status === 'warn')
-      .map((c) => `<li class="${c.status}"><code>${escapeHtml(c.rule)}</code> ${escapeHtml(c.message)}</li>`).join('');
+      .map((c) => `<li class="${c.status}"><span class="rule" title="${escapeHtml(c.rule)}">${escapeHtml(ruleName(lang, c.rule))}</span>${lang === 'zh' ? '：' : ': '}${messageHtml(c.message)}</li>`).join('');
     const thumb = picture?.thumbnail ? `<img class="thumb" alt="${escapeHtml(ui.html.photo)}" src="${picture.thumbnail}">` : '<div class="nothumb"></div>';
     const overlay = picture?.overlay ? `<details><summary>${escapeHtml(ui.html.overlay)}</summary><img alt="${escapeHtml(ui.html.overlay)}" src="${picture.overlay}"></details>` : '';
-    return `<article class="card ${file.verdict}">${thumb}<div><div class="path">${escapeHtml(file.path)}</div>`
+    const student = studentOf.get(file.path);
+    const studentLine = student ? `<div class="student">${escapeHtml([student.name, student.studentId].filter(Boolean).join(' '))}</div>` : '';
+    return `<article class="card ${file.verdict}">${thumb}<div>${studentLine}<div class="path" title="${escapeHtml(file.path)}">${escapeHtml(view.labels?.get(file.path) ?? file.path)}</div>`
       + `<span class="badge">${escapeHtml(ui.verdict[file.verdict])}</span>${problems ? `<ul>${problems}</ul>` : ''}${overlay}</div></article>`;
   }).join('\n');
   return `<!doctype html>
@@ -67,8 +81,8 @@ export function formatHtml(result: RunResult, lang: Lang, pictures: ReadonlyMap<
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(ui.html.title)}</title><style>${STYLE}</style></head>
 <body data-filter="all">
-<h1>${escapeHtml(ui.html.title)} · ${escapeHtml(result.profile)}</h1>
-<p class="summary">${escapeHtml(interpolate(ui.html.summary, result.summary))}</p>
+<h1>${escapeHtml(ui.html.title)} · ${escapeHtml(view.profileName ?? result.profile)}</h1>
+<p class="summary">${escapeHtml(interpolate(ui.html.summary, counted(result.summary)))}</p>
 ${byRule ? `<p class="rules">${escapeHtml(ui.html.byRule)}: ${byRule}</p>` : ''}
 ${rosterSection}
 <div class="filters"><button data-filter="all">${escapeHtml(ui.html.all)}</button><button data-filter="failing">${escapeHtml(ui.html.failing)}</button><button data-filter="errors">${escapeHtml(ui.html.errors)}</button> <span class="count"></span></div>

@@ -1,12 +1,35 @@
-import type { RunResult } from '../contract/types.js';
+import { interpolate, uiStrings } from '../i18n/index.js';
+import type { Lang, RunResult } from '../contract/types.js';
+import type { RosterReport, Student } from '../roster/roster.js';
 
 export const escapeXml = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
     // XML 1.0 cannot carry most control characters, even escaped.
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
-/** JUnit XML for CI: a test case per photo and rule; fail -> <failure>, unreadable file -> <error>, skip -> <skipped>. */
-export function formatJunit(result: RunResult): string {
+const who = (s: Student) => [s.studentId, s.name, s.idNumber].filter(Boolean).join(' ');
+
+/**
+ * The roster's problems as failed test cases (they fail the run, so CI must not show them green):
+ * a student with no photo, a photo matching nobody, several photos for one student, a wrong check digit.
+ */
+function rosterCases(roster: RosterReport, lang: Lang): string[] {
+  const ui = uiStrings(lang);
+  const failure = (name: string, message: string) =>
+    `    <testcase classname="roster" name="${escapeXml(name)}"><failure message="${escapeXml(message)}" type="roster"/></testcase>`;
+  return [
+    ...roster.missing.map((s) => failure(who(s), `${ui.csv.noPhotoAdvice} (${interpolate(ui.roster.line, { line: s.line })})`)),
+    ...roster.unmatched.map((photo) => failure(photo, ui.csv.notOnRoster)),
+    ...roster.duplicatePhotos.map((d) => failure(who(d.student), `${ui.csv.severalPhotos} ${d.photos.join(', ')}`)),
+    ...roster.badIdNumbers.map((b) => failure(b.photo, interpolate(ui.roster.badIdOne, { idNumber: b.idNumber, expected: b.expected }))),
+  ];
+}
+
+/**
+ * JUnit XML for CI: a test case per photo and rule; fail -> <failure>, unreadable file -> <error>, skip -> <skipped>.
+ * With a roster, a second suite has a failed case per roster problem.
+ */
+export function formatJunit(result: RunResult, lang: Lang = 'en', roster?: RosterReport): string {
   const cases: string[] = [];
   let failures = 0; let errors = 0; let skipped = 0;
   for (const file of result.files) {
@@ -31,12 +54,19 @@ export function formatJunit(result: RunResult): string {
       cases.push(`    <testcase classname="${escapeXml(file.path)}" name="${escapeXml(rule)}">${body}</testcase>`);
     }
   }
+  const rostered = roster ? rosterCases(roster, lang) : [];
+  const rosterSuite = roster ? [
+    `  <testsuite name="gradphoto roster" tests="${rostered.length}" failures="${rostered.length}" errors="0" skipped="0">`,
+    ...rostered,
+    '  </testsuite>',
+  ] : [];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="gradphoto" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    `<testsuites name="gradphoto" tests="${cases.length + rostered.length}" failures="${failures + rostered.length}" errors="${errors}" skipped="${skipped}">`,
     `  <testsuite name="gradphoto ${escapeXml(result.profile)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
     ...cases,
     '  </testsuite>',
+    ...rosterSuite,
     '</testsuites>',
     '',
   ].join('\n');

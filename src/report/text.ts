@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { interpolate, uiStrings } from '../i18n/index.js';
+import { counted, interpolate, uiStrings } from '../i18n/index.js';
 import type { Check, FileResult, Lang, RunResult, Status, Verdict } from '../contract/types.js';
 
 export interface TextOptions {
@@ -38,10 +38,11 @@ export function formatFile(file: FileResult, options: TextOptions, chalk: ChalkI
   return lines.join('\n');
 }
 
+/** Per rule, how many photos it gave `status` (a rule reporting several findings on one photo counts it once). */
 function ruleCounts(files: FileResult[], status: Status): string {
   const counts = new Map<string, number>();
-  for (const check of files.flatMap((f) => f.checks)) {
-    if (check.status === status) counts.set(check.rule, (counts.get(check.rule) ?? 0) + 1);
+  for (const file of files) {
+    for (const rule of new Set(file.checks.filter((c) => c.status === status).map((c) => c.rule))) counts.set(rule, (counts.get(rule) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ×${n}`).join(', ');
 }
@@ -51,9 +52,9 @@ export function formatText(result: RunResult, options: TextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const ui = uiStrings(options.lang);
   const showPasses = options.showPasses ?? result.files.length === 1;
-  const blocks = [chalk.dim(interpolate(ui.header, { profile: result.profile, total: result.summary.total }))];
+  const blocks = [chalk.dim(interpolate(ui.header, counted({ profile: result.profile, total: result.summary.total })))];
   for (const file of result.files) blocks.push(formatFile(file, { ...options, showPasses }, chalk));
-  const summary = [chalk.bold(interpolate(ui.summary, result.summary))];
+  const summary = [chalk.bold(interpolate(ui.summary, counted(result.summary)))];
   const failing = ruleCounts(result.files, 'fail');
   const warning = ruleCounts(result.files, 'warn');
   if (failing) summary.push(`${chalk.red(ui.failingRules)} ${failing}`);

@@ -85,6 +85,12 @@ export async function readRoster(path: string): Promise<Student[]> {
   });
 }
 
+/** The pieces of a file name a roster key may be: the whole name and its parts ("2026001_张三", "张三-2026001"), upper-cased. */
+export function nameParts(path: string): string[] {
+  const stem = basename(path, extname(path)).trim().toUpperCase();
+  return [...new Set([stem, ...stem.split(/[\s_\-.()（）]+/).filter(Boolean)])];
+}
+
 /** Match photos to students by file name: the name (without extension) is a student number, an ID number or a name. */
 export function matchRoster(students: Student[], photos: string[]): RosterReport {
   const byKey = new Map<string, Student>();
@@ -101,9 +107,7 @@ export function matchRoster(students: Student[], photos: string[]): RosterReport
   const unmatched: string[] = [];
   const badIdNumbers: RosterReport['badIdNumbers'] = [];
   for (const photo of photos) {
-    const stem = basename(photo, extname(photo)).trim().toUpperCase();
-    // Common extras around the key: "2026001_张三", "张三-2026001".
-    const parts = [...new Set([stem, ...stem.split(/[\s_\-.()（）]+/).filter(Boolean)])];
+    const parts = nameParts(photo);
     for (const part of parts) {
       if (looksLikeIdNumber(part)) {
         const expected = idCheckDigit(part.slice(0, 17));

@@ -1,4 +1,3 @@
-import { basename, extname } from 'node:path';
 import { hammingDistance, landmarkDistance, signature, type FaceSignature } from '../analysis/signature.js';
 import type { LoadedPhoto } from '../contract/types.js';
 import { defineRule, fail, pass, round, skip, warn } from '../contract/rule.js';
@@ -7,8 +6,14 @@ import { defineRule, fail, pass, round, skip, warn } from '../contract/rule.js';
 export type AdmissionReference = { path: string } & Partial<FaceSignature>;
 
 export interface AdmissionOptions {
-  /** Admission photos by file stem (a folder of admission photos), or under '*' (one photo for all). */
+  /**
+   * Admission photos by the path of the photo checked (matched by the CLI through the student number or
+   * ID number in the names), or under '*' (one photo for all).
+   */
   references: Record<string, AdmissionReference>;
+  /** The admission folder, and per photo checked without a match the keys looked for there (for the message). */
+  folder?: string;
+  lookedFor?: Record<string, string[]>;
   /** At most this many differing hash bits (of 63) and this landmark distance: the same picture. */
   maxHashDistance: number;
   maxLandmarkDistance: number;
@@ -19,7 +24,7 @@ export interface AdmissionOptions {
 /** An admission photo measured: its signature, or why there is none (the file unreadable or undecodable, or no single face). */
 export type MeasuredAdmission =
   | { signature: FaceSignature }
-  | { messageId: 'referenceUnreadable'; reason: string; readable: boolean }
+  | { messageId: 'referenceUnreadable'; reason: string; data: Record<string, string | number>; readable: boolean }
   | { messageId: 'referenceNoFace' };
 
 /**
@@ -33,7 +38,7 @@ export function measureAdmission(path: string, loadPhoto: (path: string) => Prom
   if (!pending) {
     pending = (async (): Promise<MeasuredAdmission> => {
       const outcome = await loadPhoto(path);
-      if (!('photo' in outcome)) return { messageId: 'referenceUnreadable', reason: outcome.failure, readable: outcome.readable };
+      if (!('photo' in outcome)) return { messageId: 'referenceUnreadable', reason: outcome.failure, data: outcome.data, readable: outcome.readable };
       const found = await signature(outcome.photo);
       return found ? { signature: found } : { messageId: 'referenceNoFace' };
     })();
@@ -47,13 +52,17 @@ export default defineRule<AdmissionOptions>({
   id: 'admission.different',
   meta: {
     description: { zh: '学历照片不能与录取照片相同', en: 'not the same picture as the admission photo' },
-    messageIds: ['ok', 'same', 'similar', 'noReference', 'noSingleFace', 'referenceUnreadable', 'referenceNoFace'],
+    messageIds: ['ok', 'same', 'similar', 'noReference', 'noKey', 'noSingleFace', 'referenceUnreadable', 'referenceNoFace'],
     defaultOptions: { references: {}, maxHashDistance: 8, maxLandmarkDistance: 0.055, similarHashDistance: 12 },
   },
   async check({ photo, options, loadPhoto }) {
-    const stem = basename(photo.path, extname(photo.path));
-    const reference = options.references[stem] ?? options.references['*'];
-    if (!reference) return skip('noReference', { data: { name: stem } });
+    const reference = options.references[photo.path] ?? options.references['*'];
+    if (!reference) {
+      // The teacher asked for the comparison: say, for this photo, that it could not be made and why.
+      const keys = options.lookedFor?.[photo.path] ?? [];
+      const data = { folder: options.folder ?? '', keys: keys.join(', ') };
+      return warn(keys.length > 0 ? 'noReference' : 'noKey', { data, measured: null, expected: { admissionPhotoNamed: keys } });
+    }
     let theirs: FaceSignature;
     if (reference.hash !== undefined && reference.landmarks !== undefined) {
       theirs = { hash: reference.hash, landmarks: reference.landmarks };
