@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
-import { discover } from '../core/discover.js';
+import { discover, fsPathOf } from '../core/discover.js';
 import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
 import type { FileResult, Lang } from '../core/types.js';
 import { fixPhoto, type BackgroundMode } from '../fix/index.js';
@@ -47,7 +47,8 @@ export class FixUsageError extends Error {}
 export async function runFix(paths: string[], flags: FixFlags, profile: Profile, lang: Lang, colour: boolean): Promise<number> {
   if (!flags.out && !flags.output) throw new FixUsageError('fix needs --out <dir> (or -o <file> for one photo)');
   if (flags.out && flags.output) throw new FixUsageError('use either --out <dir> or -o <file>, not both');
-  const targets = await discover(paths);
+  // The --out folder inside an input folder holds this tool's outputs, not photos to fix again.
+  const targets = await discover(paths, { skip: flags.out ? [flags.out] : [] });
   if (flags.output && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out <dir>)`);
   if (flags.out) {
     await mkdir(flags.out, { recursive: true });
@@ -73,7 +74,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     // Two inputs with the same name in one run: number the second rather than overwrite the first.
     for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.out!, target.path).replace(/\.jpg$/, `-${n}.jpg`);
     planned.add(output);
-    const outcome = await fixPhoto(target.path, { profile, background: flags.background })
+    const outcome = await fixPhoto(target.path, { profile, background: flags.background, source: fsPathOf(target) })
       .catch((error: Error) => ({ messageId: 'internal', data: { reason: error.message.split('\n')[0] } }));
     if ('messageId' in outcome) { refuse(outcome.messageId, outcome.data); continue; }
     // Check the result before it is written: a photo fix could not mend is not handed over as fixed.

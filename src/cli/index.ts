@@ -68,7 +68,8 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   }
 
   const admission = flags.admissionPhoto ? await admissionReferences(flags.admissionPhoto) : undefined;
-  const targets = await discover(paths);
+  // The --annotate folder inside an input folder holds this tool's PNGs, not photos to check.
+  const targets = await discover(paths, { skip: flags.annotate ? [flags.annotate] : [] });
   const progress = progressBar(targets.length);
   const { results: files, pictures, warnings } = await checkAll(targets, {
     profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), disabled: flags.disable,

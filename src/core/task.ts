@@ -5,9 +5,9 @@ import { renderAnnotation, writeAnnotationAs } from '../report/annotate.js';
 import type { Pictures } from '../report/html.js';
 import type { AdmissionReference } from '../rules/admission-different.js';
 import { checkFile, errorResult, resolveRules, type ActiveRule } from './run.js';
-import { loadPhoto, type LoadOutcome } from './load.js';
+import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from './load.js';
 import { sharp } from './sharp.js';
-import type { Target } from './discover.js';
+import { fsPathOf, type Target } from './discover.js';
 import type { FileResult, Lang, Photo } from './types.js';
 
 /** Everything a checker (main thread or worker) needs to set itself up: plain data, so it crosses threads. */
@@ -78,7 +78,7 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
         warning = `could not draw ${photo.path}: ${(error as Error).message}`;
       }
     } : undefined;
-    const loading = ahead.get(task.index);
+    const loading = ahead.get(task.index) ?? loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target));
     ahead.delete(task.index);
     const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto, loading });
     return { index: task.index, result, pictures, warning };
@@ -86,7 +86,7 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
   return Object.assign(check, {
     prefetch(task: Task) {
       if ('failure' in task.target || ahead.has(task.index)) return;
-      const loading = loadPhoto(task.target.path);
+      const loading = loadPhoto(task.target.path, DEFAULT_LIMITS, fsPathOf(task.target));
       loading.catch(() => undefined); // loadPhoto reports failures as outcomes; never leave a rejection unhandled
       ahead.set(task.index, loading);
     },

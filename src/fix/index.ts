@@ -20,6 +20,8 @@ export interface FixOptions {
   colour?: Rgb;
   /** Also return the frame before compositing and the matte (for npm run eval:fix --mattes). */
   debug?: boolean;
+  /** Where to read the photo when that is not `path` (a name whose bytes are not UTF-8). */
+  source?: string | Buffer;
 }
 
 /** Why a photo cannot be fixed: a messageId of the `fix` catalogue and its data. */
@@ -190,7 +192,7 @@ async function widerLook(photo: Photo, plan: CropPlan, frame: { width: number; h
 
 /** Turn a usable photo into one that meets the profile, or say exactly why it cannot. */
 export async function fixPhoto(path: string, options: FixOptions): Promise<FixOutcome | FixRefusal> {
-  const outcome = await loadPhoto(path);
+  const outcome = await loadPhoto(path, DEFAULT_LIMITS, options.source);
   if (outcome.kind === 'unreadable') return { messageId: 'unreadable', data: { ...outcome.failure.data, reason: outcome.failure.messageId } };
   if (outcome.kind === 'undecodable') return { messageId: 'undecodable', data: { ...outcome.failure.data, reason: outcome.failure.messageId } };
   const { photo } = outcome;

@@ -18,6 +18,7 @@ export const en = {
     readFailed: 'Could not read {path} ({reason}). Copy the photo again and retry.',
     fileTooLarge: 'The file is {bytes} bytes, above the {limitMB} MB safety limit. This cannot be a diploma photo; export a 480x640 JPG.',
     emptyFolder: 'No photos found in the folder {path} (looked for .jpg/.jpeg files and any file whose bytes are an image).',
+    folderUnreadable: 'The folder {path} cannot be read ({reason}), so any photos in it were not checked. Give yourself permission to read it (or copy the photos out) and check again.',
   },
   'file.format': {
     ok: 'JPEG ({coding}), named .jpg.',

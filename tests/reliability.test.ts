@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BIN, EXAMPLE, tempDir, writeTemp, type CliRun } from './helpers.js';
+
+// Issue 20: no hang, no false pass, no lost batch. One test (or more) per item of the issue.
+
+interface Report { files: { path: string; verdict: string; error?: { messageId: string; message: string }; checks: { rule: string; status: string; messageId: string; message: string; measured: unknown }[] }[]; summary: Record<string, number> }
+interface FixReport { files: { input: string; output: string | null; status: string; messageId: string; message: string }[] }
+
+/** The example fails only on what its subject does; with these off it passes. */
+const EXAMPLE_FAILS = 'face.ears-visible,face.forehead-visible,background.color,image.sharpness';
+
+/** Run the CLI, killed after `ms`: a hang is a failure with a message, not a stuck test run. */
+function run(args: string[], options: { ms?: number; env?: NodeJS.ProcessEnv; uid?: number; gid?: number; cwd?: string } = {}): Promise<CliRun & { timedOut: boolean }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...options.env }, timeout: options.ms ?? 60_000, killSignal: 'SIGKILL',
+      maxBuffer: 64 * 1024 * 1024, uid: options.uid, gid: options.gid, cwd: options.cwd,
+    }, (error, stdout, stderr) => {
+      const timedOut = Boolean(error && (error as { killed?: boolean }).killed);
+      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr, timedOut });
+    });
+  });
+}
+
+test('a pipe, socket or device in a folder is never opened: "not a regular file", the batch goes on, no hang', async () => {
+  const dir = await tempDir();
+  const photos = join(dir, 'class');
+  await mkdir(photos);
+  await writeTemp(photos, 'a.jpg', (await readFile(EXAMPLE)).subarray(0, 5000));
+  execFileSync('mkfifo', [join(photos, 'pipe')]); // no photo name: discovery used to open it to sniff its bytes
+  execFileSync('mkfifo', [join(photos, 'pipe.jpg')]);
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(join(photos, 'socket'), listening));
+  try {
+    for (const command of [['check', photos, '--format', 'json', '--lang', 'en'], ['fix', photos, '--out', join(dir, 'out'), '--format', 'json', '--lang', 'en']]) {
+      const result = await run(command, { ms: 40_000 });
+      assert.equal(result.timedOut, false, `${command[0]} hung on a pipe`);
+      assert.equal(result.code, 1, result.stderr);
+      const files = JSON.parse(result.stdout).files as { path?: string; input?: string; error?: { message: string }; message: string }[];
+      const names = files.map((f) => (f.path ?? f.input)!.slice(photos.length + 1));
+      assert.deepEqual(names, ['a.jpg', 'pipe', 'pipe.jpg', 'socket']);
+      for (const file of files.slice(1)) assert.match(file.error?.message ?? file.message, /is not a regular file \(a device, socket or pipe\)/);
+    }
+  } finally {
+    server.close();
+  }
+});
+
+/** Root reads any folder whatever its mode: as root, run the CLI as nobody, if nobody can run it from here. */
+function unprivileged(): { uid?: number; gid?: number } | string {
+  if (process.getuid?.() !== 0) return {};
+  const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(BIN)})`], { uid: 65534, gid: 65534 });
+  return probe.status === 0 ? { uid: 65534, gid: 65534 } : 'running as root, and user nobody cannot read the project';
+}
+
+test('an unreadable sub-folder is an error in the report and the run exits 1, not a silent pass', async (t) => {
+  const as = unprivileged();
+  if (typeof as === 'string') { t.skip(as); return; }
+  const dir = await tempDir();
+  await chmod(dir, 0o755);
+  const photos = join(dir, 'class');
+  await mkdir(join(photos, 'late'), { recursive: true });
+  await writeTemp(photos, 'good.jpg', await readFile(EXAMPLE));
+  await writeTemp(join(photos, 'late'), 'failing.jpg', (await readFile(EXAMPLE)).subarray(0, 5000));
+  await chmod(join(photos, 'late'), 0o000);
+  try {
+    const result = await run(['check', photos, '--format', 'json', '--lang', 'en', '--disable', EXAMPLE_FAILS], { ...as, env: { HOME: dir } });
+    const report = JSON.parse(result.stdout) as Report;
+    assert.deepEqual(report.files.map((f) => [f.path.slice(photos.length + 1), f.verdict]), [['good.jpg', 'pass'], ['late', 'error']]);
+    assert.equal(report.files[1].error?.messageId, 'folderUnreadable');
+    assert.equal(report.files[1].error?.message, `The folder ${photos}/late cannot be read (EACCES), so any photos in it were not checked. Give yourself permission to read it (or copy the photos out) and check again.`);
+    assert.equal(result.code, 1);
+    const zh = JSON.parse((await run(['check', photos, '--format', 'json', '--lang', 'zh'], { ...as, env: { HOME: dir } })).stdout) as Report;
+    assert.match(zh.files[1].error!.message, /^无法读取文件夹 .*late（EACCES），其中的照片均未检查/);
+  } finally {
+    await chmod(join(photos, 'late'), 0o755);
+  }
+});
+
+test('a file name that is not UTF-8 (GBK from a Windows zip) is read by its bytes and shown decoded', async () => {
+  const dir = await tempDir();
+  const photos = join(dir, 'class');
+  await mkdir(photos);
+  // 张三.jpg in GBK: d5c5 c8fd. As UTF-8 those bytes are invalid, and the name read as a string is not the file's.
+  const gbkName = Buffer.concat([Buffer.from(`${photos}/`), Buffer.from('d5c5c8fd', 'hex'), Buffer.from('.jpg')]);
+  await writeFile(gbkName, await readFile(EXAMPLE));
+  const checked = await run(['check', photos, '--format', 'json', '--lang', 'en', '--disable', EXAMPLE_FAILS]);
+  const report = JSON.parse(checked.stdout) as Report;
+  assert.equal(report.files.length, 1);
+  assert.equal(report.files[0].path, `${photos}/张三.jpg`);
+  assert.equal(report.files[0].verdict, 'pass', JSON.stringify(report.files[0].error));
+  assert.equal(checked.code, 0);
+
+  const fixed = await run(['fix', photos, '--out', join(dir, 'out'), '--format', 'json', '--lang', 'en']);
+  const entry = (JSON.parse(fixed.stdout) as FixReport).files[0];
+  assert.equal(entry.input, `${photos}/张三.jpg`);
+  assert.equal(entry.status, 'fixed', entry.message);
+  assert.deepEqual(await readdir(join(dir, 'out')), ['张三.jpg']); // written under its name in UTF-8
+});
+
+test('--out and --annotate inside the input folder are not searched for inputs: a second run does not redo its own outputs', async () => {
+  const dir = await tempDir();
+  await writeTemp(dir, 'a.jpg', await readFile(EXAMPLE));
+  for (let round = 1; round <= 2; round++) {
+    const checked = JSON.parse((await run(['check', dir, '--annotate', join(dir, 'marks'), '--format', 'json', '--lang', 'en'])).stdout) as Report;
+    assert.deepEqual(checked.files.map((f) => f.path), [join(dir, 'a.jpg')], `round ${round}`);
+  }
+  assert.deepEqual(await readdir(join(dir, 'marks')), ['a.annotated.png']);
+  await rm(join(dir, 'marks'), { recursive: true }); // PNGs are photos to fix, unless they are fix's own
+  for (let round = 1; round <= 2; round++) {
+    const fixed = JSON.parse((await run(['fix', dir, '--out', join(dir, 'fixed'), '--format', 'json', '--lang', 'en'])).stdout) as FixReport;
+    assert.deepEqual(fixed.files.map((f) => f.input), [join(dir, 'a.jpg')], `round ${round}`);
+    assert.equal(fixed.files[0].messageId, round === 1 ? 'fixed' : 'exists');
+  }
+  assert.deepEqual(await readdir(join(dir, 'fixed')), ['a.jpg']);
+});
