@@ -119,3 +119,48 @@ test('--out and --annotate inside the input folder are not searched for inputs: 
   }
   assert.deepEqual(await readdir(join(dir, 'fixed')), ['a.jpg']);
 });
+
+test('rule modules that exit, hang, loop, throw null, return a function, BigInt, a cycle or 50 MB: each is bounded and reported, the photo cannot pass', async () => {
+  const dir = await tempDir();
+  const rulePath = await writeTemp(dir, 'hostile.mjs', Buffer.from(`
+const meta = (id) => ({ description: { en: id, zh: id }, messageIds: ['ok'], messages: { en: { ok: 'fine {name}' }, zh: { ok: '好 {name}' } }, defaultOptions: {}, needs: 'bytes' });
+const rule = (id, check) => ({ id: 'local.' + id, meta: meta(id), check });
+const cycle = {}; cycle.self = cycle;
+export default [
+  rule('exit', () => process.exit(0)),
+  rule('hang', () => new Promise(() => {})),
+  rule('loop', () => { for (;;) {} }),
+  rule('null', () => { throw null; }),
+  rule('function', () => () => 1),
+  rule('bigint', () => ({ status: 'pass', messageId: 'ok', measured: 10n })),
+  rule('cycle', () => ({ status: 'pass', messageId: 'ok', measured: cycle })),
+  rule('huge', () => ({ status: 'pass', messageId: 'ok', data: { name: 'x'.repeat(50e6) } })),
+  rule('status', () => ({ status: 'PASS', messageId: 'ok' })),
+  rule('prints', () => { console.log('{"not": "the report"}'); return { status: 'pass', messageId: 'ok', data: { name: 'printed' } }; }),
+  rule('fine', ({ photo }) => ({ status: 'pass', messageId: 'ok', data: { name: photo.path.split('/').pop() } })),
+];`));
+  const started = Date.now();
+  const result = await run(['check', EXAMPLE, '--rule', rulePath, '--format', 'json', '--lang', 'en', '--disable', EXAMPLE_FAILS], { ms: 50_000 });
+  assert.equal(result.timedOut, false, 'the run hung');
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /\{"not": "the report"\}/); // what a rule prints goes to stderr; stdout stays JSON
+  const file = (JSON.parse(result.stdout) as Report).files[0];
+  assert.equal(file.verdict, 'error');
+  const reasons = Object.fromEntries(file.checks.filter((c) => c.rule.startsWith('local.')).map((c) => [c.rule.slice(6), c.status === 'skip' ? /could not run \((.*)\), so the photo cannot pass/.exec(c.message)?.[1] : `${c.status}: ${c.message}`]));
+  assert.deepEqual(reasons, {
+    exit: 'it ended its thread (exit code 0)',
+    hang: 'it did not finish within 5 s',
+    loop: 'it did not finish within 5 s',
+    null: 'it threw null',
+    function: 'it returned a function, not a finding { status, messageId }',
+    bigint: 'its result holds a BigInt, which JSON cannot carry',
+    cycle: 'its result is not JSON (Converting circular structure to JSON)',
+    huge: 'its result is 50000053 characters of JSON, over the 16384 a rule may report',
+    status: 'it returned the status "PASS", not pass, warn, fail or skip',
+    prints: 'pass: fine printed',
+    fine: 'pass: fine example.jpg',
+  });
+  assert.equal(file.error?.messageId, 'internalError');
+  // Two 5 s limits, the rest in well under a second each.
+  assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
+});

@@ -4,7 +4,8 @@ import { profiles } from '../profiles/index.js';
 import { renderAnnotation, writeAnnotationAs } from '../report/annotate.js';
 import type { Pictures } from '../report/html.js';
 import type { AdmissionReference } from '../rules/admission-different.js';
-import { checkFile, errorResult, resolveRules, type ActiveRule } from './run.js';
+import { checkFile, crashedResult, errorResult, resolveRules, type ActiveRule } from './run.js';
+import { describeThrown } from './rule.js';
 import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from './load.js';
 import { sharp } from './sharp.js';
 import { fsPathOf, type Target } from './discover.js';
@@ -80,8 +81,13 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
     } : undefined;
     const loading = ahead.get(task.index) ?? loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target));
     ahead.delete(task.index);
-    const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto, loading });
-    return { index: task.index, result, pictures, warning };
+    try {
+      const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto, loading });
+      return { index: task.index, result, pictures, warning };
+    } catch (error) {
+      // A bug of gradphoto's with one photo: that photo is an error in the report; the batch goes on.
+      return { index: task.index, result: crashedResult(target.path, describeThrown(error), setup.lang) };
+    }
   };
   return Object.assign(check, {
     prefetch(task: Task) {

@@ -262,6 +262,7 @@ export const enUi = {
     white: 'white', grey: 'grey', black: 'black', red: 'red', orange: 'orange', yellow: 'yellow', green: 'green',
     blue: 'blue', purple: 'purple', pink: 'pink', dark: 'dark', light: 'light',
   },
-  internalError: 'Rule {rule} stopped with an internal error ({reason}); the other rules ran. Please report this.',
+  checkCrashed: 'gradphoto could not check this photo ({reason}); the other photos were checked. Please report this.',
+  internalError: 'Rule {rule} could not run ({reason}), so the photo cannot pass until it does; the other rules ran. Please report this to the rule\'s author.',
   unknownMessage: '({rule}: {messageId})',
 } as const;

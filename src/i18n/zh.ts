@@ -265,6 +265,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     white: '白色', grey: '灰色', black: '黑色', red: '红色', orange: '橙色', yellow: '黄色', green: '绿色',
     blue: '蓝色', purple: '紫色', pink: '粉色', dark: '深', light: '浅',
   },
-  internalError: '规则 {rule} 内部出错（{reason}），其余规则已运行。请报告此问题。',
+  checkCrashed: 'gradphoto 无法检查这张照片（{reason}），其余照片已检查。请报告此问题。',
+  internalError: '规则 {rule} 无法运行（{reason}），在它能运行之前这张照片不能判为通过；其余规则已运行。请向该规则的作者报告此问题。',
   unknownMessage: '（{rule}：{messageId}）',
 };
