@@ -4,7 +4,8 @@ import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, EXAMPLE, tempDir, writeTemp, type CliRun } from './helpers.js';
+import sharp from 'sharp';
+import { BIN, EXAMPLE, check, only, tempDir, writeTemp, type CliRun } from './helpers.js';
 
 // Issue 20: no hang, no false pass, no lost batch. One test (or more) per item of the issue.
 
@@ -163,4 +164,46 @@ export default [
   assert.equal(file.error?.messageId, 'internalError');
   // Two 5 s limits, the rest in well under a second each.
   assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
+});
+
+test('an SVG named .jpg declaring 9990x9990 is not rasterised: "not a picture", at once', async () => {
+  const dir = await tempDir();
+  const shapes = Array.from({ length: 40 }, (_, i) => `<circle cx="${(i * 997) % 9990}" cy="${(i * 1499) % 9990}" r="${800 + i * 40}" fill="#${(0x123456 + i * 0x1f2f3f).toString(16).slice(-6)}" filter="url(#b)"/>`).join('');
+  const path = await writeTemp(dir, 'drawing.jpg', Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="9990" height="9990"><defs><filter id="b"><feGaussianBlur stdDeviation="120"/></filter></defs>${shapes}</svg>`));
+  const started = Date.now();
+  const result = await check(path);
+  assert.equal(result.verdict, 'error');
+  assert.equal(result.error?.messageId, 'notAnImage');
+  assert.equal(only(result, 'file.format').messageId, 'notJpeg');
+  assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+});
+
+test('20000x4 and 65500x1 JPEGs are judged (landscape, too small), not called damaged', async () => {
+  const dir = await tempDir();
+  for (const [width, height] of [[20000, 4], [65500, 1]]) {
+    const path = await writeTemp(dir, `${width}x${height}.jpg`, await sharp({ create: { width, height, channels: 3, background: '#64c5ff' } }).jpeg().toBuffer());
+    const result = await check(path);
+    assert.equal(only(result, 'file.decode').status, 'pass', `${width}x${height}: ${result.error?.message}`);
+    assert.equal(result.verdict, 'fail');
+    assert.equal(only(result, 'image.dimensions').messageId, 'landscape');
+    assert.ok(!result.checks.some((c) => c.messageId === 'internalError'), JSON.stringify(result.checks.filter((c) => c.status === 'skip')));
+  }
+});
+
+test('a JPEG whose header declares 10000x10000 over 40 KB of data is refused from its header, not decoded to 100 MP', async () => {
+  const dir = await tempDir();
+  const bytes = Buffer.from(await readFile(EXAMPLE));
+  // The example with its frame header (SOF0) saying 10000x10000.
+  for (let at = 2; at < bytes.length;) {
+    const marker = bytes[at + 1];
+    if (marker === 0xc0 || marker === 0xc2) { bytes.writeUInt16BE(10000, at + 5); bytes.writeUInt16BE(10000, at + 7); break; }
+    at += 2 + bytes.readUInt16BE(at + 2);
+  }
+  const path = await writeTemp(dir, 'forged.jpg', bytes);
+  const result = await check(path);
+  assert.equal(result.verdict, 'error');
+  assert.equal(result.error?.message, `The JPEG declares 10000x10000 pixels but holds only ${bytes.length} bytes, fewer than any picture that size needs (at least 195313): its header is damaged or forged, so it was not decoded. Export the photo again from the original.`);
+  // The same picture really 10000x10000 (flat, so small) still decodes: the bound is what any JPEG needs.
+  const flat = await writeTemp(dir, 'flat.jpg', await sharp({ create: { width: 10000, height: 10000, channels: 3, background: '#64c5ff' } }).jpeg({ quality: 50 }).toBuffer());
+  assert.equal(only(await check(flat), 'file.decode').status, 'pass');
 });

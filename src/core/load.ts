@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { sharp } from './sharp.js';
 import { createRequire } from 'node:module';
-import { sniffContainer } from '../analysis/container.js';
+import { sniffContainer, type ContainerName } from '../analysis/container.js';
 import { parseJpegStructure } from '../analysis/jpeg-structure.js';
 import type { Photo, Pixels } from './types.js';
 
@@ -12,12 +12,38 @@ export interface LoadLimits {
   maxPixels: number;
   /** Long side of the working pixels the analyses use; larger photos are scaled down once. */
   workingLongSide: number;
+  /**
+   * Decoding taking longer than this is stopped. A 100-megapixel JPEG decodes and scales down in 0.3 s
+   * on this project's machine (2 s when progressive), so this only stops what no photo needs.
+   */
+  decodeSeconds: number;
+}
+
+/**
+ * sharp's name of the format each container is decoded as. Only these are handed to the decoder: a file
+ * whose first bytes are no photo format is never decoded, whatever libvips could make of it (an SVG
+ * named .jpg declaring 9990x9990 was rasterised for 17 s).
+ */
+const DECODED_AS: Partial<Record<ContainerName, string>> = { JPEG: 'jpeg', PNG: 'png', WebP: 'webp', GIF: 'gif', TIFF: 'tiff', HEIC: 'heif', AVIF: 'heif' };
+
+/**
+ * The fewest bytes a Huffman-coded JPEG of this size can be: every 8x8 block of a full-resolution
+ * component takes at least one bit (its DC code), in baseline and progressive coding alike. A file
+ * smaller than that cannot hold the picture its header declares, and decoding it would only fill a
+ * huge image with grey (a 40 KB file declaring 10000x10000 took 449 MB). 0 when there is no such bound.
+ */
+function leastJpegBytes(photo: Photo): number {
+  const coding = photo.jpeg?.coding;
+  if (coding !== 'baseline' && coding !== 'extended' && coding !== 'progressive') return 0;
+  const { width = 0, height = 0 } = photo.meta;
+  return Math.ceil((Math.ceil(width / 8) * Math.ceil(height / 8)) / 8);
 }
 
 export const DEFAULT_LIMITS: LoadLimits = {
   maxFileBytes: 100 * 1024 * 1024,
   maxPixels: 100_000_000,
   workingLongSide: 1280,
+  decodeSeconds: 20,
 };
 
 /** Why a file could not be read or decoded: a messageId of file.decode plus its data. */
@@ -77,6 +103,7 @@ function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFail
   const text = error.message;
   const format = photo.container.label;
   if (photo.fileSize === 0) return { messageId: 'empty', data: {} };
+  if (/^timeout/i.test(text)) return { messageId: 'decodeTimeout', data: { seconds: limits.decodeSeconds } };
   if (/pixel limit/i.test(text)) {
     const { width = 0, height = 0 } = photo.meta;
     return { messageId: 'tooManyPixels', data: { width, height, limitMP: Math.round(limits.maxPixels / 1e6) } };
@@ -121,11 +148,14 @@ async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits): Pr
   const longSide = Math.max(photo.width, photo.height);
   const scale = longSide > limits.workingLongSide ? limits.workingLongSide / longSide : 1;
   let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
+    .timeout({ seconds: limits.decodeSeconds })
     .rotate() // apply EXIF orientation: rules see the photo as viewers show it
     .toColourspace('srgb')
     .removeAlpha();
   if (scale < 1) {
-    pipeline = pipeline.resize({ width: Math.round(photo.width * scale), height: Math.round(photo.height * scale), fit: 'fill' });
+    // At least 1 px: a 20000x4 photo's short side scales to 0.26 px, which is not a damaged photo.
+    const side = (length: number) => Math.max(1, Math.round(length * scale));
+    pipeline = pipeline.resize({ width: side(photo.width), height: side(photo.height), fit: 'fill' });
   }
   const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
@@ -153,11 +183,25 @@ export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMIT
     return { kind: 'undecodable', photo, failure: photo.decodeFailure };
   }
 
+  const undecodable = (failure: LoadFailure): LoadOutcome => {
+    photo.decodeFailure = failure;
+    return { kind: 'undecodable', photo, failure };
+  };
+  const format = DECODED_AS[container.name];
+  if (!format) {
+    return undecodable(container.name === 'unknown' ? { messageId: 'notAnImage', data: {} } : { messageId: 'unsupportedFormat', data: { format: container.label } });
+  }
   try {
     // Header only: no pixel limit here, so a decompression bomb is named with its declared size.
     photo.meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    if (photo.meta.format !== format) return undecodable({ messageId: 'notAnImage', data: {} });
     const { width = 0, height = 0 } = photo.meta;
     if (width * height > limits.maxPixels) throw new Error('Input image exceeds pixel limit');
+    const needed = leastJpegBytes(photo);
+    if (photo.fileSize < needed) {
+      return undecodable(photo.jpeg?.truncated ? { messageId: 'truncated', data: { format: container.label } }
+        : { messageId: 'tooLittleData', data: { width, height, bytes: photo.fileSize, needed } });
+    }
     Object.assign(photo, await readExif(bytes));
     const orientation = Number(photo.exif?.Orientation ?? photo.meta.orientation ?? 1);
     const swapped = orientation >= 5 && orientation <= 8;

@@ -75,7 +75,7 @@ async function render(photo: Photo, plan: CropPlan, frame: { width: number; heig
   const bottom = Math.min(photo.height, Math.round(plan.top + plan.height));
   const outW = Math.max(1, Math.round((right - left) * plan.scale));
   const outH = Math.max(1, Math.round((bottom - top) * plan.scale));
-  const inner = await sharp(photo.bytes, { limitInputPixels: DEFAULT_LIMITS.maxPixels, failOn: 'truncated' })
+  const inner = await sharp(photo.bytes, { limitInputPixels: DEFAULT_LIMITS.maxPixels, failOn: 'truncated' }).timeout({ seconds: DEFAULT_LIMITS.decodeSeconds })
     .rotate().toColourspace('srgb').removeAlpha()
     .extract({ left, top, width: right - left, height: bottom - top })
     .resize(Math.min(outW, frame.width), Math.min(outH, frame.height), { fit: 'fill', kernel: 'lanczos3' })

@@ -10,6 +10,8 @@ export const en = {
     unsupportedFormat: '{format} files cannot be decoded here. Save the photo as JPG from an image editor or your phone.',
     notAnImage: 'The file is not a picture (its bytes match no image format). Choose the photo file itself.',
     tooManyPixels: 'The image declares {width}x{height} pixels, above the {limitMP}-megapixel safety limit, so it was not decoded. Export a smaller copy (the photo needs only 480x640).',
+    tooLittleData: 'The JPEG declares {width}x{height} pixels but holds only {bytes} bytes, fewer than any picture that size needs (at least {needed}): its header is damaged or forged, so it was not decoded. Export the photo again from the original.',
+    decodeTimeout: 'Decoding took more than {seconds} s and was stopped (a very large or malformed file). Export a 480x640 JPG from the original.',
     notFound: 'No such file or folder: {path}. Check the path.',
     noPermission: 'Permission denied reading {path}. Copy the photo somewhere you can read it, or fix its permissions.',
     isDirectory: '{path} is a folder named like a photo. Pass the photo file itself, or rename the folder.',

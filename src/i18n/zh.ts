@@ -14,6 +14,8 @@ export const zh: Catalogue<typeof en> = {
     unsupportedFormat: '无法解码 {format} 文件。请用图片编辑软件或手机另存为 JPG。',
     notAnImage: '该文件不是图片（文件头不符合任何图片格式）。请选择照片文件本身。',
     tooManyPixels: '图片声明尺寸 {width}×{height} 像素，超过 {limitMP} 百万像素的安全上限，未解码。请导出较小的副本（照片只需 480×640）。',
+    tooLittleData: '该 JPEG 声明 {width}×{height} 像素，却只有 {bytes} 字节，少于这么大的图片最少所需（至少 {needed} 字节）：文件头已损坏或被篡改，未解码。请从原图重新导出照片。',
+    decodeTimeout: '解码超过 {seconds} 秒，已停止（文件过大或格式异常）。请从原图导出 480×640 的 JPG。',
     notFound: '找不到文件或文件夹：{path}。请检查路径。',
     noPermission: '没有权限读取 {path}。请把照片复制到可读取的位置，或修改文件权限。',
     isDirectory: '{path} 是一个名字像照片的文件夹。请传入照片文件本身，或重命名该文件夹。',
