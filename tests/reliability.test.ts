@@ -207,3 +207,71 @@ test('a JPEG whose header declares 10000x10000 over 40 KB of data is refused fro
   const flat = await writeTemp(dir, 'flat.jpg', await sharp({ create: { width: 10000, height: 10000, channels: 3, background: '#64c5ff' } }).jpeg({ quality: 50 }).toBuffer());
   assert.equal(only(await check(flat), 'file.decode').status, 'pass');
 });
+
+test('fix: a write that fails (file size limit, full disk, no permission, folder gone) is reported per photo; the batch goes on, the JSON stays whole', async (t) => {
+  const dir = await tempDir();
+  await chmod(dir, 0o755);
+  const inputs = join(dir, 'in');
+  await mkdir(inputs);
+  const photo = await readFile(EXAMPLE);
+  const long = `${'a'.repeat(250)}.jpg`; // 254 bytes: a legal name, and the output's too
+  await writeTemp(inputs, long, photo);
+  await writeTemp(inputs, 'p1.jpg', photo);
+  const fix = async (out: string, options: Parameters<typeof run>[1] & { shell?: string } = {}) => {
+    const args = ['fix', inputs, '--out', out, '--background', 'keep', '--format', 'json', '--lang', 'en']; // keep: no matte, a faster fix
+    const result = options.shell
+      ? await new Promise<CliRun>((done) => execFile('bash', ['-c', `${options.shell}; exec "$0" "$@"`, process.execPath, BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } },
+        (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr })))
+      : await run(args, options);
+    assert.doesNotMatch(result.stderr, /internal error|\n\s+at /, 'a stack trace');
+    const report = JSON.parse(result.stdout) as FixReport; // whole, whatever failed
+    assert.deepEqual(report.files.map((f) => f.input), [join(inputs, long), join(inputs, 'p1.jpg')]);
+    return { ...result, files: report.files };
+  };
+  const left = async (out: string) => (await readdir(out).catch(() => [] as string[])).sort();
+
+  // The temporary name is not the output's plus a suffix: a 254-byte name is written like any other.
+  const plain = await fix(join(dir, 'plain'));
+  assert.deepEqual(plain.files.map((f) => f.status), ['unchanged', 'unchanged']); // already compliant with its backdrop kept: copied
+  assert.deepEqual(await left(join(dir, 'plain')), [long, 'p1.jpg']);
+
+  const limited = await fix(join(dir, 'limited'), { shell: 'ulimit -f 10' }); // 10 KB
+  assert.equal(limited.code, 1);
+  for (const file of limited.files) {
+    assert.equal(file.messageId, 'writeFailed');
+    assert.equal(file.message, `Not fixed: could not write ${file.input.replace(`${inputs}/`, `${dir}/limited/`)}: the file is over the size this process may write (ulimit -f). No partial file was left; fix that and run fix again (the photos already written are complete).`);
+  }
+  assert.deepEqual(await left(join(dir, 'limited')), [], 'a partial or temporary file was left');
+
+  const gone = join(dir, 'gone');
+  const removing = (async () => {
+    for (const deadline = Date.now() + 30_000; !(await left(dir)).includes('gone') && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 20));
+    await rm(gone, { recursive: true, force: true });
+  })();
+  const vanished = await fix(gone);
+  await removing;
+  assert.deepEqual(vanished.files.map((f) => f.message.replace(/^.*: /, '')), Array(2).fill('the output folder no longer exists. No partial file was left; fix that and run fix again (the photos already written are complete).'));
+
+  const as = unprivileged();
+  if (typeof as === 'string') t.diagnostic(`no permission case skipped: ${as}`);
+  else {
+    await mkdir(join(dir, 'locked'), { mode: 0o555 });
+    await chmod(join(dir, 'locked'), 0o555);
+    const locked = await fix(join(dir, 'locked'), { ...as, env: { HOME: dir } });
+    assert.deepEqual(locked.files.map((f) => f.message.replace(/^.*: /, '')), Array(2).fill('no permission to write in the output folder. No partial file was left; fix that and run fix again (the photos already written are complete).'));
+  }
+
+  // A full disk: a 48 KB file system holds the first photo (39 KB), not the second.
+  const full = join(dir, 'full');
+  await mkdir(full);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=48k', 'tmpfs', full]).status === 0;
+  if (!mounted) { t.diagnostic('full disk case skipped: cannot mount a small tmpfs here'); return; }
+  try {
+    const filled = await fix(full);
+    assert.deepEqual(filled.files.map((f) => f.status), ['unchanged', 'refused']);
+    assert.match(filled.files[1].message, /could not write .*p1\.jpg: the disk is full\./);
+    assert.deepEqual(await left(full), [long]);
+  } finally {
+    spawnSync('umount', [full]);
+  }
+});

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
 import { Chalk } from 'chalk';
 import { discover, fsPathOf } from '../core/discover.js';
+import { loadPhotoBytes } from '../core/load.js';
+import { describeThrown } from '../core/rule.js';
 import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
 import type { FileResult, Lang } from '../core/types.js';
 import { fixPhoto, type BackgroundMode } from '../fix/index.js';
@@ -51,7 +51,9 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   const targets = await discover(paths, { skip: flags.out ? [flags.out] : [] });
   if (flags.output && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out <dir>)`);
   if (flags.out) {
-    await mkdir(flags.out, { recursive: true });
+    await mkdir(flags.out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new FixUsageError(`cannot create the --out folder ${flags.out} (${error.code ?? error.message})`);
+    });
     if (!(await stat(flags.out)).isDirectory()) throw new FixUsageError(`--out ${flags.out} is not a folder`);
   }
   const ui = uiStrings(lang).fix;
@@ -66,7 +68,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
       const decodeTemplate = (messageId === 'unreadable' || messageId === 'undecodable') && decodeRule
         ? messageTemplate(lang, decodeRule, String(data.reason)) : undefined;
       const reason = decodeTemplate ? interpolate(decodeTemplate, { path: target.path, format: '?', ...data })
-        : interpolate(ui[messageId as keyof typeof ui] ?? messageId, localiseWords(lang, data));
+        : interpolate(ui[messageId as keyof typeof ui] as string ?? messageId, localiseWords(lang, data));
       entries.push({ input: target.path, output: null, status: 'refused', messageId, message: interpolate(ui.refused, { reason }) });
     };
     if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }
@@ -75,18 +77,11 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.out!, target.path).replace(/\.jpg$/, `-${n}.jpg`);
     planned.add(output);
     const outcome = await fixPhoto(target.path, { profile, background: flags.background, source: fsPathOf(target) })
-      .catch((error: Error) => ({ messageId: 'internal', data: { reason: error.message.split('\n')[0] } }));
+      .catch((error: unknown) => ({ messageId: 'internal', data: { reason: describeThrown(error).split('\n')[0] } }));
     if ('messageId' in outcome) { refuse(outcome.messageId, outcome.data); continue; }
     // Check the result before it is written: a photo fix could not mend is not handed over as fixed.
-    const scratch = await mkdtemp(join(tmpdir(), 'gradphoto-fix-'));
-    let check: FileResult;
-    try {
-      const probe = join(scratch, 'result.jpg');
-      await writeFile(probe, outcome.jpeg);
-      check = { ...await checkFile(probe, rules, { lang, frame: profile.frame }), path: output };
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    // Checked from memory: a full disk or temporary folder cannot stop it.
+    const check: FileResult = await checkFile(output, rules, { lang, frame: profile.frame, loading: loadPhotoBytes(output, outcome.jpeg) });
     const judgement = judgeFix(check, { backgroundKept: flags.background === 'keep' });
     if (!judgement.fixed && !outcome.unchanged) {
       if (flags.keepFailed) output = output.replace(/(\.jpe?g)?$/i, '-not-fixed.jpg');
@@ -97,7 +92,11 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
         await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.out });
       } catch (error) {
         if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }
-        throw error;
+        // A full disk, a file size limit, a folder gone or not writable: this photo is not written; the batch goes on.
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        const reasons: Record<string, string> = uiStrings(lang).writeReasons;
+        refuse('writeFailed', { path: output, reason: reasons[code] ?? (code || describeThrown(error)) });
+        continue;
       }
       check.path = output;
     }

@@ -169,7 +169,11 @@ async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits): Pr
 export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMITS, source?: string | Buffer): Promise<LoadOutcome> {
   const bytes = readBounded(path, limits, source);
   if (!Buffer.isBuffer(bytes)) return { kind: 'unreadable', failure: bytes };
+  return loadPhotoBytes(path, bytes, limits);
+}
 
+/** As loadPhoto, for bytes already in memory (fix checks its result before writing it anywhere). */
+export async function loadPhotoBytes(path: string, bytes: Buffer, limits: LoadLimits = DEFAULT_LIMITS): Promise<LoadOutcome> {
   const container = sniffContainer(bytes);
   const photo: Photo = {
     path, bytes, fileSize: bytes.length, container,

@@ -36,7 +36,9 @@ export async function writeAtomic(target: string, bytes: Buffer, options: { forc
     if (!existing.isFile()) throw new WriteRefusal('notFolder', target);
     if (!options.force) throw new WriteRefusal('exists', target);
   }
-  const temporary = join(dirname(absolute), `.${basename(absolute)}.${randomBytes(6).toString('hex')}.tmp`);
+  // A name of its own, not the target's plus a suffix: a legal 254-byte target name plus a suffix is
+  // over the 255-byte limit (ENAMETOOLONG). Hidden, so discovery never takes it for a photo.
+  const temporary = join(dirname(absolute), `.gradphoto-${randomBytes(8).toString('hex')}.tmp`);
   const handle = await open(temporary, 'wx', 0o644);
   try {
     await handle.writeFile(bytes);

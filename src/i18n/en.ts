@@ -237,6 +237,14 @@ export const enUi = {
     symlink: '{path} is a symbolic link; gradphoto does not write through links.',
     notFolder: '{path} exists and is not a file.',
     outside: '{path} is outside the output folder.',
+    writeFailed: 'could not write {path}: {reason}. No partial file was left; fix that and run fix again (the photos already written are complete).',
+  },
+  /** Why a write failed, by error code: said after "could not write {path}:". */
+  writeReasons: {
+    ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EFBIG: 'the file is over the size this process may write (ulimit -f)',
+    EACCES: 'no permission to write in the output folder', EPERM: 'no permission to write in the output folder',
+    ENOENT: 'the output folder no longer exists', ENOTDIR: 'the output folder no longer exists',
+    ENAMETOOLONG: 'the file name is too long for the file system', EROFS: 'the file system is read-only', EIO: 'the disk reported an input/output error',
   },
   csv: {
     path: 'file', verdict: 'verdict', failing: 'failing rules', warnings: 'warnings', messages: 'what to do',

@@ -240,6 +240,13 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     symlink: '{path} 是符号链接；gradphoto 不会通过链接写入。',
     notFolder: '{path} 已存在且不是文件。',
     outside: '{path} 不在输出文件夹内。',
+    writeFailed: '无法写入 {path}：{reason}。没有留下不完整的文件；解决后请重新运行 fix（已写出的照片都是完整的）。',
+  },
+  writeReasons: {
+    ENOSPC: '磁盘已满', EDQUOT: '磁盘配额已用完', EFBIG: '文件超过本进程可写入的大小上限（ulimit -f）',
+    EACCES: '没有在输出文件夹中写入的权限', EPERM: '没有在输出文件夹中写入的权限',
+    ENOENT: '输出文件夹已不存在', ENOTDIR: '输出文件夹已不存在',
+    ENAMETOOLONG: '文件名超出文件系统允许的长度', EROFS: '文件系统为只读', EIO: '磁盘报告输入/输出错误',
   },
   csv: {
     path: '文件', verdict: '结果', failing: '不通过的规则', warnings: '需注意', messages: '处理建议',
