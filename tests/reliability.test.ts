@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { annotationNames, writeAnnotationAs } from '../src/report/annotate.js';
 import { BIN, EXAMPLE, check, only, tempDir, writeTemp, type CliRun } from './helpers.js';
 
 // Issue 20: no hang, no false pass, no lost batch. One test (or more) per item of the issue.
@@ -274,4 +275,25 @@ test('fix: a write that fails (file size limit, full disk, no permission, folder
   } finally {
     spawnSync('umount', [full]);
   }
+});
+
+test('--annotate writes as fix does: a link planted at a temporary name is not written through; names fit 255 bytes', async () => {
+  const dir = await tempDir();
+  const victim = await writeTemp(dir, 'victim.txt', Buffer.from('the user\'s file'));
+  const marks = join(dir, 'marks');
+  await mkdir(marks);
+  // The name the annotation's temporary file used to have, predictable from the process id.
+  await symlink(victim, join(marks, `.a.annotated.png.${process.pid}.tmp`));
+  const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).png().toBuffer();
+  await writeAnnotationAs(marks, 'a.annotated.png', png);
+  assert.equal(await readFile(victim, 'utf8'), 'the user\'s file');
+  assert.deepEqual(await readFile(join(marks, 'a.annotated.png')), png);
+  assert.ok(!(await lstat(join(marks, 'a.annotated.png'))).isSymbolicLink());
+  // A link at the annotation's own name is not followed either.
+  await symlink(victim, join(marks, 'b.annotated.png'));
+  await assert.rejects(writeAnnotationAs(marks, 'b.annotated.png', png), /symlink/);
+  assert.equal(await readFile(victim, 'utf8'), 'the user\'s file');
+  const [long, again] = annotationNames([`${'长'.repeat(84)}.jpg`, `${'长'.repeat(84)}.jpeg`]); // 252 bytes of stem
+  assert.ok(Buffer.byteLength(long) <= 255 && Buffer.byteLength(again) <= 255, `${Buffer.byteLength(long)}, ${Buffer.byteLength(again)}`);
+  assert.notEqual(long, again);
 });

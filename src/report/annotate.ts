@@ -1,7 +1,7 @@
 import { headTopOf } from '../analysis/person.js';
-import { rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { sharp } from '../core/sharp.js';
+import { writeAtomic } from '../fix/write.js';
 import { faces } from '../analysis/face.js';
 import type { FileResult, Photo } from '../core/types.js';
 import { ruleNumber } from '../profiles/index.js';
@@ -77,23 +77,32 @@ export async function renderAnnotation(photo: Photo, result: FileResult, profile
   return base.composite([{ input: overlay, top: 0, left: 0 }]).png().toBuffer();
 }
 
+/** stem + suffix, the stem shortened (by whole characters) to keep the name within 255 bytes. */
+function withinNameLimit(stem: string, suffix: string): string {
+  const characters = [...stem];
+  while (characters.length > 1 && Buffer.byteLength(characters.join('') + suffix) > 255) characters.pop();
+  return characters.join('') + suffix;
+}
+
 /** A file name for each photo's annotation that no other photo of this run takes. */
 export function annotationNames(paths: string[]): string[] {
   const taken = new Set<string>();
   return paths.map((path) => {
     const stem = basename(path, extname(path)) || 'photo';
-    let name = `${stem}.annotated.png`;
-    for (let n = 2; taken.has(name); n++) name = `${stem}-${n}.annotated.png`;
+    let name = withinNameLimit(stem, '.annotated.png');
+    for (let n = 2; taken.has(name); n++) name = withinNameLimit(stem, `-${n}.annotated.png`);
     taken.add(name);
     return name;
   });
 }
 
-/** Write the annotation atomically: a temporary file, then a rename. */
+/**
+ * Write the annotation as fix writes photos: a new temporary file of a random name created exclusively
+ * (never through a link planted at a name that could be guessed), then a rename; never through a link
+ * at the annotation's own name. An earlier run's annotation is replaced.
+ */
 export async function writeAnnotationAs(dir: string, name: string, png: Buffer): Promise<string> {
   const target = join(dir, name);
-  const temporary = join(dir, `.${name}.${process.pid}.tmp`);
-  await writeFile(temporary, png);
-  await rename(temporary, target);
+  await writeAtomic(target, png, { force: true, inputs: [] });
   return target;
 }
