@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { annotationNames, writeAnnotationAs } from '../src/report/annotate.js';
+import { escapeXml } from '../src/report/junit.js';
 import { BIN, EXAMPLE, check, only, tempDir, writeTemp, type CliRun } from './helpers.js';
 
 // Issue 20: no hang, no false pass, no lost batch. One test (or more) per item of the issue.
@@ -296,4 +297,23 @@ test('--annotate writes as fix does: a link planted at a temporary name is not w
   const [long, again] = annotationNames([`${'长'.repeat(84)}.jpg`, `${'长'.repeat(84)}.jpeg`]); // 252 bytes of stem
   assert.ok(Buffer.byteLength(long) <= 255 && Buffer.byteLength(again) <= 255, `${Buffer.byteLength(long)}, ${Buffer.byteLength(again)}`);
   assert.notEqual(long, again);
+});
+
+test('terminal escape sequences in file names are shown escaped in the text reports; JUnit drops what XML forbids', async () => {
+  const dir = await tempDir();
+  const cut = (await readFile(EXAMPLE)).subarray(0, 4000);
+  // Retitles the window, rings the bell, turns the text red, reverses it, a C1 control: none may act.
+  const evil = await writeTemp(dir, 'evil\u001b]0;pwned\u0007\u001b[31m\u202egpj.\u009b.jpg', cut);
+  const checked = await run(['check', evil, '--lang', 'en']);
+  assert.doesNotMatch(checked.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/, 'a control character reached the terminal');
+  assert.match(checked.stdout, /evil\\x1b\]0;pwned\\x07\\x1b\[31m\\u202egpj\.\\x9b\.jpg/);
+  const fixed = await run(['fix', evil, '--out', join(dir, 'out'), '--lang', 'en']);
+  assert.doesNotMatch(fixed.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+  assert.match(fixed.stdout, /✖ .*evil\\x1b\]0;pwned\\x07/);
+
+  const odd = await writeTemp(dir, 'a\ufffeb\uffffc\u0001.jpg', cut);
+  const junit = await run(['check', odd, '--format', 'junit', '--lang', 'en']);
+  assert.doesNotMatch(junit.stdout, /[\ufffe\uffff\u0000-\u0008\u000b\u000c\u000e-\u001f]/u);
+  assert.match(junit.stdout, /classname="[^"]*\/abc\.jpg"/);
+  assert.equal(escapeXml('x\ud800y\u{1f600}\t<'), 'xy\u{1f600}\t&lt;'); // a lone surrogate goes, a real astral character stays
 });

@@ -10,7 +10,7 @@ import { judgeFix } from '../fix/verdict.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
 import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
-import { formatFile } from '../report/text.js';
+import { formatFile, printable } from '../report/text.js';
 import { builtinRules } from '../rules/index.js';
 
 export interface FixFlags {
@@ -122,9 +122,10 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     const blocks = entries.map((entry) => {
       // ✔ only for a result that passes its re-check; ✖ for refusals and results fix could not mend.
       const passed = entry.check?.verdict === 'pass';
-      const head = entry.status === 'refused' || entry.status === 'notFixed' ? chalk.red(`✖ ${entry.input}`)
-        : passed ? chalk.green(`✔ ${entry.input}`) : chalk.yellow(`▲ ${entry.input}`);
-      const lines = [`${head}\n   ${entry.message}`];
+      const input = printable(entry.input);
+      const head = entry.status === 'refused' || entry.status === 'notFixed' ? chalk.red(`✖ ${input}`)
+        : passed ? chalk.green(`✔ ${input}`) : chalk.yellow(`▲ ${input}`);
+      const lines = [`${head}\n   ${printable(entry.message)}`];
       if (entry.retake?.length) {
         const names = entry.retake.map((id) => builtinRules.get(id)?.meta.description[lang] ?? id);
         lines.push(`   ${interpolate(ui.retake, { rules: names.join(lang === 'zh' ? '、' : '; ') })}`);

@@ -21,7 +21,7 @@ import type { FileResult, Lang, RunResult } from '../core/types.js';
 import { interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
-import { formatText } from '../report/text.js';
+import { formatText, printable } from '../report/text.js';
 import { builtinRules } from '../rules/index.js';
 
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
@@ -76,7 +76,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
   }, { concurrency, onProgress: progress.update });
   progress.done();
-  for (const warning of warnings) process.stderr.write(`gradphoto: ${warning}\n`);
+  for (const warning of warnings) process.stderr.write(`gradphoto: ${printable(warning)}\n`);
 
   const result: RunResult = summarise(profile.id, files);
   let roster: RosterReport | undefined;

@@ -2,8 +2,8 @@ import type { RunResult } from '../core/types.js';
 
 export const escapeXml = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
-    // XML 1.0 cannot carry most control characters, even escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    // XML 1.0 cannot carry most control characters, U+FFFE, U+FFFF or a lone surrogate, even escaped.
+    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '');
 
 /** JUnit XML for CI: a test case per photo and rule; fail -> <failure>, unreadable file -> <error>, skip -> <skipped>. */
 export function formatJunit(result: RunResult): string {
