@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmod, lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { checkAll, workerCount } from '../src/core/pool.js';
 import { annotationNames, writeAnnotationAs } from '../src/report/annotate.js';
 import { escapeXml } from '../src/report/junit.js';
 import { BIN, EXAMPLE, check, only, tempDir, writeTemp, type CliRun } from './helpers.js';
@@ -316,4 +318,69 @@ test('terminal escape sequences in file names are shown escaped in the text repo
   assert.doesNotMatch(junit.stdout, /[\ufffe\uffff\u0000-\u0008\u000b\u000c\u000e-\u001f]/u);
   assert.match(junit.stdout, /classname="[^"]*\/abc\.jpg"/);
   assert.equal(escapeXml('x\ud800y\u{1f600}\t<'), 'xy\u{1f600}\t&lt;'); // a lone surrogate goes, a real astral character stays
+});
+
+test('-j 64 uses at most one thread per core', async () => {
+  const targets = Array.from({ length: 140 }, (_, i) => ({ path: `missing-${i}.jpg`, failure: { messageId: 'notFound', data: { path: `missing-${i}.jpg` } } }));
+  const output = await checkAll(targets, { profileId: 'chsi-graduate', lang: 'en', rulePaths: [], disabled: [], pictures: false }, { concurrency: 64 });
+  assert.equal(output.threads, workerCount(140, availableParallelism())); // 2 on 2 cores; it was 64
+  assert.ok(output.threads <= availableParallelism());
+  assert.deepEqual(output.results.map((r) => r.path), targets.map((t) => t.path));
+});
+
+test('a bad --roster path is a usage error before any photo is checked', async () => {
+  const dir = await tempDir();
+  const log = join(dir, 'checked.log');
+  // A rule that notes each photo it sees: none may be seen.
+  const rulePath = await writeTemp(dir, 'log.mjs', Buffer.from(`import { appendFileSync } from 'node:fs';
+export default { id: 'local.log', meta: { description: { en: 'log', zh: 'log' }, messageIds: ['ok'], messages: { en: { ok: 'ok' } }, defaultOptions: {}, needs: 'bytes' },
+  check({ photo }) { appendFileSync(${JSON.stringify(log)}, photo.path + '\\n'); return { status: 'pass', messageId: 'ok' }; } };`));
+  const photos = join(dir, 'class');
+  await mkdir(photos);
+  for (let i = 0; i < 3; i++) await writeTemp(photos, `${i}.jpg`, await readFile(EXAMPLE));
+  const result = await run(['check', photos, '--rule', rulePath, '--roster', join(dir, 'no-such-roster.csv'), '--lang', 'en']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^gradphoto: .*no-such-roster\.csv/);
+  assert.equal(result.stdout, '');
+  assert.equal(await readFile(log, 'utf8').catch(() => ''), '', 'photos were checked before the roster was read');
+});
+
+/** Start the CLI, wait until `ready()` holds, press Ctrl-C; the exit code and what it said. */
+async function interrupt(args: string[], ready: () => Promise<boolean>): Promise<CliRun> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = ''; let stderr = '';
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const exited = new Promise<number>((done) => child.on('close', (code, signal) => done(code ?? (signal ? -1 : 0))));
+  for (const deadline = Date.now() + 60_000; !(await ready()) && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 50));
+  child.kill('SIGINT');
+  return { code: await exited, stdout, stderr };
+}
+
+test('Ctrl-C says how many photos were checked or fixed and where the outputs are; threads finish their photo first (no abort)', async () => {
+  const dir = await tempDir();
+  const photos = join(dir, 'class');
+  await mkdir(photos);
+  const bytes = await readFile(EXAMPLE);
+  for (let i = 0; i < 150; i++) await writeTemp(photos, `${String(i).padStart(3, '0')}.jpg`, bytes); // enough for worker threads
+  const marks = join(dir, 'marks');
+  const checked = await interrupt(['check', photos, '-j', '2', '--annotate', marks, '--format', 'json', '--lang', 'en'],
+    async () => (await readdir(marks).catch(() => [])).length >= 6);
+  assert.doesNotMatch(checked.stderr, /terminate called|Napi/);
+  assert.equal(checked.code, 130, checked.stderr);
+  assert.equal(checked.stdout, '');
+  const [, done] = /gradphoto: Interrupted: (\d+) of 150 photos checked; no report was written \(it is written at the end\)\. The annotations drawn so far are in (.*)\.\n$/.exec(checked.stderr) ?? [];
+  assert.ok(Number(done) >= 6 && Number(done) < 150, checked.stderr);
+
+  const some = join(dir, 'some');
+  await mkdir(some);
+  for (let i = 0; i < 8; i++) await writeTemp(some, `${i}.jpg`, bytes);
+  const out = join(dir, 'out');
+  const jpegs = async () => (await readdir(out).catch(() => [] as string[])).filter((name) => name.endsWith('.jpg'));
+  const fixed = await interrupt(['fix', some, '--out', out, '--background', 'keep', '--format', 'json', '--lang', 'en'], async () => (await jpegs()).length >= 1);
+  assert.equal(fixed.code, 130, fixed.stderr);
+  const [, fixedDone, written] = /Interrupted: (\d+) of 8 photos done; (\d+) written to (.*), each complete \(none is half-written\)\.\n$/.exec(fixed.stderr) ?? [];
+  assert.ok(Number(fixedDone) >= 1 && Number(fixedDone) < 8, fixed.stderr);
+  assert.equal((await jpegs()).length, Number(written));
+  assert.deepEqual((await readdir(out)).filter((name) => name.startsWith('.')), [], 'a temporary file was left');
 });

@@ -11,6 +11,7 @@ import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
 import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
 import { formatFile, printable } from '../report/text.js';
+import { onInterrupt } from './interrupt.js';
 import { builtinRules } from '../rules/index.js';
 
 export interface FixFlags {
@@ -62,7 +63,12 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   const inputs = targets.map((t) => t.path);
   const entries: FixEntry[] = [];
   const planned = new Set<string>();
+  const interruptedSummary = () => interpolate(uiStrings(lang).interrupted.fix, {
+    done: entries.length, total: targets.length, written: entries.filter((e) => e.output).length, dir: flags.out ?? flags.output!,
+  });
+  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
   for (const target of targets) {
+    if (interruption.signal.aborted) break; // Ctrl-C: the photo under way is finished, no other is started
     const refuse = (messageId: string, data: Record<string, string | number>) => {
       // A file that cannot be read or decoded: say why in file.decode's words (HEIC export steps and so on).
       const decodeTemplate = (messageId === 'unreadable' || messageId === 'undecodable') && decodeRule
@@ -115,6 +121,11 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     });
   }
 
+  interruption.off();
+  if (interruption.signal.aborted) {
+    process.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
+    return 130;
+  }
   if (flags.format === 'json') {
     process.stdout.write(`${JSON.stringify({ profile: profile.id, files: entries }, null, 2)}\n`);
   } else {

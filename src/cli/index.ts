@@ -22,9 +22,10 @@ import { interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
 import { formatText, printable } from '../report/text.js';
+import { onInterrupt } from './interrupt.js';
 import { builtinRules } from '../rules/index.js';
 
-export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, problems: 1, usage: 2, interrupted: 130 } as const;
 
 interface CheckFlags {
   format: 'text' | 'json' | 'csv' | 'junit' | 'html';
@@ -63,6 +64,8 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // Read the roster now: a wrong path is a usage mistake to hear about before the photos are checked.
+  const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
   if (flags.annotate) {
     await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${flags.annotate}: ${error.message}`); });
   }
@@ -71,19 +74,25 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   // The --annotate folder inside an input folder holds this tool's PNGs, not photos to check.
   const targets = await discover(paths, { skip: flags.annotate ? [flags.annotate] : [] });
   const progress = progressBar(targets.length);
+  let checked = 0;
+  const interruptedSummary = () => interpolate(uiStrings(lang).interrupted.check, { done: checked, total: targets.length })
+    + (flags.annotate ? ` ${interpolate(uiStrings(lang).interrupted.annotations, { dir: flags.annotate })}` : '');
+  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
   const { results: files, pictures, warnings } = await checkAll(targets, {
     profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), disabled: flags.disable,
     pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
-  }, { concurrency, onProgress: progress.update });
+  }, { concurrency, signal: interruption.signal, onProgress: (done, total, result) => { checked = done; progress.update(done, total, result); } });
+  interruption.off();
   progress.done();
+  if (interruption.signal.aborted) {
+    process.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
+    return EXIT.interrupted;
+  }
   for (const warning of warnings) process.stderr.write(`gradphoto: ${printable(warning)}\n`);
 
   const result: RunResult = summarise(profile.id, files);
   let roster: RosterReport | undefined;
-  if (flags.roster) {
-    const students = await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); });
-    roster = matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path));
-  }
+  if (students) roster = matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path));
   const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;
   const code = result.summary.fail + result.summary.error + rosterProblems > 0 ? EXIT.problems : EXIT.ok;
   const output = flags.format === 'json' ? formatJson(result, roster)
@@ -182,7 +191,7 @@ export function buildProgram(): Command {
     .option('-r, --rule <file>', 'load an extra rule module (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('-d, --disable <ids>', 'turn rules off, comma-separated (e.g. face.glasses for a centre that allows them)', (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
     .option('-v, --verbose', 'list passing checks in batches too')
-    .option('-j, --concurrency <n>', 'photos checked at once, each in its own thread (default: the number of cores)')
+    .option('-j, --concurrency <n>', 'photos checked at once, each in its own thread (default and most: the number of cores)')
     .option('--admission-photo <file|dir>', 'fail photos that are the admission photo again (a folder is matched by file name)')
     .option('--roster <file>', 'class roster (CSV with 学号/身份证号/姓名 columns, UTF-8 or GBK): report students without photos and photos matching nobody')
     .option('--annotate <dir>', 'write a PNG per photo with the face box, landmarks and allowed bands drawn on it')

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Target } from './discover.js';
@@ -8,12 +9,16 @@ import type { FileResult } from './types.js';
 export interface PoolOptions {
   concurrency: number;
   onProgress?: (done: number, total: number, result: FileResult) => void;
+  /** When aborted, no more photos are handed out; those under way are finished, the rest left out of the results. */
+  signal?: AbortSignal;
 }
 
 export interface PoolOutput {
   results: FileResult[];
   pictures: Map<string, NonNullable<TaskResult['pictures']>>;
   warnings: string[];
+  /** Worker threads used (0: the main thread checked every photo). */
+  threads: number;
 }
 
 /**
@@ -70,8 +75,13 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
     options.onProgress?.(done, tasks.length, output.result);
   };
 
-  const workers = workerCount(tasks.length, options.concurrency);
+  // Never more threads than cores: each holds its own models and photos (-j 64 took 4.45 GB) and, on
+  // fewer cores, would only take turns.
+  const workers = workerCount(tasks.length, Math.min(options.concurrency, availableParallelism()));
   let next = 0;
+  // Stopping a thread in the middle of a photo (in sharp or onnxruntime) aborts the process: hand out no
+  // more, and let each thread finish what it holds and end as it does at the end of a batch.
+  options.signal?.addEventListener('abort', () => { next = tasks.length; }, { once: true });
   const mainThread = async () => {
     const check = await makeChecker(setup);
     // Claims the photo after the current one too, so its decode overlaps this check.
@@ -127,5 +137,5 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
       throw error;
     });
   }
-  return { results, pictures, warnings };
+  return { results, pictures, warnings, threads: workers };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { lstat, open, realpath, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -6,6 +7,17 @@ export class WriteRefusal extends Error {
   constructor(readonly messageId: 'exists' | 'isInput' | 'symlink' | 'notFolder' | 'outside', readonly path: string) {
     super(`${messageId}: ${path}`);
   }
+}
+
+/** Temporary files of writes under way: removed if the run is interrupted (abandonWrites). */
+const underWay = new Set<string>();
+
+/** Remove the temporary files of writes under way, synchronously (the process is about to exit). */
+export function abandonWrites(): void {
+  for (const temporary of underWay) {
+    try { unlinkSync(temporary); } catch { /* already renamed or removed */ }
+  }
+  underWay.clear();
 }
 
 /** The output path for an input inside --out: its base name with a .jpg extension, never a path of its own. */
@@ -40,12 +52,14 @@ export async function writeAtomic(target: string, bytes: Buffer, options: { forc
   // over the 255-byte limit (ENAMETOOLONG). Hidden, so discovery never takes it for a photo.
   const temporary = join(dirname(absolute), `.gradphoto-${randomBytes(8).toString('hex')}.tmp`);
   const handle = await open(temporary, 'wx', 0o644);
+  underWay.add(temporary);
   try {
     await handle.writeFile(bytes);
     await handle.sync();
   } catch (error) {
     await handle.close();
     await unlink(temporary).catch(() => undefined);
+    underWay.delete(temporary);
     throw error;
   }
   await handle.close();
@@ -54,5 +68,7 @@ export async function writeAtomic(target: string, bytes: Buffer, options: { forc
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
+  } finally {
+    underWay.delete(temporary);
   }
 }

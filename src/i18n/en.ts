@@ -246,6 +246,13 @@ export const enUi = {
     ENOENT: 'the output folder no longer exists', ENOTDIR: 'the output folder no longer exists',
     ENAMETOOLONG: 'the file name is too long for the file system', EROFS: 'the file system is read-only', EIO: 'the disk reported an input/output error',
   },
+  /** Said on Ctrl-C: what was done before the run stopped. */
+  interrupted: {
+    stopping: 'Stopping after the photos under way (Ctrl-C again to stop at once)…',
+    check: 'Interrupted: {done} of {total} photos checked; no report was written (it is written at the end).',
+    annotations: 'The annotations drawn so far are in {dir}.',
+    fix: 'Interrupted: {done} of {total} photos done; {written} written to {dir}, each complete (none is half-written).',
+  },
   csv: {
     path: 'file', verdict: 'verdict', failing: 'failing rules', warnings: 'warnings', messages: 'what to do',
     studentId: 'student number', idNumber: 'ID number', name: 'name',

@@ -248,6 +248,12 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     ENOENT: '输出文件夹已不存在', ENOTDIR: '输出文件夹已不存在',
     ENAMETOOLONG: '文件名超出文件系统允许的长度', EROFS: '文件系统为只读', EIO: '磁盘报告输入/输出错误',
   },
+  interrupted: {
+    stopping: '处理完当前的照片后停止（再按 Ctrl-C 立即停止）……',
+    check: '已中断：{total} 张照片中已检查 {done} 张；报告未写出（报告在全部检查完后才写）。',
+    annotations: '已画好的标注图在 {dir}。',
+    fix: '已中断：{total} 张照片中已处理 {done} 张；{written} 张已写入 {dir}，均为完整文件（没有写了一半的文件）。',
+  },
   csv: {
     path: '文件', verdict: '结果', failing: '不通过的规则', warnings: '需注意', messages: '处理建议',
     studentId: '学号', idNumber: '身份证号', name: '姓名',
