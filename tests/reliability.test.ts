@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { checkAll, workerCount } from '../src/core/pool.js';
 import { annotationNames, writeAnnotationAs } from '../src/report/annotate.js';
-import { escapeXml } from '../src/report/junit.js';
+import { escapeXml, formatJunit } from '../src/report/junit.js';
+import type { FileResult } from '../src/core/types.js';
 import { BIN, EXAMPLE, check, only, tempDir, writeTemp, type CliRun } from './helpers.js';
 
 // Issue 20: no hang, no false pass, no lost batch. One test (or more) per item of the issue.
@@ -166,6 +167,10 @@ export default [
     fine: 'pass: fine example.jpg',
   });
   assert.equal(file.error?.messageId, 'internalError');
+  // In JUnit a rule that did not run is an error, not a skip CI would show as green.
+  const junit = formatJunit({ profile: 'p', files: [file as FileResult], summary: { total: 1, pass: 0, fail: 0, error: 1 } });
+  assert.match(junit, /<testcase classname="[^"]*example\.jpg" name="local\.loop"><error message="Rule local\.loop could not run \(it did not finish within 5 s\)/);
+  assert.match(junit, /errors="9"/);
   // Two 5 s limits, the rest in well under a second each.
   assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
 });

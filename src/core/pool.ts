@@ -121,12 +121,12 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
       send();
     });
     thread.on('error', reject);
-    // A thread that ends by itself (a --rule module calling process.exit, say) would leave its photos
-    // unchecked and the run waiting for them forever.
+    // A thread that ends by itself would leave its photos unchecked and the run waiting for them forever.
+    // (--rule modules run in a sandbox thread of their own: their process.exit does not end this one.)
     thread.on('exit', (code) => {
       if (finished) return;
       const at = holding[0] ? ` while checking ${holding[0].target.path}` : '';
-      reject(new PoolError(`a checking thread stopped (exit code ${code})${at}; a --rule module that calls process.exit would do this`));
+      reject(new PoolError(`a checking thread stopped (exit code ${code})${at}`));
     });
   });
   if (workers === 0) await mainThread();

@@ -76,7 +76,7 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
           pictures = { thumbnail: await dataUri(plain, 120), overlay: await dataUri(overlay, 240) };
         }
       } catch (error) {
-        warning = `could not draw ${photo.path}: ${(error as Error).message}`;
+        warning = `could not draw ${photo.path}: ${describeThrown(error)}`;
       }
     } : undefined;
     const loading = ahead.get(task.index) ?? loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target));

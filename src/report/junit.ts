@@ -1,3 +1,4 @@
+import { isBroken } from '../core/run.js';
 import type { RunResult } from '../core/types.js';
 
 export const escapeXml = (text: string): string =>
@@ -16,9 +17,11 @@ export function formatJunit(result: RunResult): string {
       const failed = checks.filter((c) => c.status === 'fail');
       const text = checks.map((c) => `${c.status}: ${c.message}`).join('\n');
       let body = '';
-      if (file.verdict === 'error' && rule === 'file.decode') {
+      const broken = checks.find(isBroken);
+      if ((file.verdict === 'error' && rule === 'file.decode' && failed.length > 0) || broken) {
+        // A rule that could not run is an error, not a skip: CI must not show the photo as passing.
         errors++;
-        body = `<error message="${escapeXml(failed[0]?.message ?? file.error?.message ?? 'error')}" type="${escapeXml(failed[0]?.messageId ?? 'error')}"/>`;
+        body = `<error message="${escapeXml(failed[0]?.message ?? broken?.message ?? file.error?.message ?? 'error')}" type="${escapeXml(failed[0]?.messageId ?? broken?.messageId ?? 'error')}"/>`;
       } else if (failed.length > 0) {
         failures++;
         body = `<failure message="${escapeXml(failed.map((c) => c.message).join(' '))}" type="${escapeXml(failed.map((c) => c.messageId).join(' '))}">${escapeXml(text)}</failure>`;
