@@ -53,7 +53,7 @@ function load(input: PhotoInput, name: string | undefined): { path: string; load
   if (!(input instanceof Uint8Array)) throw new TypeError('input must be a file path or the bytes of a photo (Buffer or Uint8Array)');
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const path = name ?? 'photo.jpg';
-  return { path, loading: loadPhotoBytes(bytes, path) };
+  return { path, loading: loadPhotoBytes(path, bytes) };
 }
 
 /** Check one photo against a profile. Never throws for a bad photo: it is a result with verdict "error". */

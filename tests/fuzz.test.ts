@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { EXAMPLE, runCli, tempDir } from './helpers.js';
+import { BIN, EXAMPLE, runCli, tempDir } from './helpers.js';
 
 /** mulberry32: a small seeded generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -64,4 +65,85 @@ test(`fuzz: ${COUNT} mutated JPEGs (seed ${SEED}) never crash check, the JSON pa
     assert.ok(['pass', 'fail', 'error'].includes(file.verdict));
     assert.ok(!file.checks.some((c) => c.messageId === 'internalError'), `${file.path}: a rule crashed`);
   }
+});
+
+const HOSTILE_COUNT = Number(process.env.GRADPHOTO_FUZZ_HOSTILE ?? 300);
+
+test(`fuzz: ${HOSTILE_COUNT} hostile files (seed ${SEED}): forged sizes, foreign formats, hostile names, pipes; every report whole, nothing raw reaches the terminal`, async () => {
+  const dir = await tempDir();
+  const rand = random(SEED ^ 0x5eed);
+  const pick = (n: number) => Math.floor(rand() * n);
+  const small = sharp(EXAMPLE).resize(60, 80);
+  const jpegs = [await small.clone().jpeg().toBuffer(), await small.clone().jpeg({ progressive: true }).toBuffer(), await readFile(EXAMPLE)];
+  const foreign = [await small.clone().png().toBuffer(), await small.clone().webp().toBuffer(), await small.clone().gif().toBuffer(), await small.clone().tiff().toBuffer()];
+  const nasty = ['\u001b[2J', '\u001b]0;x\u0007', '\n', '\r', '\t', '\u009b', '\u202e', '\ufffe', '\uffff', '\u007f', '"', '<', '&', '=cmd', '张三'];
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const gbk = new TextDecoder('gb18030');
+  const expected: string[] = [];
+  for (let i = 0; i < HOSTILE_COUNT; i++) {
+    let bytes: Buffer;
+    const kind = pick(5);
+    if (kind === 0) {
+      // A JPEG whose frame header declares another size (huge, tiny, zero).
+      bytes = Buffer.from(jpegs[pick(jpegs.length)]);
+      for (let at = 2; at + 9 < bytes.length;) {
+        if (bytes[at] !== 0xff) break;
+        const marker = bytes[at + 1];
+        if (marker === 0xc0 || marker === 0xc2) {
+          const size = () => [0, 1, 4, 8, 65535, 10000, 20000][pick(7)] || pick(65536);
+          bytes.writeUInt16BE(size(), at + 5); bytes.writeUInt16BE(size(), at + 7);
+          break;
+        }
+        at += 2 + bytes.readUInt16BE(at + 2);
+      }
+    } else if (kind === 1) {
+      bytes = Buffer.from(foreign[pick(foreign.length)]);
+      for (let flips = pick(6); flips > 0; flips--) bytes[8 + pick(bytes.length - 8)] ^= 1 << pick(8);
+      if (rand() < 0.3) bytes = bytes.subarray(0, pick(bytes.length));
+    } else if (kind === 2) {
+      const side = 1 + pick(9990);
+      bytes = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${side}" height="${1 + pick(9990)}"><filter id="b"><feGaussianBlur stdDeviation="${pick(200)}"/></filter><circle cx="${pick(side)}" cy="50" r="${pick(5000)}" filter="url(#b)"/></svg>`);
+    } else {
+      bytes = jpegs[pick(2)]; // a sound photo with a hostile name
+    }
+    // A name: plain, with characters a terminal or XML must not get raw, in GBK bytes, or as long as allowed.
+    const stem = `f${String(i).padStart(3, '0')}`;
+    const style = pick(4);
+    let name: Buffer;
+    if (style === 0) name = Buffer.from(`${stem}.jpg`);
+    else if (style === 1) name = Buffer.from(`${stem}${Array.from({ length: 1 + pick(3) }, () => nasty[pick(nasty.length)]).join('')}.jpg`);
+    else if (style === 2) name = Buffer.concat([Buffer.from(stem), Buffer.from(Array.from({ length: 2 + 2 * pick(4) }, () => 0x81 + pick(0x7e))), Buffer.from('.jpg')]);
+    else name = Buffer.from(`${stem}${'长'.repeat(82)}.jpg`); // 254 bytes
+    await writeFile(Buffer.concat([Buffer.from(`${dir}/`), name]), bytes);
+    let shown: string;
+    try { shown = utf8.decode(name); } catch { shown = gbk.decode(name); }
+    expected.push(`${dir}/${shown}`);
+  }
+  for (const name of ['pipe', 'pipe.jpg']) {
+    execFileSync('mkfifo', [join(dir, name)]);
+    expected.push(join(dir, name));
+  }
+
+  // Killed after a minute: a hang (a pipe opened, a drawing rasterised) fails here instead of stalling the suite.
+  const within = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
+  });
+  const started = Date.now();
+  const json = await within(['check', dir, '--format', 'json', '--lang', 'en', '-j', '2']);
+  assert.ok(json.code === 0 || json.code === 1, `exit ${json.code ?? 'none: killed after a minute'}: ${json.stderr.slice(0, 500)}`);
+  assert.doesNotMatch(json.stderr, /internal error|terminate called/);
+  const report = JSON.parse(json.stdout) as { files: { path: string; verdict: string; checks: { messageId: string; rule: string; message: string }[] }[] };
+  assert.deepEqual(report.files.map((f) => f.path).sort(), expected.sort());
+  for (const file of report.files) {
+    assert.ok(['pass', 'fail', 'error'].includes(file.verdict));
+    const crashed = file.checks.find((c) => c.messageId === 'internalError');
+    assert.ok(!crashed, `${file.path}: ${crashed?.message}`);
+  }
+  const text = await within(['check', dir, '--lang', 'en', '-j', '2']);
+  assert.doesNotMatch(text.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/, 'a control character reached the terminal');
+  const junit = await within(['check', dir, '--format', 'junit', '--lang', 'en', '-j', '2']);
+  assert.doesNotMatch(junit.stdout, /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u, 'a character XML forbids');
+  assert.equal(junit.stdout.match(/<testcase /g)?.length, report.files.reduce((sum, f) => sum + new Set(f.checks.map((c) => c.rule)).size, 0));
+  assert.ok(Date.now() - started < 60_000, `${Date.now() - started} ms`);
 });

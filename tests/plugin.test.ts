@@ -52,20 +52,40 @@ test('--rule with a module that is not a rule is a usage error naming the file',
   assert.match(missing.stderr, /cannot load rule module/);
 });
 
-test('a --rule module that ends its worker thread stops the run with a message naming the photo, not a hang', async () => {
+test('--rule modules that throw null, return a function or call process.exit in worker threads: each photo says so, the batch completes', async () => {
   const dir = await tempDir();
-  const rulePath = await writeTemp(dir, 'exits.mjs', Buffer.from(`export default {
-  id: 'local.exits',
-  meta: { description: { en: 'exits', zh: '退出' }, messageIds: ['ok'], messages: { en: { ok: 'ok' }, zh: { ok: 'ok' } }, defaultOptions: {}, needs: 'bytes' },
-  check() { process.exit(5); },
-};`));
-  // Enough photos for worker threads (workerCount); small batches run on the main thread, where exit ends the process.
+  const rulePath = await writeTemp(dir, 'broken.mjs', Buffer.from(`const meta = { description: { en: 'broken', zh: '坏' }, messageIds: ['ok'], messages: { en: { ok: 'ok' }, zh: { ok: 'ok' } }, defaultOptions: {}, needs: 'bytes' };
+export default [
+  { id: 'local.null', meta, check() { throw null; } },
+  { id: 'local.function', meta, check() { return () => 1; } },
+  { id: 'local.exits', meta, check() { process.exit(5); } },
+];`));
+  // Enough photos for worker threads (workerCount), with whole photos among them so the threads are busy in sharp.
   const photos = join(dir, 'class');
   await mkdir(photos);
   const bytes = await readFile(EXAMPLE);
-  for (let i = 0; i < 140; i++) await writeTemp(photos, `${String(i).padStart(3, '0')}.jpg`, bytes.subarray(0, 3000));
-  const run = await runCli(['check', photos, '--rule', rulePath, '-j', '2', '--lang', 'en']);
-  assert.equal(run.code, 2, run.stderr); // the run could not finish: 2, not the photos' 1
-  assert.match(run.stderr, /a checking thread stopped \(exit code 5\) while checking .*class\/\d{3}\.jpg; a --rule module that calls process\.exit/);
-  assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  for (let i = 0; i < 140; i++) await writeTemp(photos, `${String(i).padStart(3, '0')}.jpg`, i % 20 === 0 ? bytes : bytes.subarray(0, 3000));
+  const run = await runCli(['check', photos, '--rule', rulePath, '-j', '2', '--lang', 'en', '--format', 'json']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.doesNotMatch(run.stderr, /terminate called|Napi|\n\s+at /, 'no abort, no stack trace');
+  const report = JSON.parse(run.stdout) as { files: { path: string; verdict: string; checks: { rule: string; status: string; message: string }[] }[] };
+  assert.equal(report.files.length, 140);
+  for (const file of report.files) {
+    // A photo cannot pass on rules that did not run: its verdict is error, and each rule says why.
+    assert.equal(file.verdict, 'error', file.path);
+    const message = (rule: string) => file.checks.find((c) => c.rule === rule)!.message;
+    assert.equal(message('local.null'), "Rule local.null could not run (it threw null), so the photo cannot pass until it does; the other rules ran. Please report this to the rule's author.");
+    assert.match(message('local.function'), /\(it returned a function, not a finding \{ status, messageId \}\)/);
+    assert.match(message('local.exits'), /\(it ended its thread \(exit code 5\)\)/);
+    assert.ok(file.checks.some((c) => c.rule === 'file.size' && c.status !== 'skip'), 'the built-in rules ran');
+  }
+});
+
+test('a --rule module that exits while it loads is a usage error naming why', async () => {
+  const dir = await tempDir();
+  const rulePath = await writeTemp(dir, 'exits-early.mjs', Buffer.from('process.exit(3);'));
+  const run = await runCli(['check', EXAMPLE, '--rule', rulePath]);
+  assert.equal(run.code, 2);
+  assert.equal(run.stderr, 'gradphoto: loading the --rule modules failed: it ended its thread (exit code 3)\n');
+  assert.equal(run.stdout, '');
 });

@@ -335,7 +335,8 @@ export function measureBackground(full: Pixels, face: Face | undefined): Backgro
     .filter((p): p is Rgb => p !== undefined);
   const patchSpread = Math.max(0, ...patches.map((p) => dist(p, mean)));
   return {
-    mask, width, height, share: count / mask.length, mean, fit,
+    // A photo a few pixels high (20000x4) scales to no pixels at all here: no background, not NaN.
+    mask, width, height, share: mask.length > 0 ? count / mask.length : 0, mean, fit,
     residual: Math.sqrt(meanSquare),
     gradientX, gradientY, patches, patchSpread, threshold,
   };

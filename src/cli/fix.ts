@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { Chalk } from 'chalk';
-import { discover } from '../core/discover.js';
+import { discover, fsPathOf } from '../core/discover.js';
+import { loadPhotoBytes } from '../core/load.js';
+import { describeThrown } from '../contract/rule.js';
 import { matchRoster, readRoster } from '../roster/roster.js';
 import { pathsInFolders } from './labels.js';
 import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
@@ -12,7 +13,8 @@ import { judgeFix } from '../fix/verdict.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
 import { interpolate, localiseWords, messageTemplate, ruleName, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
-import { formatFile } from '../report/text.js';
+import { formatFile, printable } from '../report/text.js';
+import { onInterrupt } from './interrupt.js';
 import { builtinRules } from '../rules/index.js';
 
 export interface FixFlags {
@@ -72,9 +74,14 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   if (column && !flags.roster) throw new FixUsageError('--name-by needs --roster <file> to know each photo\'s student');
   if (column && !flags.outDir) throw new FixUsageError('--name-by names the photos written into --out-dir; with -o you name the file yourself');
   const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new FixUsageError(error.message); }) : undefined;
-  const targets = await discover(paths);
+  // The --out-dir folder inside an input folder holds this tool's outputs, not photos to fix again.
+  const targets = await discover(paths, { skip: flags.outDir ? [flags.outDir] : [] });
   if (flags.out && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out-dir <dir>)`);
-  if (flags.outDir) await mkdir(flags.outDir, { recursive: true });
+  if (flags.outDir) {
+    await mkdir(flags.outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new FixUsageError(`cannot create the --out-dir folder ${flags.outDir} (${error.code ?? error.message})`);
+    });
+  }
   const ui = uiStrings(lang).fix;
   const decodeRule = builtinRules.get('file.decode');
   const rules: ActiveRule[] = resolveRules(profile, builtinRules);
@@ -85,13 +92,18 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   const photosOf = new Map(roster?.duplicatePhotos.map(({ student, photos }) => [student, photos]) ?? []);
   const entries: FixEntry[] = [];
   const planned = new Set<string>();
+  const interruptedSummary = () => interpolate(uiStrings(lang).interrupted.fix, {
+    done: entries.length, total: targets.length, written: entries.filter((e) => e.output).length, dir: flags.outDir ?? flags.out!,
+  });
+  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
   for (const target of targets) {
+    if (interruption.signal.aborted) break; // Ctrl-C: the photo under way is finished, no other is started
     const refuse = (messageId: string, data: Record<string, string | number>) => {
       // A file that cannot be read or decoded: say why in file.decode's words (HEIC export steps and so on).
       const decodeTemplate = (messageId === 'unreadable' || messageId === 'undecodable') && decodeRule
         ? messageTemplate(lang, decodeRule, String(data.reason)) : undefined;
       const reason = decodeTemplate ? interpolate(decodeTemplate, { path: target.path, format: '?', ...data })
-        : interpolate(ui[messageId as keyof typeof ui] ?? messageId, localiseWords(lang, data));
+        : interpolate(ui[messageId as keyof typeof ui] as string ?? messageId, localiseWords(lang, data));
       entries.push({ input: target.path, output: null, status: 'refused', messageId, message: interpolate(ui.refused, { reason }) });
     };
     if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }
@@ -112,19 +124,12 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     // Two inputs with the same name in one run: number the second rather than overwrite the first.
     for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.outDir!, name).replace(/\.jpg$/, `-${n}.jpg`);
     planned.add(output);
-    const outcome = await fixPhoto(target.path, { profile, background: flags.background })
-      .catch((error: Error) => ({ messageId: 'internal', data: { reason: error.message.split('\n')[0] } }));
+    const outcome = await fixPhoto(target.path, { profile, background: flags.background, source: fsPathOf(target) })
+      .catch((error: unknown) => ({ messageId: 'internal', data: { reason: describeThrown(error).split('\n')[0] } }));
     if ('messageId' in outcome) { refuse(outcome.messageId, outcome.data); continue; }
     // Check the result before it is written: a photo fix could not mend is not handed over as fixed.
-    const scratch = await mkdtemp(join(tmpdir(), 'gradphoto-fix-'));
-    let check: FileResult;
-    try {
-      const probe = join(scratch, 'result.jpg');
-      await writeFile(probe, outcome.jpeg);
-      check = { ...await checkFile(probe, rules, { lang, frame: profile.frame }), path: output };
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    // Checked from memory: a full disk or temporary folder cannot stop it.
+    const check: FileResult = await checkFile(output, rules, { lang, frame: profile.frame, loading: loadPhotoBytes(output, outcome.jpeg) });
     const judgement = judgeFix(check, { backgroundKept: flags.background === 'keep' });
     if (!judgement.fixed && !outcome.unchanged) {
       if (flags.keepFailed) output = output.replace(/(\.jpe?g)?$/i, '-not-fixed.jpg');
@@ -136,7 +141,11 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
         await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.outDir });
       } catch (error) {
         if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }
-        throw error;
+        // A full disk, a file size limit, a folder gone or not writable: this photo is not written; the batch goes on.
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        const reasons: Record<string, string> = uiStrings(lang).writeReasons;
+        refuse('writeFailed', { path: output, reason: reasons[code] ?? (code || describeThrown(error)) });
+        continue;
       }
       check.path = output;
     }
@@ -155,6 +164,11 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     });
   }
 
+  interruption.off();
+  if (interruption.signal.aborted) {
+    process.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
+    return 130;
+  }
   if (flags.format === 'json') {
     process.stdout.write(`${JSON.stringify({ profile: profile.id, files: entries }, null, 2)}\n`);
   } else {
@@ -162,9 +176,10 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     const blocks = entries.map((entry) => {
       // ✔ only for a result that passes its re-check; ✖ for refusals and results fix could not mend.
       const passed = entry.check?.verdict === 'pass';
-      const head = entry.status === 'refused' || entry.status === 'notFixed' ? chalk.red(`✖ ${entry.input}`)
-        : passed ? chalk.green(`✔ ${entry.input}`) : chalk.yellow(`▲ ${entry.input}`);
-      const lines = [`${head}\n   ${entry.message}`];
+      const input = printable(entry.input);
+      const head = entry.status === 'refused' || entry.status === 'notFixed' ? chalk.red(`✖ ${input}`)
+        : passed ? chalk.green(`✔ ${input}`) : chalk.yellow(`▲ ${input}`);
+      const lines = [`${head}\n   ${printable(entry.message)}`];
       if (entry.retake?.length) {
         const names = entry.retake.map((id) => builtinRules.get(id)?.meta.description[lang] ?? id);
         lines.push(`   ${interpolate(ui.retake, { rules: names.join(lang === 'zh' ? '、' : '; ') })}`);

@@ -25,15 +25,16 @@ import type { FileResult, Lang, RunResult } from '../contract/types.js';
 import { counted, decodeMessage, interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
-import { formatText } from '../report/text.js';
+import { formatText, printable } from '../report/text.js';
+import { onInterrupt } from './interrupt.js';
 import { builtinRules } from '../rules/index.js';
 
 /**
  * 0: every photo passes (warnings allowed, up to --max-warnings); 1: a photo fails or cannot be read, or the
  * roster has a problem; 2: gradphoto was not run as meant: a usage mistake, a path that does not exist, an
- * internal error. CI can tell "the photos need work" (1) from "the job is broken" (2).
+ * internal error; 130: stopped by Ctrl-C. CI can tell "the photos need work" (1) from "the job is broken" (2).
  */
-export const EXIT = { ok: 0, problems: 1, usage: 2, trouble: 2 } as const;
+export const EXIT = { ok: 0, problems: 1, usage: 2, trouble: 2, interrupted: 130 } as const;
 
 /** Whether a path given on the command line does not exist (a typo, not a photo to judge). */
 export const missingArgument = (paths: string[], targets: Target[]) =>
@@ -82,23 +83,37 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // Read the roster now: a wrong path is a usage mistake to hear about before the photos are checked.
+  const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
   if (flags.annotate) {
     await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${flags.annotate}: ${error.message}`); });
   }
 
-  // The roster is read before any work: a bad roster is a usage mistake, and it names whose admission photo is whose.
-  const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
-  const targets = await discover(paths);
+  // The roster was read before any work: it names whose admission photo is whose.
+  // The --annotate folder inside an input folder holds this tool's PNGs, not photos to check.
+  const targets = await discover(paths, { skip: flags.annotate ? [flags.annotate] : [] });
   const roster = students ? matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
   const admission = flags.admissionPhoto ? await admissionSetup(flags.admissionPhoto, targets, roster, lang) : undefined;
   const inFolder = await pathsInFolders(paths, targets.map((t) => t.path));
   const progress = progressBar(targets.length, lang);
+  let checked = 0;
+  const interruptedSummary = () => interpolate(uiStrings(lang).interrupted.check, { done: checked, total: targets.length })
+    + (flags.annotate ? ` ${interpolate(uiStrings(lang).interrupted.annotations, { dir: flags.annotate })}` : '');
+  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
   const { results: files, pictures, warnings } = await checkAll(targets, {
     profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), disabled: flags.disable,
     pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
-  }, { concurrency, onProgress: progress.update, names: targets.map((t) => inFolder.get(t.path) ?? basename(t.path)) });
+  }, {
+    concurrency, signal: interruption.signal, names: targets.map((t) => inFolder.get(t.path) ?? basename(t.path)),
+    onProgress: (done, total, result) => { checked = done; progress.update(done, total, result); },
+  });
+  interruption.off();
   progress.done();
-  for (const warning of warnings) process.stderr.write(`gradphoto: ${warning}\n`);
+  if (interruption.signal.aborted) {
+    process.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
+    return EXIT.interrupted;
+  }
+  for (const warning of warnings) process.stderr.write(`gradphoto: ${printable(warning)}\n`);
 
   const result: RunResult = summarise(profile.id, files);
   const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;

@@ -26,3 +26,18 @@ export function grade(value: number, limits: { warn: number; fail: number }, wor
 
 /** A finding of the status `grade` gave. */
 export const graded = (status: 'warn' | 'fail', messageId: string, rest: Omit<Finding, 'status' | 'messageId'> = {}): Finding => ({ status, messageId, ...rest });
+
+/** The most a rule may report for one photo, in characters of JSON: the largest built-in check is under 400. */
+export const RULE_OUTPUT_LIMIT = 16 * 1024;
+
+/** Any thrown value in words: `throw null`, a string, an object whose toString throws. */
+export function describeThrown(value: unknown): string {
+  try {
+    if (value instanceof Error) return value.message || value.name;
+    if (value === null || value === undefined) return `it threw ${value}`;
+    if (typeof value === 'object' || typeof value === 'function') return `it threw a${typeof value === 'object' ? 'n object' : ' function'} (${String(value).slice(0, 120)})`;
+    return `it threw ${typeof value} ${String(value).slice(0, 120)}`;
+  } catch {
+    return `it threw a value that cannot be shown (${typeof value})`;
+  }
+}

@@ -1,22 +1,44 @@
-import { open, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import fg from 'fast-glob';
+import { constants } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { extname, normalize, resolve } from 'node:path';
 import { looksLikeImage } from '../formats/container.js';
 import { fsFailure } from './load.js';
 
 export type Target =
-  | { path: string }
+  | { path: string; raw?: Buffer }
   /** A path that cannot be a photo to check: reported as an error, the batch goes on. */
-  | { path: string; failure: { messageId: string; data: Record<string, string | number> } };
+  | { path: string; raw?: Buffer; failure: { messageId: string; data: Record<string, string | number> } };
+// `path` is the name as shown (and as rules see it); `raw`, when present, is the name's bytes on disk,
+// which are not UTF-8 (a GBK name from a Windows zip): files are opened by those bytes.
+
+/** Where to open a target: its raw bytes when its name is not UTF-8 (a Buffer again after crossing threads). */
+export function fsPathOf(target: { path: string; raw?: Uint8Array }): string | Buffer {
+  return target.raw ? Buffer.from(target.raw.buffer, target.raw.byteOffset, target.raw.byteLength) : target.path;
+}
 
 const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg']);
 const SNIFF_BYTES = 32;
 const collator = new Intl.Collator('en', { numeric: true });
+const SLASH = Buffer.from('/');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** GB18030 is a superset of GBK and GB2312, the encodings of Chinese Windows (and of its zip files). */
+const chinese = new TextDecoder('gb18030');
 
-async function startsLikeImage(path: string): Promise<boolean> {
+/** A file name's bytes as text: UTF-8 when they are, else as GB18030 (undecodable bytes become U+FFFD). */
+function decodeName(bytes: Buffer): { text: string; utf8: boolean } {
   try {
-    const handle = await open(path, 'r');
+    return { text: utf8.decode(bytes), utf8: true };
+  } catch {
+    return { text: chinese.decode(bytes), utf8: false };
+  }
+}
+
+/** Opens only a regular file, and never blocks: a pipe swapped in after the walk looked is not waited on. */
+async function startsLikeImage(path: Buffer): Promise<boolean> {
+  try {
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
+      if (!(await handle.stat()).isFile()) return false;
       const { bytesRead, buffer } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
       return looksLikeImage(buffer.subarray(0, bytesRead));
     } finally {
@@ -27,37 +49,76 @@ async function startsLikeImage(path: string): Promise<boolean> {
   }
 }
 
+/** A file system entry found in the walk: its name as shown, its bytes, and its real path's bytes. */
+interface Entry { path: string; raw: Buffer; utf8: boolean; real: Buffer }
+
 /**
- * Photos in a folder: every .jpg/.jpeg (any case), and any other file whose first bytes are a
- * picture (a PNG or HEIC named .png/.heic is still a photo someone meant to upload). Hidden files
- * are skipped; symbolic links to folders are not followed, so link loops cannot hang the walk.
+ * Photos in a folder: every .jpg/.jpeg (any case), and any other regular file whose first bytes are
+ * a picture (a PNG or HEIC named .png/.heic is still a photo someone meant to upload). Hidden files
+ * and folders are skipped, and so are the folders in `skip` (gradphoto's own output folders); symbolic
+ * links to folders are not followed, so link loops cannot hang the walk. Nothing but a regular file is
+ * ever opened: a pipe, socket or device is reported as not a regular file, and a folder that cannot
+ * be read is reported too, so its photos cannot go unchecked without anyone knowing.
  */
-async function photosInFolder(folder: string): Promise<string[]> {
-  const entries = await fg('**/*', {
-    cwd: folder, dot: false, onlyFiles: false, followSymbolicLinks: false,
-    suppressErrors: true, objectMode: true, markDirectories: false,
+async function photosInFolder(folder: string, skip: Buffer[]): Promise<Target[]> {
+  const rootPath = normalize(folder).replace(/(.)\/+$/, '$1');
+  const rootRaw = Buffer.from(rootPath);
+  const root: Entry = { path: rootPath, raw: rootRaw, utf8: true, real: await realpath(rootRaw, { encoding: 'buffer' }).catch(() => rootRaw) };
+  const found: Target[] = [];
+  const target = (entry: Entry, failure?: NonNullable<Extract<Target, { failure: unknown }>['failure']>): Target => ({
+    path: entry.path, ...(entry.utf8 ? {} : { raw: entry.raw }), ...(failure ? { failure } : {}),
   });
-  const found: string[] = [];
-  for (const entry of entries) {
-    const path = join(folder, entry.path);
-    const isNamedPhoto = PHOTO_EXTENSIONS.has(extname(entry.name).toLowerCase());
-    if (entry.dirent.isDirectory()) {
+  const child = (parent: Entry, name: Buffer): Entry => {
+    const decoded = decodeName(name);
+    const under = (base: Buffer) => Buffer.concat(base.at(-1) === 0x2f ? [base, name] : [base, SLASH, name]);
+    return {
+      path: parent.path.endsWith('/') ? parent.path + decoded.text : `${parent.path}/${decoded.text}`,
+      raw: under(parent.raw), utf8: parent.utf8 && decoded.utf8, real: under(parent.real),
+    };
+  };
+  const folders = [root];
+  for (let folderEntry = folders.pop(); folderEntry; folderEntry = folders.pop()) {
+    let names: Awaited<ReturnType<typeof readdir>>;
+    try {
+      names = await readdir(folderEntry.raw, { withFileTypes: true, encoding: 'buffer' });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+      found.push(target(folderEntry, { messageId: 'folderUnreadable', data: { path: folderEntry.path, reason: code } }));
       continue;
     }
-    if (entry.dirent.isSymbolicLink()) {
-      // A link to a photo counts; a link to a folder or a dangling link named .jpg is reported by the loader.
-      const target = await stat(path).catch(() => undefined);
-      if (target?.isDirectory()) continue;
-      if (isNamedPhoto || (target?.isFile() && await startsLikeImage(path))) found.push(path);
-      continue;
+    for (const dirent of names) {
+      const name = dirent.name as unknown as Buffer;
+      if (name[0] === 0x2e) continue; // hidden: .git, .DS_Store, a fix in progress (.name.tmp)
+      const entry = child(folderEntry, name);
+      const isNamedPhoto = PHOTO_EXTENSIONS.has(extname(entry.path).toLowerCase());
+      if (dirent.isDirectory()) {
+        if (!skip.some((s) => s.equals(entry.real))) folders.push(entry);
+      } else if (dirent.isFile()) {
+        if (isNamedPhoto || await startsLikeImage(entry.raw)) found.push(target(entry));
+      } else if (dirent.isSymbolicLink()) {
+        // A link to a photo counts; a link to a folder is not followed; a dangling link named .jpg is reported by the loader.
+        const info = await stat(entry.raw).catch(() => undefined);
+        if (info?.isDirectory()) continue;
+        if (info && !info.isFile()) found.push(target(entry, { messageId: 'notRegularFile', data: { path: entry.path } }));
+        else if (isNamedPhoto || (info?.isFile() && await startsLikeImage(entry.raw))) found.push(target(entry));
+      } else {
+        // A pipe, socket or device: opening it could block forever (a pipe waits for a writer).
+        found.push(target(entry, { messageId: 'notRegularFile', data: { path: entry.path } }));
+      }
     }
-    if (isNamedPhoto || await startsLikeImage(path)) found.push(path);
   }
-  return found.sort(collator.compare);
+  return found.sort((a, b) => collator.compare(a.path, b.path));
+}
+
+export interface DiscoverOptions {
+  /** Folders never searched for photos (the --out and --annotate folders), unless named on the command line. */
+  skip?: string[];
 }
 
 /** Expand command-line paths into files to check, in a stable order, keeping problems as targets. */
-export async function discover(paths: string[]): Promise<Target[]> {
+export async function discover(paths: string[], options: DiscoverOptions = {}): Promise<Target[]> {
+  const skip = await Promise.all((options.skip ?? []).map((path) =>
+    realpath(path, { encoding: 'buffer' }).catch(() => Buffer.from(resolve(path)))));
   const targets: Target[] = [];
   for (const path of paths) {
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
@@ -70,9 +131,9 @@ export async function discover(paths: string[]): Promise<Target[]> {
         targets.push({ path, failure: { messageId: 'isDirectory', data: { path } } });
         continue;
       }
-      const photos = await photosInFolder(path);
+      const photos = await photosInFolder(path, skip);
       if (photos.length === 0) targets.push({ path, failure: { messageId: 'emptyFolder', data: { path } } });
-      for (const photo of photos) targets.push({ path: photo });
+      targets.push(...photos);
       continue;
     }
     targets.push({ path });

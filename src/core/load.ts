@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { sharp } from '../formats/sharp.js';
 import type { Sharp } from 'sharp';
 import { createRequire } from 'node:module';
-import { sniffContainer } from '../formats/container.js';
+import { sniffContainer, type ContainerName } from '../formats/container.js';
 import { parseJpegStructure } from '../formats/jpeg-structure.js';
 import type { LoadedPhoto, Photo, Pixels } from '../contract/types.js';
 
@@ -13,12 +13,38 @@ export interface LoadLimits {
   maxPixels: number;
   /** Long side of the working pixels the analyses use; larger photos are scaled down once. */
   workingLongSide: number;
+  /**
+   * Decoding taking longer than this is stopped. A 100-megapixel JPEG decodes and scales down in 0.3 s
+   * on this project's machine (2 s when progressive), so this only stops what no photo needs.
+   */
+  decodeSeconds: number;
+}
+
+/**
+ * sharp's name of the format each container is decoded as. Only these are handed to the decoder: a file
+ * whose first bytes are no photo format is never decoded, whatever libvips could make of it (an SVG
+ * named .jpg declaring 9990x9990 was rasterised for 17 s).
+ */
+const DECODED_AS: Partial<Record<ContainerName, string>> = { JPEG: 'jpeg', PNG: 'png', WebP: 'webp', GIF: 'gif', TIFF: 'tiff', HEIC: 'heif', AVIF: 'heif' };
+
+/**
+ * The fewest bytes a Huffman-coded JPEG of this size can be: every 8x8 block of a full-resolution
+ * component takes at least one bit (its DC code), in baseline and progressive coding alike. A file
+ * smaller than that cannot hold the picture its header declares, and decoding it would only fill a
+ * huge image with grey (a 40 KB file declaring 10000x10000 took 449 MB). 0 when there is no such bound.
+ */
+function leastJpegBytes(photo: Photo): number {
+  const coding = photo.jpeg?.coding;
+  if (coding !== 'baseline' && coding !== 'extended' && coding !== 'progressive') return 0;
+  const { width = 0, height = 0 } = photo.meta;
+  return Math.ceil((Math.ceil(width / 8) * Math.ceil(height / 8)) / 8);
 }
 
 export const DEFAULT_LIMITS: LoadLimits = {
   maxFileBytes: 100 * 1024 * 1024,
   maxPixels: 100_000_000,
   workingLongSide: 1280,
+  decodeSeconds: 20,
 };
 
 /** Why a file could not be read or decoded: a messageId of file.decode plus its data. */
@@ -49,16 +75,26 @@ export function fsFailure(error: NodeJS.ErrnoException, path: string): LoadFailu
  * The whole file, if it is a regular file within the size limit. Synchronous on purpose: a photo is
  * about 40 KB, and the promise API's stat, open, read and close cost four thread-pool round trips and
  * 0.2 ms a photo more (measured), while the thread is busy checking the previous photo anyway.
+ * Only a regular file is opened, and without blocking: a pipe put there after the stat is seen by
+ * fstat and refused, never waited on. `source` is where to read when the name as shown is not the
+ * name's bytes on disk (a GBK name).
  */
-function readBounded(path: string, limits: LoadLimits): Buffer | LoadFailure {
+function readBounded(path: string, limits: LoadLimits, source: string | Buffer = path): Buffer | LoadFailure {
   try {
-    const info = statSync(path);
+    const info = statSync(source);
     if (info.isDirectory()) return { messageId: 'isDirectory', data: { path } };
     if (!info.isFile()) return { messageId: 'notRegularFile', data: { path } };
-    if (info.size > limits.maxFileBytes) {
-      return { messageId: 'fileTooLarge', data: { bytes: info.size, limitMB: Math.round(limits.maxFileBytes / 1048576) } };
+    const fd = openSync(source, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const opened = fstatSync(fd);
+      if (!opened.isFile()) return { messageId: 'notRegularFile', data: { path } };
+      if (opened.size > limits.maxFileBytes) {
+        return { messageId: 'fileTooLarge', data: { bytes: opened.size, limitMB: Math.round(limits.maxFileBytes / 1048576) } };
+      }
+      return readFileSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    return readFileSync(path);
   } catch (error) {
     return fsFailure(error as NodeJS.ErrnoException, path);
   }
@@ -68,6 +104,7 @@ function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFail
   const text = error.message;
   const format = photo.container.label;
   if (photo.fileSize === 0) return { messageId: 'empty', data: {} };
+  if (/^timeout/i.test(text)) return { messageId: 'decodeTimeout', data: { seconds: limits.decodeSeconds } };
   if (/pixel limit/i.test(text)) {
     const { width = 0, height = 0 } = photo.meta;
     return { messageId: 'tooManyPixels', data: { width, height, limitMP: Math.round(limits.maxPixels / 1e6) } };
@@ -159,7 +196,7 @@ async function loadHeic(photo: Photo, bytes: Buffer, limits: LoadLimits): Promis
  */
 export function fullResolution(photo: Photo): Sharp {
   if (photo.decoded) return sharp(photo.decoded.data, { raw: { width: photo.decoded.width, height: photo.decoded.height, channels: 3 } });
-  return sharp(photo.bytes, { limitInputPixels: DEFAULT_LIMITS.maxPixels, failOn: 'truncated' }).rotate();
+  return sharp(photo.bytes, { limitInputPixels: DEFAULT_LIMITS.maxPixels, failOn: 'truncated' }).timeout({ seconds: DEFAULT_LIMITS.decodeSeconds }).rotate();
 }
 
 type Exifr = typeof import('exifr')['default'];
@@ -186,30 +223,36 @@ async function readExif(bytes: Buffer): Promise<{ exif?: Record<string, unknown>
 async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits, raw?: { width: number; height: number; channels: 3 }): Promise<Pixels> {
   const longSide = Math.max(photo.width, photo.height);
   const scale = longSide > limits.workingLongSide ? limits.workingLongSide / longSide : 1;
-  let pipeline = raw ? sharp(bytes, { raw }) : sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
+  let pipeline = (raw ? sharp(bytes, { raw }) : sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels }))
+    .timeout({ seconds: limits.decodeSeconds })
     .rotate() // apply EXIF orientation: rules see the photo as viewers show it
     .toColourspace('srgb')
     .removeAlpha();
   if (scale < 1) {
-    pipeline = pipeline.resize({ width: Math.round(photo.width * scale), height: Math.round(photo.height * scale), fit: 'fill' });
+    // At least 1 px: a 20000x4 photo's short side scales to 0.26 px, which is not a damaged photo.
+    const side = (length: number) => Math.max(1, Math.round(length * scale));
+    pipeline = pipeline.resize({ width: side(photo.width), height: side(photo.height), fit: 'fill' });
   }
   const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
   return { data, width: info.width, height: info.height, scale: info.width / photo.width };
 }
 
-/** Read one file once, sniff it, read its header and EXIF once, and decode its pixels once. */
-export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMITS): Promise<LoadOutcome> {
-  const bytes = readBounded(path, limits);
+/**
+ * Read one file once, sniff it, read its header and EXIF once, and decode its pixels once. `source`
+ * is where to read it when that is not `path` (a name whose bytes are not UTF-8).
+ */
+export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMITS, source?: string | Buffer): Promise<LoadOutcome> {
+  const bytes = readBounded(path, limits, source);
   if (!Buffer.isBuffer(bytes)) return { kind: 'unreadable', failure: bytes };
-  return loadPhotoBytes(bytes, path, limits);
+  return loadPhotoBytes(path, bytes, limits);
 }
 
 /**
- * The same for bytes already in memory (an upload, a fixed photo being re-checked); `path` is only the
- * name results carry. Bytes above the file-size limit are refused as a file of that size would be.
+ * As loadPhoto, for bytes already in memory (an upload, a fixed photo checked before it is written);
+ * `path` is only the name results carry. Bytes above the file-size limit are refused as a file would be.
  */
-export async function loadPhotoBytes(bytes: Buffer, path: string, limits: LoadLimits = DEFAULT_LIMITS): Promise<LoadOutcome> {
+export async function loadPhotoBytes(path: string, bytes: Buffer, limits: LoadLimits = DEFAULT_LIMITS): Promise<LoadOutcome> {
   if (bytes.length > limits.maxFileBytes) {
     return { kind: 'unreadable', failure: { messageId: 'fileTooLarge', data: { bytes: bytes.length, limitMB: Math.round(limits.maxFileBytes / 1048576) } } };
   }
@@ -227,11 +270,25 @@ export async function loadPhotoBytes(bytes: Buffer, path: string, limits: LoadLi
   }
 
   if (container.name === 'HEIC') return loadHeic(photo, bytes, limits);
+  const undecodable = (failure: LoadFailure): LoadOutcome => {
+    photo.decodeFailure = failure;
+    return { kind: 'undecodable', photo, failure };
+  };
+  const format = DECODED_AS[container.name];
+  if (!format) {
+    return undecodable(container.name === 'unknown' ? { messageId: 'notAnImage', data: {} } : { messageId: 'unsupportedFormat', data: { format: container.label } });
+  }
   try {
     // Header only: no pixel limit here, so a decompression bomb is named with its declared size.
     photo.meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    if (photo.meta.format !== format) return undecodable({ messageId: 'notAnImage', data: {} });
     const { width = 0, height = 0 } = photo.meta;
     if (width * height > limits.maxPixels) throw new Error('Input image exceeds pixel limit');
+    const needed = leastJpegBytes(photo);
+    if (photo.fileSize < needed) {
+      return undecodable(photo.jpeg?.truncated ? { messageId: 'truncated', data: { format: container.label } }
+        : { messageId: 'tooLittleData', data: { width, height, bytes: photo.fileSize, needed } });
+    }
     Object.assign(photo, await readExif(bytes));
     const orientation = Number(photo.exif?.Orientation ?? photo.meta.orientation ?? 1);
     const swapped = orientation >= 5 && orientation <= 8;

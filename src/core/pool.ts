@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Target } from './discover.js';
@@ -10,12 +11,16 @@ export interface PoolOptions {
   onProgress?: (done: number, total: number, result: FileResult) => void;
   /** Per target, the name its annotation is based on: its path inside the folder checked, or its file name. */
   names?: string[];
+  /** When aborted, no more photos are handed out; those under way are finished, the rest left out of the results. */
+  signal?: AbortSignal;
 }
 
 export interface PoolOutput {
   results: FileResult[];
   pictures: Map<string, NonNullable<TaskResult['pictures']>>;
   warnings: string[];
+  /** Worker threads used (0: the main thread checked every photo). */
+  threads: number;
 }
 
 /**
@@ -72,8 +77,13 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
     options.onProgress?.(done, tasks.length, output.result);
   };
 
-  const workers = workerCount(tasks.length, options.concurrency);
+  // Never more threads than cores: each holds its own models and photos (-j 64 took 4.45 GB) and, on
+  // fewer cores, would only take turns.
+  const workers = workerCount(tasks.length, Math.min(options.concurrency, availableParallelism()));
   let next = 0;
+  // Stopping a thread in the middle of a photo (in sharp or onnxruntime) aborts the process: hand out no
+  // more, and let each thread finish what it holds and end as it does at the end of a batch.
+  options.signal?.addEventListener('abort', () => { next = tasks.length; }, { once: true });
   const mainThread = async () => {
     const check = await makeChecker(setup);
     // Claims the photo after the current one too, so its decode overlaps this check.
@@ -113,12 +123,12 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
       send();
     });
     thread.on('error', reject);
-    // A thread that ends by itself (a --rule module calling process.exit, say) would leave its photos
-    // unchecked and the run waiting for them forever.
+    // A thread that ends by itself would leave its photos unchecked and the run waiting for them forever.
+    // (--rule modules run in a sandbox thread of their own: their process.exit does not end this one.)
     thread.on('exit', (code) => {
       if (finished) return;
       const at = holding[0] ? ` while checking ${holding[0].target.path}` : '';
-      reject(new PoolError(`a checking thread stopped (exit code ${code})${at}; a --rule module that calls process.exit would do this`));
+      reject(new PoolError(`a checking thread stopped (exit code ${code})${at}`));
     });
   });
   if (workers === 0) await mainThread();
@@ -129,5 +139,5 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
       throw error;
     });
   }
-  return { results, pictures, warnings };
+  return { results, pictures, warnings, threads: workers };
 }

@@ -1,7 +1,8 @@
 import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile, RuleLevel } from '../profiles/types.js';
 import { DEFAULT_LIMITS, loadForRule, loadPhoto, type LoadLimits, type LoadOutcome } from './load.js';
-import type { Check, FileResult, Finding, Lang, Photo, Rule, RunResult, Verdict } from '../contract/types.js';
+import { describeThrown, RULE_OUTPUT_LIMIT } from '../contract/rule.js';
+import type { Check, FileResult, Lang, Photo, Rule, RunResult, Verdict } from '../contract/types.js';
 
 /** A rule with the options and level its profile gives it. */
 export interface ActiveRule {
@@ -41,42 +42,100 @@ export interface CheckOptions {
   loading?: Promise<LoadOutcome>;
 }
 
-function toCheck(active: ActiveRule, finding: Finding, lang: Lang): Check {
-  const { rule } = active;
-  if (!rule.meta.messageIds.includes(finding.messageId)) {
-    throw new Error(`rule ${rule.id} reported unknown messageId "${finding.messageId}"`);
+/** The most findings one rule may report for one photo. */
+const MAX_FINDINGS = 32;
+const STATUSES: ReadonlySet<string> = new Set(['pass', 'warn', 'fail', 'skip']);
+
+/** A rule returned something the runner cannot report: the reason, for a skip. */
+class RuleOutputError extends Error {}
+
+const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
+
+/** A value as plain JSON: BigInt, cycles and values too large for a report are refused with a reason. */
+function asJson(value: unknown, what: string): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'bigint') throw new RuleOutputError(`${what} holds a BigInt, which JSON cannot carry`);
+      return v;
+    });
+  } catch (error) {
+    if (error instanceof RuleOutputError) throw error;
+    throw new RuleOutputError(`${what} is not JSON (${(error as Error).message.split('\n')[0]})`);
   }
-  const template = messageTemplate(lang, rule, finding.messageId)
-    ?? interpolate(uiStrings(lang).unknownMessage, { rule: rule.id, messageId: finding.messageId });
-  const status = active.level === 'warn' && finding.status === 'fail' ? 'warn' : finding.status;
+  if (text === undefined) return null; // a function or undefined: nothing to show
+  if (text.length > RULE_OUTPUT_LIMIT) throw new RuleOutputError(`${what} is ${text.length} characters of JSON, over the ${RULE_OUTPUT_LIMIT} limit`);
+  return JSON.parse(text);
+}
+
+/**
+ * A rule's finding as a check, or a RuleOutputError saying what is wrong with it. Whatever a rule
+ * returns (a function, a BigInt, a cycle, 50 MB of text), what comes out is small plain data that any
+ * report and any thread can carry.
+ */
+function toCheck(active: ActiveRule, finding: unknown, lang: Lang): Check {
+  const { rule } = active;
+  if (typeof finding !== 'object' || finding === null || Array.isArray(finding)) {
+    throw new RuleOutputError(`it returned ${kindOf(finding)}, not a finding { status, messageId }`);
+  }
+  const { status, messageId, data, measured, expected } = finding as Record<string, unknown>;
+  if (typeof status !== 'string' || !STATUSES.has(status)) throw new RuleOutputError(`it returned the status ${typeof status === 'string' ? JSON.stringify(status.slice(0, 40)) : kindOf(status)}, not pass, warn, fail or skip`);
+  if (typeof messageId !== 'string' || !rule.meta.messageIds.includes(messageId)) {
+    throw new RuleOutputError(`rule ${rule.id} reported unknown messageId "${typeof messageId === 'string' ? messageId.slice(0, 80) : kindOf(messageId)}"`);
+  }
+  let values: Record<string, string | number> | undefined;
+  if (data !== undefined) {
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new RuleOutputError(`its data is ${kindOf(data)}, not an object`);
+    values = asJson(data, 'its data') as Record<string, string | number>;
+    for (const [key, value] of Object.entries(values)) {
+      if (typeof value !== 'string' && typeof value !== 'number') throw new RuleOutputError(`its data.${key.slice(0, 40)} is ${kindOf(value)}, not a string or number`);
+    }
+  }
+  const template = messageTemplate(lang, rule, messageId)
+    ?? interpolate(uiStrings(lang).unknownMessage, { rule: rule.id, messageId });
+  const message = interpolate(template, localiseWords(lang, values));
+  if (message.length > RULE_OUTPUT_LIMIT) throw new RuleOutputError(`its message is ${message.length} characters long, over the ${RULE_OUTPUT_LIMIT} limit`);
   return {
     rule: rule.id,
-    status,
-    messageId: finding.messageId,
-    message: interpolate(template, localiseWords(lang, finding.data)),
-    ...(finding.data ? { data: finding.data } : {}),
-    measured: finding.measured ?? null,
-    expected: finding.expected ?? null,
+    status: active.level === 'warn' && status === 'fail' ? 'warn' : status as Check['status'],
+    messageId,
+    message,
+    ...(values ? { data: values } : {}),
+    measured: measured === undefined ? null : asJson(measured, 'measured'),
+    expected: expected === undefined ? null : asJson(expected, 'expected'),
   };
 }
 
+/** What a rule that could not run reports: a skip that names the reason, and makes the photo's verdict `error`. */
+export function brokenCheck(rule: string, reason: string, lang: Lang): Check {
+  return {
+    rule, status: 'skip', messageId: 'internalError',
+    message: interpolate(uiStrings(lang).internalError, { rule, reason: reason.slice(0, 300) }),
+    measured: null, expected: null,
+  };
+}
+
+/** A check reporting that its rule could not run: the photo cannot pass on it. */
+export const isBroken = (check: Check): boolean => check.status === 'skip' && check.messageId === 'internalError';
+
 async function runRule(active: ActiveRule, photo: Photo, lang: Lang, frame: { width: number; height: number }): Promise<Check[]> {
   try {
-    const found = await active.rule.check({ photo, options: active.options, frame, loadPhoto: loadForRule });
-    return (Array.isArray(found) ? found : [found]).map((finding) => toCheck(active, finding, lang));
+    const found: unknown = await active.rule.check({ photo, options: active.options, frame, loadPhoto: loadForRule });
+    const findings = Array.isArray(found) ? found : [found];
+    if (findings.length === 0) throw new RuleOutputError('it returned no finding');
+    if (findings.length > MAX_FINDINGS) throw new RuleOutputError(`it returned ${findings.length} findings, over the limit of ${MAX_FINDINGS}`);
+    const checks = findings.map((finding) => toCheck(active, finding, lang));
+    const size = checks.reduce((sum, check) => sum + check.message.length + JSON.stringify([check.data, check.measured, check.expected]).length, 0);
+    if (size > RULE_OUTPUT_LIMIT) throw new RuleOutputError(`its findings are ${size} characters, over the ${RULE_OUTPUT_LIMIT} limit`);
+    return checks;
   } catch (error) {
-    // A bug in one rule must not hide the others or stop the batch: report it as a skipped check.
-    const reason = (error as Error).message;
-    return [{
-      rule: active.rule.id, status: 'skip', messageId: 'internalError',
-      message: interpolate(uiStrings(lang).internalError, { rule: active.rule.id, reason }),
-      measured: null, expected: null,
-    }];
+    // A broken rule must not hide the others or stop the batch; it is reported, and the photo cannot pass on it.
+    return [brokenCheck(active.rule.id, describeThrown(error), lang)];
   }
 }
 
 export function verdictOf(checks: Check[], decodeFailed: boolean): Verdict {
-  if (decodeFailed) return 'error';
+  if (decodeFailed || checks.some(isBroken)) return 'error';
   return checks.some((c) => c.status === 'fail') ? 'fail' : 'pass';
 }
 
@@ -89,6 +148,16 @@ export function errorResult(path: string, messageId: string, data: Record<string
     path, verdict: 'error',
     checks: [{ rule: 'file.decode', status: 'fail', messageId, message, data, measured: messageId, expected: 'decodable' }],
     error: { messageId, message },
+  };
+}
+
+/** A photo gradphoto failed to check (its own bug): an error in the report, so the batch goes on. */
+export function crashedResult(path: string, reason: string, lang: Lang): FileResult {
+  const message = interpolate(uiStrings(lang).checkCrashed, { reason: reason.slice(0, 300) });
+  return {
+    path, verdict: 'error',
+    checks: [{ rule: 'gradphoto', status: 'skip', messageId: 'internalError', message, measured: null, expected: null }],
+    error: { messageId: 'internalError', message },
   };
 }
 
@@ -107,6 +176,9 @@ export async function checkFile(path: string, rules: ActiveRule[], options: Chec
   if (!decoded) {
     const decodeCheck = checks.find((c) => c.rule === 'file.decode');
     result.error = { messageId: outcome.failure.messageId, message: decodeCheck?.message ?? outcome.failure.messageId };
+  } else {
+    const broken = checks.find(isBroken);
+    if (broken) result.error = { messageId: broken.messageId, message: broken.message };
   }
   return result;
 }

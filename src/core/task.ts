@@ -4,10 +4,11 @@ import { profiles } from '../profiles/index.js';
 import { renderAnnotation, writeAnnotationAs } from '../report/annotate.js';
 import type { Pictures } from '../report/html.js';
 import type { AdmissionReference } from '../rules/admission-different.js';
-import { checkFile, errorResult, resolveRules, type ActiveRule } from './run.js';
-import { loadPhoto, type LoadOutcome } from './load.js';
+import { checkFile, crashedResult, errorResult, resolveRules, type ActiveRule } from './run.js';
+import { describeThrown } from '../contract/rule.js';
+import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from './load.js';
 import { sharp } from '../formats/sharp.js';
-import type { Target } from './discover.js';
+import { fsPathOf, type Target } from './discover.js';
 import type { FileResult, Lang, Photo } from '../contract/types.js';
 
 /** Everything a checker (main thread or worker) needs to set itself up: plain data, so it crosses threads. */
@@ -82,18 +83,23 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
           pictures = { thumbnail: await dataUri(plain, 120), overlay: await dataUri(overlay, 240) };
         }
       } catch (error) {
-        warning = `could not draw ${photo.path}: ${(error as Error).message}`;
+        warning = `could not draw ${photo.path}: ${describeThrown(error)}`;
       }
     } : undefined;
-    const loading = ahead.get(task.index);
+    const loading = ahead.get(task.index) ?? loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target));
     ahead.delete(task.index);
-    const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto, loading });
-    return { index: task.index, result, pictures, warning };
+    try {
+      const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto, loading });
+      return { index: task.index, result, pictures, warning };
+    } catch (error) {
+      // A bug of gradphoto's with one photo: that photo is an error in the report; the batch goes on.
+      return { index: task.index, result: crashedResult(target.path, describeThrown(error), setup.lang) };
+    }
   };
   return Object.assign(check, {
     prefetch(task: Task) {
       if ('failure' in task.target || ahead.has(task.index)) return;
-      const loading = loadPhoto(task.target.path);
+      const loading = loadPhoto(task.target.path, DEFAULT_LIMITS, fsPathOf(task.target));
       loading.catch(() => undefined); // loadPhoto reports failures as outcomes; never leave a rejection unhandled
       ahead.set(task.index, loading);
     },

@@ -2,7 +2,7 @@ import { sharp } from '../formats/sharp.js';
 import { background } from '../analysis/background.js';
 import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
 import { faces, measureFace, type Face } from '../analysis/face.js';
-import { fullResolution, loadPhoto, type LoadOutcome } from '../core/load.js';
+import { DEFAULT_LIMITS, fullResolution, loadPhoto, type LoadOutcome } from '../core/load.js';
 import type { Photo } from '../contract/types.js';
 import { builtinRules, ruleOptions } from '../rules/index.js';
 import { checkFile, resolveRules } from '../core/run.js';
@@ -28,6 +28,8 @@ export interface FixOptions {
   colour?: Rgb;
   /** Also return the frame before compositing and the matte (for npm run eval:fix --mattes). */
   debug?: boolean;
+  /** Where to read the photo when that is not `path` (a name whose bytes are not UTF-8). */
+  source?: string | Buffer;
 }
 
 /** Why a photo cannot be fixed: a messageId of the `fix` catalogue and its data. */
@@ -205,7 +207,7 @@ async function widerLook(photo: Photo, plan: CropPlan, frame: { width: number; h
 
 /** Turn a usable photo into one that meets the profile, or say exactly why it cannot. */
 export async function fixPhoto(path: string, options: FixOptions): Promise<FixOutcome | FixRefusal> {
-  return fixLoaded(await loadPhoto(path), options);
+  return fixLoaded(await loadPhoto(path, DEFAULT_LIMITS, options.source), options);
 }
 
 /** fixPhoto for a photo already loaded (from a file or from bytes in memory). */

@@ -22,7 +22,7 @@ export interface CheckedFix {
 export async function fixAndCheck(loaded: LoadOutcome, name: string, options: FixOptions & { rules: ActiveRule[]; lang: Lang }): Promise<CheckedFix> {
   const made = await fixLoaded(loaded, options);
   if ('messageId' in made) return { status: 'refused', refusal: made };
-  const check = await checkFile(name, options.rules, { lang: options.lang, frame: options.profile.frame, loading: loadPhotoBytes(made.jpeg, name) });
+  const check = await checkFile(name, options.rules, { lang: options.lang, frame: options.profile.frame, loading: loadPhotoBytes(name, made.jpeg) });
   const judgement = judgeFix(check, { backgroundKept: options.background === 'keep' });
   const status = made.unchanged ? 'unchanged' : judgement.fixed ? 'fixed' : 'notFixed';
   return { status, outcome: made, check, judgement };

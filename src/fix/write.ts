@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { lstat, open, realpath, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -6,6 +7,17 @@ export class WriteRefusal extends Error {
   constructor(readonly messageId: 'exists' | 'isInput' | 'symlink' | 'notFolder' | 'outside', readonly path: string) {
     super(`${messageId}: ${path}`);
   }
+}
+
+/** Temporary files of writes under way: removed if the run is interrupted (abandonWrites). */
+const underWay = new Set<string>();
+
+/** Remove the temporary files of writes under way, synchronously (the process is about to exit). */
+export function abandonWrites(): void {
+  for (const temporary of underWay) {
+    try { unlinkSync(temporary); } catch { /* already renamed or removed */ }
+  }
+  underWay.clear();
 }
 
 /** A write that failed for a reason of the file system's; the message names the target, never the temporary file. */
@@ -62,14 +74,18 @@ export async function writeAtomic(target: string, bytes: Buffer, options: { forc
     if (!existing.isFile()) throw new WriteRefusal('notFolder', target);
     if (!options.force) throw new WriteRefusal('exists', target);
   }
-  const temporary = join(dirname(absolute), `.${basename(absolute)}.${randomBytes(6).toString('hex')}.tmp`);
+  // A name of its own, not the target's plus a suffix: a legal 254-byte target name plus a suffix is
+  // over the 255-byte limit (ENAMETOOLONG). Hidden, so discovery never takes it for a photo.
+  const temporary = join(dirname(absolute), `.gradphoto-${randomBytes(8).toString('hex')}.tmp`);
   const handle = await open(temporary, 'wx', 0o644).catch((error: NodeJS.ErrnoException) => { throw writeFailed(error, target); });
+  underWay.add(temporary);
   try {
     await handle.writeFile(bytes);
     await handle.sync();
   } catch (error) {
     await handle.close();
     await unlink(temporary).catch(() => undefined);
+    underWay.delete(temporary);
     throw writeFailed(error as NodeJS.ErrnoException, target);
   }
   await handle.close();
@@ -78,5 +94,7 @@ export async function writeAtomic(target: string, bytes: Buffer, options: { forc
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw writeFailed(error as NodeJS.ErrnoException, target);
+  } finally {
+    underWay.delete(temporary);
   }
 }

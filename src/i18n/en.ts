@@ -10,6 +10,8 @@ export const en = {
     unsupportedFormat: '{format} files cannot be decoded here. Save the photo as JPG from an image editor or your phone.',
     notAnImage: 'The file is not a picture (its bytes match no image format). Choose the photo file itself.',
     tooManyPixels: 'The image declares {width}x{height} pixels, above the {limitMP}-megapixel safety limit, so it was not decoded. Export a smaller copy (the photo needs only 480x640).',
+    tooLittleData: 'The JPEG declares {width}x{height} pixels but holds only {bytes} bytes, fewer than any picture that size needs (at least {needed}): its header is damaged or forged, so it was not decoded. Export the photo again from the original.',
+    decodeTimeout: 'Decoding took more than {seconds} s and was stopped (a very large or malformed file). Export a 480x640 JPG from the original.',
     notFound: 'No such file or folder: {path}. Check the path.',
     noPermission: 'Permission denied reading {path}. Copy the photo somewhere you can read it, or fix its permissions.',
     isDirectory: '{path} is a folder named like a photo. Pass the photo file itself, or rename the folder.',
@@ -18,6 +20,7 @@ export const en = {
     readFailed: 'Could not read {path} ({reason}). Copy the photo again and retry.',
     fileTooLarge: 'The file is {bytes} bytes, above the {limitMB} MB safety limit. This cannot be a diploma photo; export a 480x640 JPG.',
     emptyFolder: 'No photos found in the folder {path} (looked for .jpg/.jpeg files and any file whose bytes are an image).',
+    folderUnreadable: 'The folder {path} cannot be read ({reason}), so any photos in it were not checked. Give yourself permission to read it (or copy the photos out) and check again.',
   },
   'file.format': {
     ok: 'JPEG ({coding}), named .jpg.',
@@ -240,6 +243,21 @@ export const enUi = {
     notOnRoster: 'this photo matches nobody on the roster, so it cannot be named by {column}. Rename it with the student number or ID number.',
     severalPhotos: 'this student has several photos ({photos}); keep one and fix again.',
     noKeyValue: 'the roster has no {column} for this student (line {line}). Fill it in and fix again.',
+    writeFailed: 'could not write {path}: {reason}. No partial file was left; fix that and run fix again (the photos already written are complete).',
+  },
+  /** Why a write failed, by error code: said after "could not write {path}:". */
+  writeReasons: {
+    ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EFBIG: 'the file is over the size this process may write (ulimit -f)',
+    EACCES: 'no permission to write in the output folder', EPERM: 'no permission to write in the output folder',
+    ENOENT: 'the output folder no longer exists', ENOTDIR: 'the output folder no longer exists',
+    ENAMETOOLONG: 'the file name is too long for the file system', EROFS: 'the file system is read-only', EIO: 'the disk reported an input/output error',
+  },
+  /** Said on Ctrl-C: what was done before the run stopped. */
+  interrupted: {
+    stopping: 'Stopping after the photos under way (Ctrl-C again to stop at once)…',
+    check: 'Interrupted: {done} of {total} photos checked; no report was written (it is written at the end).',
+    annotations: 'The annotations drawn so far are in {dir}.',
+    fix: 'Interrupted: {done} of {total} photos done; {written} written to {dir}, each complete (none is half-written).',
   },
   csv: {
     path: 'file', verdict: 'verdict', failing: 'failing rules', warnings: 'warnings', messages: 'what to do',
@@ -286,6 +304,7 @@ export const enUi = {
     corrupt: 'the file is damaged', heic: 'it is an HEIC photo that could not be decoded', unsupportedJpeg: 'an unusual JPEG coding',
     unsupportedFormat: 'a picture format that cannot be decoded', notAnImage: 'it is not a picture', tooManyPixels: 'far too many pixels',
   },
-  internalError: 'Rule {rule} stopped with an internal error ({reason}); the other rules ran. Please report this.',
+  checkCrashed: 'gradphoto could not check this photo ({reason}); the other photos were checked. Please report this.',
+  internalError: 'Rule {rule} could not run ({reason}), so the photo cannot pass until it does; the other rules ran. Please report this to the rule\'s author.',
   unknownMessage: '({rule}: {messageId})',
 } as const;

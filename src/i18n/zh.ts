@@ -14,6 +14,8 @@ export const zh: Catalogue<typeof en> = {
     unsupportedFormat: '无法解码 {format} 文件。请用图片编辑软件或手机另存为 JPG。',
     notAnImage: '该文件不是图片（文件头不符合任何图片格式）。请选择照片文件本身。',
     tooManyPixels: '图片声明尺寸 {width}×{height} 像素，超过 {limitMP} 百万像素的安全上限，未解码。请导出较小的副本（照片只需 480×640）。',
+    tooLittleData: '该 JPEG 声明 {width}×{height} 像素，却只有 {bytes} 字节，少于这么大的图片最少所需（至少 {needed} 字节）：文件头已损坏或被篡改，未解码。请从原图重新导出照片。',
+    decodeTimeout: '解码超过 {seconds} 秒，已停止（文件过大或格式异常）。请从原图导出 480×640 的 JPG。',
     notFound: '找不到文件或文件夹：{path}。请检查路径。',
     noPermission: '没有权限读取 {path}。请把照片复制到可读取的位置，或修改文件权限。',
     isDirectory: '{path} 是一个名字像照片的文件夹。请传入照片文件本身，或重命名该文件夹。',
@@ -22,6 +24,7 @@ export const zh: Catalogue<typeof en> = {
     readFailed: '无法读取 {path}（{reason}）。请重新复制照片后再试。',
     fileTooLarge: '文件有 {bytes} 字节，超过 {limitMB} MB 的安全上限，不可能是毕业照片；请导出 480×640 的 JPG。',
     emptyFolder: '文件夹 {path} 中没有找到照片（查找 .jpg/.jpeg 文件以及文件头为图片的任何文件）。',
+    folderUnreadable: '无法读取文件夹 {path}（{reason}），其中的照片均未检查。请获取该文件夹的读取权限（或把照片复制出来）后重新检查。',
   },
   'file.format': {
     ok: 'JPEG（{coding}），扩展名 .jpg。',
@@ -243,6 +246,19 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     notOnRoster: '名单中找不到与此照片对应的学生，无法按{column}命名。请用学号或身份证号重新命名照片。',
     severalPhotos: '该学生有多张照片（{photos}）：请只保留一张后重新修正。',
     noKeyValue: '名单中该学生没有{column}（第 {line} 行）。请补全后重新修正。',
+    writeFailed: '无法写入 {path}：{reason}。没有留下不完整的文件；解决后请重新运行 fix（已写出的照片都是完整的）。',
+  },
+  writeReasons: {
+    ENOSPC: '磁盘已满', EDQUOT: '磁盘配额已用完', EFBIG: '文件超过本进程可写入的大小上限（ulimit -f）',
+    EACCES: '没有在输出文件夹中写入的权限', EPERM: '没有在输出文件夹中写入的权限',
+    ENOENT: '输出文件夹已不存在', ENOTDIR: '输出文件夹已不存在',
+    ENAMETOOLONG: '文件名超出文件系统允许的长度', EROFS: '文件系统为只读', EIO: '磁盘报告输入/输出错误',
+  },
+  interrupted: {
+    stopping: '处理完当前的照片后停止（再按 Ctrl-C 立即停止）……',
+    check: '已中断：{total} 张照片中已检查 {done} 张；报告未写出（报告在全部检查完后才写）。',
+    annotations: '已画好的标注图在 {dir}。',
+    fix: '已中断：{total} 张照片中已处理 {done} 张；{written} 张已写入 {dir}，均为完整文件（没有写了一半的文件）。',
   },
   csv: {
     path: '文件', verdict: '结果', failing: '不通过的规则', warnings: '需注意', messages: '处理建议',
@@ -287,6 +303,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     corrupt: '文件已损坏', heic: '这是无法解码的 HEIC 照片', unsupportedJpeg: '不常见的 JPEG 编码方式',
     unsupportedFormat: '无法解码的图片格式', notAnImage: '不是图片', tooManyPixels: '像素过多',
   },
-  internalError: '规则 {rule} 内部出错（{reason}），其余规则已运行。请报告此问题。',
+  checkCrashed: 'gradphoto 无法检查这张照片（{reason}），其余照片已检查。请报告此问题。',
+  internalError: '规则 {rule} 无法运行（{reason}），在它能运行之前这张照片不能判为通过；其余规则已运行。请向该规则的作者报告此问题。',
   unknownMessage: '（{rule}：{messageId}）',
 };

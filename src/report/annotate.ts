@@ -1,7 +1,8 @@
 import { headTopOf } from '../analysis/person.js';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { sharp } from '../formats/sharp.js';
+import { writeAtomic } from '../fix/write.js';
 import { faces } from '../analysis/face.js';
 import type { FileResult, Lang, Photo } from '../contract/types.js';
 import type { FacePositionOptions } from '../rules/face-position.js';
@@ -106,6 +107,13 @@ export async function annotationSvg(photo: Photo, result: FileResult, profile: P
   return { svg: `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + legendHeight}">${svg.join('')}</svg>`, width, height, legendHeight };
 }
 
+/** stem + suffix, the file name's own part shortened (by whole characters) to keep it within 255 bytes. */
+function withinNameLimit(folder: string, stem: string, suffix: string): string {
+  const characters = [...stem];
+  while (characters.length > 1 && Buffer.byteLength(characters.join('') + suffix) > 255) characters.pop();
+  return join(folder, characters.join('') + suffix);
+}
+
 /**
  * A file name for each photo's annotation that no other photo of this run takes. `names` are paths inside
  * the folder checked ("甲班/照片.jpg") or file names: the subfolders are kept, so 甲班/照片.jpg and
@@ -115,20 +123,22 @@ export function annotationNames(names: string[]): string[] {
   const taken = new Set<string>();
   return names.map((path) => {
     const folder = isAbsolute(path) ? '' : dirname(path).split(/[\\/]/).filter((part) => part !== '..' && part !== '.').join('/');
-    const stem = join(folder, basename(path, extname(path)) || 'photo');
-    let name = `${stem}.annotated.png`;
-    for (let n = 2; taken.has(name); n++) name = `${stem}-${n}.annotated.png`;
+    const stem = basename(path, extname(path)) || 'photo';
+    let name = withinNameLimit(folder, stem, '.annotated.png');
+    for (let n = 2; taken.has(name); n++) name = withinNameLimit(folder, stem, `-${n}.annotated.png`);
     taken.add(name);
     return name;
   });
 }
 
-/** Write the annotation atomically: a temporary file beside it (its subfolder made if need be), then a rename. */
+/**
+ * Write the annotation as fix writes photos (its subfolder made if need be): a new temporary file of a
+ * random name created exclusively (never through a link planted at a name that could be guessed), then
+ * a rename; never through a link at the annotation's own name. An earlier run's annotation is replaced.
+ */
 export async function writeAnnotationAs(dir: string, name: string, png: Buffer): Promise<string> {
   const target = join(dir, name);
   await mkdir(dirname(target), { recursive: true });
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  await writeFile(temporary, png);
-  await rename(temporary, target);
+  await writeAtomic(target, png, { force: true, inputs: [] });
   return target;
 }

@@ -1,11 +1,12 @@
 import { interpolate, uiStrings } from '../i18n/index.js';
 import type { Lang, RunResult } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
+import { isBroken } from '../core/run.js';
 
 export const escapeXml = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
-    // XML 1.0 cannot carry most control characters, even escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    // XML 1.0 cannot carry most control characters, U+FFFE, U+FFFF or a lone surrogate, even escaped.
+    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '');
 
 const who = (s: Student) => [s.studentId, s.name, s.idNumber].filter(Boolean).join(' ');
 
@@ -39,9 +40,11 @@ export function formatJunit(result: RunResult, lang: Lang = 'en', roster?: Roste
       const failed = checks.filter((c) => c.status === 'fail');
       const text = checks.map((c) => `${c.status}: ${c.message}`).join('\n');
       let body = '';
-      if (file.verdict === 'error' && rule === 'file.decode') {
+      const broken = checks.find(isBroken);
+      if ((file.verdict === 'error' && rule === 'file.decode' && failed.length > 0) || broken) {
+        // A rule that could not run is an error, not a skip: CI must not show the photo as passing.
         errors++;
-        body = `<error message="${escapeXml(failed[0]?.message ?? file.error?.message ?? 'error')}" type="${escapeXml(failed[0]?.messageId ?? 'error')}"/>`;
+        body = `<error message="${escapeXml(failed[0]?.message ?? broken?.message ?? file.error?.message ?? 'error')}" type="${escapeXml(failed[0]?.messageId ?? broken?.messageId ?? 'error')}"/>`;
       } else if (failed.length > 0) {
         failures++;
         body = `<failure message="${escapeXml(failed.map((c) => c.message).join(' '))}" type="${escapeXml(failed.map((c) => c.messageId).join(' '))}">${escapeXml(text)}</failure>`;

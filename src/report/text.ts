@@ -24,16 +24,29 @@ function paint(chalk: ChalkInstance, status: Status | Verdict, text: string): st
 
 const ORDER: Record<Status, number> = { fail: 0, warn: 1, skip: 2, pass: 3 };
 
+/**
+ * Text safe to print on a terminal: control characters (escape sequences that retitle the window, move
+ * the cursor or hide text), C1 controls and bidirectional overrides, as they might be in a file name,
+ * are shown as escapes (\x1b, \n, \u202e) instead of acting.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    const code = c.charCodeAt(0);
+    return named[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
 export function formatFile(file: FileResult, options: TextOptions, chalk: ChalkInstance): string {
   const ui = uiStrings(options.lang);
-  const lines = [`${paint(chalk, file.verdict, `${VERDICT_MARK[file.verdict]} ${ui.verdict[file.verdict]}`)}  ${chalk.bold(file.path)}`];
+  const lines = [`${paint(chalk, file.verdict, `${VERDICT_MARK[file.verdict]} ${ui.verdict[file.verdict]}`)}  ${chalk.bold(printable(file.path))}`];
   const shown = file.checks
     .filter((c) => options.showPasses || c.status !== 'pass')
     .sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const width = Math.max(0, ...shown.map((c) => c.rule.length));
   for (const check of shown) {
     const label = paint(chalk, check.status, `${STATUS_MARK[check.status]} ${check.rule.padEnd(width)}`);
-    lines.push(`   ${label}  ${check.status === 'pass' ? chalk.dim(check.message) : check.message}`);
+    lines.push(`   ${label}  ${check.status === 'pass' ? chalk.dim(printable(check.message)) : printable(check.message)}`);
   }
   return lines.join('\n');
 }
