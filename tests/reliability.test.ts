@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { checkAll, workerCount } from '../src/core/pool.js';
+import { checkAll, workerCount } from '../src/batch/pool.js';
 import { annotationNames, writeAnnotationAs } from '../src/report/annotate.js';
 import { escapeXml, formatJunit } from '../src/report/junit.js';
 import type { FileResult } from '../src/contract/types.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { workerCount } from '../src/core/pool.js';
+import { workerCount } from '../src/batch/pool.js';
 import { csvCell } from '../src/report/csv.js';
 import { formatText } from '../src/report/text.js';
 import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';

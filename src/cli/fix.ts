@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Chalk } from 'chalk';
-import { discover, fsPathOf } from '../core/discover.js';
+import { discover, fsPathOf } from '../batch/discover.js';
 import { loadPhotoBytes } from '../core/load.js';
 import { describeThrown } from '../contract/rule.js';
 import { matchRoster, readRoster } from '../roster/roster.js';
@@ -137,7 +137,9 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     }
     if (output) {
       try {
-        if (flags.outDir) await mkdir(dirname(output), { recursive: true });
+        // A photo's subfolder under --out-dir is made as needed; the --out-dir folder itself is not made
+        // again if it went away during the run (that is a failed write, reported below).
+        if (flags.outDir && await stat(flags.outDir).then((info) => info.isDirectory(), () => false)) await mkdir(dirname(output), { recursive: true });
         await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.outDir });
       } catch (error) {
         if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }

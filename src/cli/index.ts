@@ -1,13 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
-import { discover, type Target } from '../core/discover.js';
+import { discover, type Target } from '../batch/discover.js';
 import { loadForRule } from '../core/load.js';
 import type { FixFlags } from './fix.js';
 import { chineseHelp, helpText, langFromArgv, translateCommanderError } from './help.js';
 import { pathsInFolders } from './labels.js';
 import { loadRuleModules } from '../core/plugins.js';
 import { resolveRules, summarise } from '../core/run.js';
-import { checkAll, PoolError } from '../core/pool.js';
+import { checkAll, PoolError } from '../batch/pool.js';
 import { writeAtomic } from '../fix/write.js';
+import { annotationNames } from '../report/annotate.js';
 import { formatCsv } from '../report/csv.js';
 import { formatHtml } from '../report/html.js';
 import { formatJunit } from '../report/junit.js';
@@ -18,7 +19,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { askedEngine, engine } from '../models/engine.js';
 import { measureAdmission, type AdmissionReference } from '../rules/admission-different.js';
-import type { AdmissionSetup } from '../core/task.js';
+import type { AdmissionSetup } from '../batch/task.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { FileResult, Lang, RunResult } from '../contract/types.js';
@@ -103,8 +104,10 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const { results: files, pictures, warnings } = await checkAll(targets, {
     profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), disabled: flags.disable,
     pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
+    photoOutputs: new URL('../report/photo-outputs.js', import.meta.url).href,
   }, {
-    concurrency, signal: interruption.signal, names: targets.map((t) => inFolder.get(t.path) ?? basename(t.path)),
+    concurrency, signal: interruption.signal,
+    annotationNames: flags.annotate ? annotationNames(targets.map((t) => inFolder.get(t.path) ?? basename(t.path))) : undefined,
     onProgress: (done, total, result) => { checked = done; progress.update(done, total, result); },
   });
   interruption.off();

@@ -149,3 +149,16 @@ export interface JpegStructure {
   /** Marker structure broke (a length running past the end, a byte that is no marker). */
   malformed?: string;
 }
+
+// ---------------------------------------------------------------- what a batch makes per photo
+
+/** A photo's pictures for the HTML report, as data URIs. */
+export interface PhotoPictures { thumbnail?: string; overlay?: string }
+
+/**
+ * A module a batch loads by URL (CheckSetup.photoOutputs) and calls with each decoded photo and its
+ * result, in the thread that checked it: for annotations and report pictures, drawn by the report floor.
+ */
+export type PhotoOutputs = (photo: Photo, result: FileResult, wanted: {
+  profileId: string; lang: Lang; pictures: boolean; annotateDir?: string; annotationName?: string;
+}) => Promise<{ pictures?: PhotoPictures }>;

@@ -1,15 +1,13 @@
 import { counted, interpolate, ruleName, uiStrings } from '../i18n/index.js';
-import type { Lang, RunResult } from '../contract/types.js';
+import type { Lang, PhotoPictures, RunResult } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 
 export const escapeHtml = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Pictures that go with a photo's entry: a thumbnail and the annotated measurements, as data: URIs. */
-export interface Pictures {
-  thumbnail?: string;
-  overlay?: string;
-}
+/** A photo's pictures for the HTML report (made per photo by photo-outputs.ts). */
+export type Pictures = PhotoPictures;
 
 const STYLE = `
 :root{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;color:#1d1d1f;background:#f5f5f7}

@@ -3,14 +3,13 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Target } from './discover.js';
 import { makeChecker, type CheckSetup, type Task, type TaskResult } from './task.js';
-import { annotationNames } from '../report/annotate.js';
 import type { FileResult } from '../contract/types.js';
 
 export interface PoolOptions {
   concurrency: number;
   onProgress?: (done: number, total: number, result: FileResult) => void;
-  /** Per target, the name its annotation is based on: its path inside the folder checked, or its file name. */
-  names?: string[];
+  /** Per target, the file name of its annotation under CheckSetup.annotateDir (unique in the run: report/annotate.ts annotationNames). */
+  annotationNames?: string[];
   /** When aborted, no more photos are handed out; those under way are finished, the rest left out of the results. */
   signal?: AbortSignal;
 }
@@ -63,7 +62,7 @@ export function workerCount(photos: number, concurrency: number): number {
  * at most two photos, so memory stays bounded however many photos there are.
  */
 export async function checkAll(targets: Target[], setup: CheckSetup, options: PoolOptions): Promise<PoolOutput> {
-  const names = setup.annotateDir ? annotationNames(options.names ?? targets.map((t) => t.path)) : [];
+  const names = options.annotationNames ?? [];
   const tasks: Task[] = targets.map((target, index) => ({ index, target, annotationName: names[index] }));
   const results = new Array<FileResult>(tasks.length);
   const pictures = new Map<string, NonNullable<TaskResult['pictures']>>();

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, normalize, resolve } from 'node:path';
 import { looksLikeImage } from '../formats/container.js';
-import { fsFailure } from './load.js';
+import { fsFailure } from '../core/load.js';
 
 export type Target =
   | { path: string; raw?: Buffer }

@@ -1,15 +1,12 @@
-import { loadRuleModules } from './plugins.js';
+import { loadRuleModules } from '../core/plugins.js';
 import { builtinRules } from '../rules/index.js';
 import { profiles } from '../profiles/index.js';
-import { renderAnnotation, writeAnnotationAs } from '../report/annotate.js';
-import type { Pictures } from '../report/html.js';
 import type { AdmissionReference } from '../rules/admission-different.js';
-import { checkFile, crashedResult, errorResult, resolveRules, type ActiveRule } from './run.js';
+import { checkFile, crashedResult, errorResult, resolveRules, type ActiveRule } from '../core/run.js';
 import { describeThrown } from '../contract/rule.js';
-import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from './load.js';
-import { sharp } from '../formats/sharp.js';
+import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from '../core/load.js';
 import { fsPathOf, type Target } from './discover.js';
-import type { FileResult, Lang, Photo } from '../contract/types.js';
+import type { FileResult, Lang, Photo, PhotoOutputs, PhotoPictures } from '../contract/types.js';
 
 /** Everything a checker (main thread or worker) needs to set itself up: plain data, so it crosses threads. */
 export interface CheckSetup {
@@ -20,6 +17,8 @@ export interface CheckSetup {
   /** Make a thumbnail and an overlay per photo (HTML report). */
   pictures: boolean;
   annotateDir?: string;
+  /** URL of a module whose default export (PhotoOutputs) draws what `pictures` and `annotateDir` ask for. */
+  photoOutputs?: string;
   /** --admission-photo: turns admission.different on with these references. */
   admission?: AdmissionSetup;
 }
@@ -41,13 +40,8 @@ export interface Task {
 export interface TaskResult {
   index: number;
   result: FileResult;
-  pictures?: Pictures;
+  pictures?: PhotoPictures;
   warning?: string;
-}
-
-async function dataUri(png: Buffer, width: number): Promise<string> {
-  const jpeg = await sharp(png).resize({ width }).jpeg({ quality: 72 }).toBuffer();
-  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }
 
 /** Checks one task at a time; `prefetch` starts reading and decoding the task to be checked next. */
@@ -65,23 +59,19 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
   if (setup.admission && admission && !setup.disabled.includes(admission.id)) {
     rules.push({ rule: admission, level: 'error', options: { ...admission.meta.defaultOptions, ...profile.rules[admission.id]?.options, ...setup.admission } });
   }
+  const outputs = setup.photoOutputs ? (await import(setup.photoOutputs) as { default: PhotoOutputs }).default : undefined;
   // Reading and decoding (file I/O and libvips, off the JS thread) of the next photo overlap the checking of
   // this one, so a thread does not sit idle waiting for its next decode. At most one photo ahead.
   const ahead = new Map<number, Promise<LoadOutcome>>();
   const check = async (task: Task): Promise<TaskResult> => {
     const { target } = task;
     if ('failure' in target) return { index: task.index, result: errorResult(target.path, target.failure.messageId, target.failure.data, setup.lang, rules) };
-    let pictures: Pictures | undefined;
+    let pictures: PhotoPictures | undefined;
     let warning: string | undefined;
-    const needsPhoto = setup.pictures || setup.annotateDir;
-    const onPhoto = needsPhoto ? async (photo: Photo, result: FileResult) => {
+    const onPhoto = outputs && (setup.pictures || setup.annotateDir) ? async (photo: Photo, result: FileResult) => {
       try {
-        const overlay = await renderAnnotation(photo, result, profile, setup.lang);
-        if (setup.annotateDir && task.annotationName) await writeAnnotationAs(setup.annotateDir, task.annotationName, overlay);
-        if (setup.pictures) {
-          const plain = await sharp(photo.pixels.data, { raw: { width: photo.pixels.width, height: photo.pixels.height, channels: 3 } }).png().toBuffer();
-          pictures = { thumbnail: await dataUri(plain, 120), overlay: await dataUri(overlay, 240) };
-        }
+        const made = await outputs(photo, result, { profileId: setup.profileId, lang: setup.lang, pictures: setup.pictures, annotateDir: setup.annotateDir, annotationName: task.annotationName });
+        pictures = made.pictures;
       } catch (error) {
         warning = `could not draw ${photo.path}: ${describeThrown(error)}`;
       }
