@@ -173,8 +173,8 @@ export default [
   const junit = formatJunit({ profile: 'p', files: [file as FileResult], summary: { total: 1, pass: 0, fail: 0, error: 1 } });
   assert.match(junit, /<testcase classname="[^"]*example\.jpg" name="local\.loop"><error message="Rule local\.loop could not run \(it did not finish within 5 s\)/);
   assert.match(junit, /errors="10"/);
-  // Two 5 s limits, the rest in well under a second each.
-  assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
+  // Two 5 s limits, the rest in well under a second each (about 12 s alone, 16 s in the full suite).
+  assert.ok(Date.now() - started < 45_000, `${Date.now() - started} ms`);
 });
 
 test('an SVG named .jpg declaring 9990x9990 is not rasterised: "not a picture", at once', async () => {
