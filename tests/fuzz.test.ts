@@ -129,7 +129,6 @@ test(`fuzz: ${HOSTILE_COUNT} hostile files (seed ${SEED}): forged sizes, foreign
     execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
   });
-  const started = Date.now();
   const json = await within(['check', dir, '--format', 'json', '--lang', 'en', '-j', '2']);
   assert.ok(json.code === 0 || json.code === 1, `exit ${json.code ?? 'none: killed after a minute'}: ${json.stderr.slice(0, 500)}`);
   assert.doesNotMatch(json.stderr, /internal error|terminate called/);
@@ -145,5 +144,4 @@ test(`fuzz: ${HOSTILE_COUNT} hostile files (seed ${SEED}): forged sizes, foreign
   const junit = await within(['check', dir, '--format', 'junit', '--lang', 'en', '-j', '2']);
   assert.doesNotMatch(junit.stdout, /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u, 'a character XML forbids');
   assert.equal(junit.stdout.match(/<testcase /g)?.length, report.files.reduce((sum, f) => sum + new Set(f.checks.map((c) => c.rule)).size, 0));
-  assert.ok(Date.now() - started < 60_000, `${Date.now() - started} ms`);
 });

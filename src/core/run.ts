@@ -86,6 +86,9 @@ function toCheck(active: ActiveRule, finding: unknown, lang: Lang): Check {
   let values: Record<string, string | number> | undefined;
   if (data !== undefined) {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new RuleOutputError(`its data is ${kindOf(data)}, not an object`);
+    // A measurement that came out NaN would read as a pass (every comparison with it is false).
+    const unmeasured = Object.entries(data).find(([, value]) => typeof value === 'number' && !Number.isFinite(value));
+    if (unmeasured) throw new RuleOutputError(`its data.${unmeasured[0].slice(0, 40)} is ${unmeasured[1]}, not a finite number`);
     values = asJson(data, 'its data') as Record<string, string | number>;
     for (const [key, value] of Object.entries(values)) {
       if (typeof value !== 'string' && typeof value !== 'number') throw new RuleOutputError(`its data.${key.slice(0, 40)} is ${kindOf(value)}, not a string or number`);

@@ -16,7 +16,9 @@ export default defineRule({
   check({ photo }) {
     const raw = photo.exif?.Orientation ?? photo.meta.orientation;
     const orientation = raw === undefined ? 1 : Number(raw);
-    const rest = { measured: raw === undefined ? null : orientation, expected: 1, data: { orientation } };
+    // A damaged tag (not a number) turns nothing in viewers; it is shown as it is, not as NaN.
+    const shown = Number.isFinite(orientation) ? orientation : String(raw).slice(0, 20);
+    const rest = { measured: raw === undefined ? null : shown, expected: 1, data: { orientation: shown } };
     if (orientation === 1 || !(orientation in TURNS)) return pass('ok', rest);
     return fail(TURNS[orientation], rest);
   },
