@@ -1,6 +1,8 @@
-import { constants } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { extname, normalize, resolve } from 'node:path';
+import { constants, rmSync } from 'node:fs';
+import { mkdtemp, open, readdir, realpath, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import fg from 'fast-glob';
 import { looksLikeImage } from '../formats/container.js';
 import { fsFailure } from '../core/load.js';
 
@@ -120,9 +122,34 @@ export async function discover(paths: string[], options: DiscoverOptions = {}): 
   const skip = await Promise.all((options.skip ?? []).map((path) =>
     realpath(path, { encoding: 'buffer' }).catch(() => Buffer.from(resolve(path)))));
   const targets: Target[] = [];
+  // A photo named twice (`check dir dir/a.jpg`, or a pattern and a folder that overlap) is checked once.
+  const seen = new Set<string>();
+  const add = async (target: Target) => {
+    if (!('failure' in target)) {
+      const real = await realpath(fsPathOf(target), { encoding: 'buffer' }).catch(() => undefined);
+      if (real) {
+        const key = real.toString('latin1');
+        if (seen.has(key)) return;
+        seen.add(key);
+      }
+    }
+    targets.push(target);
+  };
   for (const path of paths) {
+    // `-`: the photo comes on standard input (`cat photo.jpg | gradphoto check -`).
+    if (path === '-') {
+      await add(await fromStdin());
+      continue;
+    }
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
     if (info instanceof Error) {
+      // A quoted pattern ("class/*.jpg", as Windows shells pass it): expanded here.
+      if ((info as NodeJS.ErrnoException).code === 'ENOENT' && fg.isDynamicPattern(path)) {
+        const matches = (await fg(path.replace(/\\/g, '/'), { onlyFiles: true, unique: true, followSymbolicLinks: false })).sort(collator.compare);
+        if (matches.length === 0) targets.push({ path, failure: { messageId: 'noMatch', data: { path } } });
+        for (const match of matches) await add({ path: match });
+        continue;
+      }
       targets.push({ path, failure: fsFailure(info, path) });
       continue;
     }
@@ -133,10 +160,28 @@ export async function discover(paths: string[], options: DiscoverOptions = {}): 
       }
       const photos = await photosInFolder(path, skip);
       if (photos.length === 0) targets.push({ path, failure: { messageId: 'emptyFolder', data: { path } } });
-      targets.push(...photos);
+      for (const photo of photos) await add(photo);
       continue;
     }
-    targets.push({ path });
+    await add({ path });
   }
   return targets;
+}
+
+let stdinFile: Promise<Target> | undefined;
+/**
+ * Standard input, read once to its end into a private temporary file (removed when the process exits),
+ * so the photo is loaded like any other; it is shown as "-".
+ */
+function fromStdin(): Promise<Target> {
+  stdinFile ??= (async (): Promise<Target> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    const dir = await mkdtemp(join(tmpdir(), 'gradphoto-stdin-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'stdin');
+    await writeFile(file, Buffer.concat(chunks), { mode: 0o600 });
+    return { path: '-', raw: Buffer.from(file) };
+  })();
+  return stdinFile;
 }

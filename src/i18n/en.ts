@@ -19,6 +19,7 @@ export const en = {
     symlinkLoop: '{path} is a symbolic link that loops back on itself. Point it at the real photo.',
     readFailed: 'Could not read {path} ({reason}). Copy the photo again and retry.',
     fileTooLarge: 'The file is {bytes} bytes, above the {limitMB} MB safety limit. This cannot be a diploma photo; export a 480x640 JPG.',
+    noMatch: 'No file matches the pattern {path}. Check the folder and the pattern (for example class/*.jpg).',
     emptyFolder: 'No photos found in the folder {path} (looked for .jpg/.jpeg files and any file whose bytes are an image).',
     folderUnreadable: 'The folder {path} cannot be read ({reason}), so any photos in it were not checked. Give yourself permission to read it (or copy the photos out) and check again.',
   },

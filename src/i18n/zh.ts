@@ -23,6 +23,7 @@ export const zh: Catalogue<typeof en> = {
     symlinkLoop: '{path} 是循环指向自身的符号链接。请让它指向真正的照片。',
     readFailed: '无法读取 {path}（{reason}）。请重新复制照片后再试。',
     fileTooLarge: '文件有 {bytes} 字节，超过 {limitMB} MB 的安全上限，不可能是毕业照片；请导出 480×640 的 JPG。',
+    noMatch: '没有文件与模式 {path} 匹配。请检查文件夹和模式（例如 class/*.jpg）。',
     emptyFolder: '文件夹 {path} 中没有找到照片（查找 .jpg/.jpeg 文件以及文件头为图片的任何文件）。',
     folderUnreadable: '无法读取文件夹 {path}（{reason}），其中的照片均未检查。请获取该文件夹的读取权限（或把照片复制出来）后重新检查。',
   },

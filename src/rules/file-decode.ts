@@ -7,7 +7,7 @@ export default defineRule({
     description: { zh: '文件能完整读取和解码', en: 'the file can be read and fully decoded' },
     messageIds: ['ok', 'empty', 'truncated', 'corrupt', 'heic', 'unsupportedJpeg', 'unsupportedFormat', 'notAnImage', 'tooManyPixels', 'tooLittleData', 'decodeTimeout',
       // A file that cannot be read at all is reported under this rule too (core/run.ts errorResult).
-      'notFound', 'noPermission', 'isDirectory', 'notRegularFile', 'symlinkLoop', 'readFailed', 'fileTooLarge', 'emptyFolder', 'folderUnreadable'],
+      'notFound', 'noPermission', 'isDirectory', 'notRegularFile', 'symlinkLoop', 'readFailed', 'fileTooLarge', 'emptyFolder', 'folderUnreadable', 'noMatch'],
     defaultOptions: {},
     needs: 'bytes',
   },
