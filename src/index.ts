@@ -15,7 +15,8 @@ import { checkFile, resolveRules } from './core/run.js';
 import type { FileResult, Lang, Rule } from './contract/types.js';
 import type { BackgroundMode } from './fix/index.js';
 import { fixAndCheck } from './fix/verdict.js';
-import { interpolate, localiseWords, uiStrings } from './i18n/index.js';
+import { uiStrings } from './i18n/index.js';
+import { refusalMessage } from './report/fix-refusal.js';
 import { DEFAULT_PROFILE, profiles, type Profile } from './profiles/index.js';
 import { builtinRules } from './rules/index.js';
 
@@ -99,8 +100,7 @@ export async function fix(input: PhotoInput, options: FixOptions = {}): Promise<
   const ui = uiStrings(lang);
   if (result.status === 'refused') {
     const { messageId, data } = result.refusal!;
-    const reason = interpolate(ui.fix[messageId as keyof typeof ui.fix] ?? messageId, localiseWords(lang, data));
-    return { status: 'refused', messageId, message: interpolate(ui.fix.refused, { reason }) };
+    return { status: 'refused', messageId, message: refusalMessage(lang, messageId, data, path) };
   }
   const { outcome, check: recheck, judgement } = result;
   return {

@@ -2,17 +2,18 @@ import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Chalk } from 'chalk';
 import { discover, fsPathOf } from '../batch/discover.js';
-import { loadPhotoBytes } from '../core/load.js';
+import { DEFAULT_LIMITS, loadPhoto } from '../core/load.js';
 import { describeThrown } from '../contract/rule.js';
 import { matchRoster, readRoster } from '../roster/roster.js';
 import { pathsInFolders } from './labels.js';
-import { checkFile, resolveRules, type ActiveRule } from '../core/run.js';
+import { resolveRules, type ActiveRule } from '../core/run.js';
 import type { FileResult, Lang } from '../contract/types.js';
-import { fixPhoto, type BackgroundMode } from '../fix/index.js';
-import { judgeFix } from '../fix/verdict.js';
+import type { BackgroundMode } from '../fix/index.js';
+import { fixAndCheck, type CheckedFix } from '../fix/verdict.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
-import { interpolate, localiseWords, messageTemplate, ruleName, uiStrings } from '../i18n/index.js';
+import { interpolate, ruleName, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
+import { refusalMessage } from '../report/fix-refusal.js';
 import { formatFile, printable } from '../report/text.js';
 import { onInterrupt } from './interrupt.js';
 import { builtinRules } from '../rules/index.js';
@@ -83,7 +84,6 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     });
   }
   const ui = uiStrings(lang).fix;
-  const decodeRule = builtinRules.get('file.decode');
   const rules: ActiveRule[] = resolveRules(profile, builtinRules);
   const inputs = targets.map((t) => t.path);
   const inFolder = await pathsInFolders(paths, inputs);
@@ -99,12 +99,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   for (const target of targets) {
     if (interruption.signal.aborted) break; // Ctrl-C: the photo under way is finished, no other is started
     const refuse = (messageId: string, data: Record<string, string | number>) => {
-      // A file that cannot be read or decoded: say why in file.decode's words (HEIC export steps and so on).
-      const decodeTemplate = (messageId === 'unreadable' || messageId === 'undecodable') && decodeRule
-        ? messageTemplate(lang, decodeRule, String(data.reason)) : undefined;
-      const reason = decodeTemplate ? interpolate(decodeTemplate, { path: target.path, format: '?', ...data })
-        : interpolate(ui[messageId as keyof typeof ui] as string ?? messageId, localiseWords(lang, data));
-      entries.push({ input: target.path, output: null, status: 'refused', messageId, message: interpolate(ui.refused, { reason }) });
+      entries.push({ input: target.path, output: null, status: 'refused', messageId, message: refusalMessage(lang, messageId, data, target.path) });
     };
     if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }
     // Under --out-dir a photo keeps its subfolders: class/甲班/照片.jpg -> fixed/甲班/照片.jpg; with --name-by
@@ -124,13 +119,12 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     // Two inputs with the same name in one run: number the second rather than overwrite the first.
     for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.outDir!, name).replace(/\.jpg$/, `-${n}.jpg`);
     planned.add(output);
-    const outcome = await fixPhoto(target.path, { profile, background: flags.background, source: fsPathOf(target) })
-      .catch((error: unknown) => ({ messageId: 'internal', data: { reason: describeThrown(error).split('\n')[0] } }));
-    if ('messageId' in outcome) { refuse(outcome.messageId, outcome.data); continue; }
-    // Check the result before it is written: a photo fix could not mend is not handed over as fixed.
-    // Checked from memory: a full disk or temporary folder cannot stop it.
-    const check: FileResult = await checkFile(output, rules, { lang, frame: profile.frame, loading: loadPhotoBytes(output, outcome.jpeg) });
-    const judgement = judgeFix(check, { backgroundKept: flags.background === 'keep' });
+    // The result is checked before it is written, from memory (a full disk cannot stop it): a photo fix
+    // could not mend is not handed over as fixed.
+    const made = await fixAndCheck(await loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target)), output, { profile, background: flags.background, rules, lang })
+      .catch((error: unknown): CheckedFix => ({ status: 'refused', refusal: { messageId: 'internal', data: { reason: describeThrown(error).split('\n')[0] } } }));
+    if (made.status === 'refused') { refuse(made.refusal!.messageId, made.refusal!.data); continue; }
+    const outcome = made.outcome!; const check = made.check!; const judgement = made.judgement!;
     if (!judgement.fixed && !outcome.unchanged) {
       if (flags.keepFailed) output = output.replace(/(\.jpe?g)?$/i, '-not-fixed.jpg');
       else output = '';
@@ -156,7 +150,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
       steps: outcome.steps.map((step) => uiStrings(lang).fixSteps[step as keyof UiSteps] ?? step).join(' → '),
       rules: judgement.notMended.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', '),
     };
-    const status: FixEntry['status'] = outcome.unchanged ? 'unchanged' : judgement.fixed ? 'fixed' : 'notFixed';
+    const { status } = made;
     const messageId = status === 'notFixed' ? (output ? 'notFixedKept' : 'notFixed') : status;
     entries.push({
       input: target.path, output: output || null, status, messageId,
