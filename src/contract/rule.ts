@@ -41,3 +41,22 @@ export function describeThrown(value: unknown): string {
     return `it threw a value that cannot be shown (${typeof value})`;
   }
 }
+
+/**
+ * A value as JSON text, or undefined for a function or undefined. BigInt and cycles are refused with a
+ * reason, as is text over `limit` characters: what a rule returns must be small plain data that any
+ * report and any thread can carry.
+ */
+export function jsonText(value: unknown, what: string, limit: number): string | undefined {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'bigint') throw new TypeError(`${what} holds a BigInt, which JSON cannot carry`);
+      return v;
+    });
+  } catch (error) {
+    throw new Error(/BigInt/.test((error as Error).message) ? (error as Error).message : `${what} is not JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (text !== undefined && text.length > limit) throw new Error(`${what} is ${text.length} characters of JSON, over the ${limit} a rule may report`);
+  return text;
+}

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromSandbox, RuleDescription, ToSandbox } from './plugins.js';
-import { describeThrown, RULE_OUTPUT_LIMIT } from '../contract/rule.js';
+import { describeThrown, jsonText, RULE_OUTPUT_LIMIT } from '../contract/rule.js';
 import type { Photo, Rule } from '../contract/types.js';
 import { loadForRule } from './load.js';
 
@@ -18,22 +18,12 @@ function isRule(value: unknown): value is Rule<any> {
     && rule.meta.messageIds.every((id: unknown) => typeof id === 'string');
 }
 
-/** JSON text of a value, or the reason it has none: BigInt and cycles are named, size is bounded. */
+/** JSON text of a value, or the reason it has none (a function, undefined: not a finding). */
 function toJson(value: unknown, what: string, limit: number): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value, (_key, v: unknown) => {
-      if (typeof v === 'bigint') throw new TypeError(`${what} holds a BigInt, which JSON cannot carry`);
-      return v;
-    });
-  } catch (error) {
-    throw new Error(/BigInt/.test((error as Error).message) ? (error as Error).message : `${what} is not JSON (${(error as Error).message.split('\n')[0]})`);
-  }
+  const text = jsonText(value, what, limit);
   if (text === undefined) throw new Error(`it returned ${typeof value}, not a finding { status, messageId }`);
-  if (text.length > limit) throw new Error(`${what} is ${text.length} characters of JSON, over the ${limit} a rule may report`);
   return text;
 }
-
 // A rule that prints (console.log) must not break a report on stdout: its output goes to stderr.
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 

@@ -1,7 +1,7 @@
 import { interpolate, localiseWords, messageTemplate, uiStrings } from '../i18n/index.js';
 import type { Profile, RuleLevel } from '../profiles/types.js';
 import { DEFAULT_LIMITS, loadForRule, loadPhoto, type LoadLimits, type LoadOutcome } from './load.js';
-import { describeThrown, RULE_OUTPUT_LIMIT } from '../contract/rule.js';
+import { describeThrown, jsonText, RULE_OUTPUT_LIMIT } from '../contract/rule.js';
 import type { Check, FileResult, Lang, Photo, Rule, RunResult, Verdict } from '../contract/types.js';
 
 /** A rule with the options and level its profile gives it. */
@@ -51,23 +51,11 @@ class RuleOutputError extends Error {}
 
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
 
-/** A value as plain JSON: BigInt, cycles and values too large for a report are refused with a reason. */
+/** A value as plain JSON (contract/rule.ts jsonText refuses BigInt, cycles and values too large for a report); null for nothing to show. */
 function asJson(value: unknown, what: string): unknown {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value, (_key, v: unknown) => {
-      if (typeof v === 'bigint') throw new RuleOutputError(`${what} holds a BigInt, which JSON cannot carry`);
-      return v;
-    });
-  } catch (error) {
-    if (error instanceof RuleOutputError) throw error;
-    throw new RuleOutputError(`${what} is not JSON (${(error as Error).message.split('\n')[0]})`);
-  }
-  if (text === undefined) return null; // a function or undefined: nothing to show
-  if (text.length > RULE_OUTPUT_LIMIT) throw new RuleOutputError(`${what} is ${text.length} characters of JSON, over the ${RULE_OUTPUT_LIMIT} limit`);
-  return JSON.parse(text);
+  const text = jsonText(value, what, RULE_OUTPUT_LIMIT);
+  return text === undefined ? null : JSON.parse(text);
 }
-
 /**
  * A rule's finding as a check, or a RuleOutputError saying what is wrong with it. Whatever a rule
  * returns (a function, a BigInt, a cycle, 50 MB of text), what comes out is small plain data that any
