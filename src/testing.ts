@@ -34,24 +34,23 @@ export interface InvalidCase<O> extends RuleCase<O> {
 
 const STATUSES: readonly Status[] = ['pass', 'warn', 'fail', 'skip'];
 
+/** The analysis cache of a prepared photo: an analysis the case did not prepare is an error of the test, not computed. */
+class StrictCache extends Map<string, Promise<unknown>> {
+  constructor(private readonly caseName: string, entries: [string, Promise<unknown>][]) {
+    super(entries);
+  }
+
+  override get(id: string): Promise<unknown> {
+    if (this.has(id)) return super.get(id)!;
+    const missing = Promise.reject(new Error(`case "${this.caseName}": the rule asked for the "${id}" analysis, which the case does not prepare (analyses: { ${id}: ... })`));
+    missing.catch(() => undefined);
+    return missing;
+  }
+}
+
 /** A photo whose analyses are the given values; asking for any other analysis is an error of the test. */
 export function preparedPhoto(prepared: RuleCase<unknown>): Photo {
-  const values = new Map(Object.entries(prepared.analyses ?? {}).map(([id, value]) => [id, Promise.resolve(value)]));
-  const cache = new Map<string, Promise<unknown>>(values);
-  const strict = new Proxy(cache, {
-    get(target, key, receiver) {
-      if (key === 'get') {
-        return (id: string) => {
-          if (target.has(id)) return target.get(id);
-          const missing = Promise.reject(new Error(`case "${prepared.name}": the rule asked for the "${id}" analysis, which the case does not prepare (analyses: { ${id}: ... })`));
-          missing.catch(() => undefined);
-          return missing;
-        };
-      }
-      const value = Reflect.get(target, key, receiver) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  const strict = new StrictCache(prepared.name, Object.entries(prepared.analyses ?? {}).map(([id, value]) => [id, Promise.resolve(value)]));
   return {
     path: 'case.jpg', bytes: Buffer.alloc(0), fileSize: 0,
     container: { name: 'JPEG', label: 'JPEG', extensions: ['jpg', 'jpeg'] } as unknown as Photo['container'],
