@@ -101,6 +101,43 @@ export function halve(src: Float32Array, width: number, height: number): { data:
 }
 
 /**
+ * A summed-area table (float64) of k values per pixel: `fill(i, into)` writes pixel i's values once, and
+ * `sums` gives the k sums over any square window in four look-ups each, whatever its radius.
+ */
+class SummedArea {
+  private readonly table: Float64Array;
+  private readonly stride: number;
+
+  constructor(private readonly width: number, private readonly height: number, private readonly k: number, fill: (i: number, into: Float64Array) => void) {
+    const stride = width + 1;
+    const table = new Float64Array(stride * (height + 1) * k);
+    const running = new Float64Array(k); const values = new Float64Array(k);
+    for (let y = 0; y < height; y++) {
+      running.fill(0);
+      // Cell (x, y) holds the sums over [0, x) x [0, y).
+      const above = y * stride; const here = (y + 1) * stride;
+      for (let x = 0; x < width; x++) {
+        fill(y * width + x, values);
+        const to = (here + x + 1) * k; const from = (above + x + 1) * k;
+        for (let t = 0; t < k; t++) { running[t] += values[t]; table[to + t] = table[from + t] + running[t]; }
+      }
+    }
+    this.table = table; this.stride = stride;
+  }
+
+  /** The sums over the window of radius r around pixel i (clipped at the borders) into `into`; returns the window's pixel count. */
+  sums(i: number, r: number, into: Float64Array): number {
+    const { width, height, k, stride, table } = this;
+    const x = i % width; const y = (i - x) / width;
+    const x0 = Math.max(0, x - r); const x1 = Math.min(width - 1, x + r) + 1;
+    const y0 = Math.max(0, y - r) * stride; const y1 = (Math.min(height - 1, y + r) + 1) * stride;
+    const a = (y1 + x1) * k; const b = (y1 + x0) * k; const c = (y0 + x1) * k; const d = (y0 + x0) * k;
+    for (let t = 0; t < k; t++) into[t] = table[a + t] - table[b + t] - table[c + t] + table[d + t];
+    return (x1 - x0) * ((y1 - y0) / stride);
+  }
+}
+
+/**
  * Guided filter with a colour guide (He, Sun & Tang 2013, eq. 19–21), in its fast form (He & Sun
  * 2015): the local affine coefficients are worked out at half size and applied at full size. The output
  * is locally an affine function of the guide's colours, so edges in `p` snap to edges in the picture.
@@ -129,38 +166,20 @@ export function guidedFilter(guide: Image, p: Float32Array, r: number, eps: numb
     }
   }
   const wantCoef = boxMean(wantHalf, w, h, rs);
-  // Window means from summed-area tables (float64) of the guide's colours, p, and their products.
-  const W1 = w + 1;
-  // One table, the 13 sums of each cell side by side: cell (x, y) holds the sums over [0, x) x [0, y).
-  const table = new Float64Array(W1 * (h + 1) * 13);
-  const running = new Float64Array(13);
+  // Window means from a summed-area table of the guide's colours, p, and their products.
   const hd = half.data; const k255 = 1 / 255;
-  for (let y = 0; y < h; y++) {
-    running.fill(0);
-    const above = y * W1; const here = (y + 1) * W1;
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      const R = hd[i * 3] * k255; const G = hd[i * 3 + 1] * k255; const B = hd[i * 3 + 2] * k255; const P = small.data[i];
-      running[0] += R; running[1] += G; running[2] += B; running[3] += P;
-      running[4] += R * P; running[5] += G * P; running[6] += B * P;
-      running[7] += R * R; running[8] += R * G; running[9] += R * B; running[10] += G * G; running[11] += G * B; running[12] += B * B;
-      const to = (here + x + 1) * 13; const from = (above + x + 1) * 13;
-      for (let t = 0; t < 13; t++) table[to + t] = table[from + t] + running[t];
-    }
-  }
-  const window = (i: number): [number, number, number, number, number] => {
-    const x = i % w; const y = (i - x) / w;
-    const x0 = Math.max(0, x - rs); const x1 = Math.min(w - 1, x + rs) + 1;
-    const y0 = Math.max(0, y - rs) * W1; const y1 = (Math.min(h - 1, y + rs) + 1) * W1;
-    return [x0, x1, y0, y1, 1 / ((x1 - x0) * ((y1 - y0) / W1))];
-  };
+  const moments = new SummedArea(w, h, 13, (i, into) => {
+    const R = hd[i * 3] * k255; const G = hd[i * 3 + 1] * k255; const B = hd[i * 3 + 2] * k255; const P = small.data[i];
+    into[0] = R; into[1] = G; into[2] = B; into[3] = P;
+    into[4] = R * P; into[5] = G * P; into[6] = B * P;
+    into[7] = R * R; into[8] = R * G; into[9] = R * B; into[10] = G * G; into[11] = G * B; into[12] = B * B;
+  });
   const aR = new Float32Array(n); const aG = new Float32Array(n); const aB = new Float32Array(n); const b = new Float32Array(n);
   const m = new Float64Array(13);
   for (let i = 0; i < n; i++) {
     if (wantCoef[i] <= 0) continue;
-    const [x0, x1, y0, y1, inv] = window(i);
-    const a = (y1 + x1) * 13; const bq = (y1 + x0) * 13; const c = (y0 + x1) * 13; const d = (y0 + x0) * 13;
-    for (let t = 0; t < 13; t++) m[t] = (table[a + t] - table[bq + t] - table[c + t] + table[d + t]) * inv;
+    const inv = 1 / moments.sums(i, rs, m);
+    for (let t = 0; t < 13; t++) m[t] *= inv;
     const mr = m[0]; const mg = m[1]; const mb = m[2]; const mp = m[3];
     const covR = m[4] - mr * mp; const covG = m[5] - mg * mp; const covB = m[6] - mb * mp;
     const rr = m[7] - mr * mr + eps; const rg = m[8] - mr * mg; const rb = m[9] - mr * mb;
@@ -176,20 +195,14 @@ export function guidedFilter(guide: Image, p: Float32Array, r: number, eps: numb
     b[i] = mp - ar * mr - ag * mg - ab * mb;
   }
   // The coefficients' window means where they are read, then enlarged bilinearly and applied in one pass.
-  const coefTables = [aR, aG, aB, b].map((plane) => {
-    const T = new Float64Array(W1 * (h + 1));
-    for (let y = 0; y < h; y++) {
-      let run = 0;
-      for (let x = 0; x < w; x++) { run += plane[y * w + x]; T[(y + 1) * W1 + x + 1] = T[y * W1 + x + 1] + run; }
-    }
-    return T;
-  });
+  const coefficients = new SummedArea(w, h, 4, (i, into) => { into[0] = aR[i]; into[1] = aG[i]; into[2] = aB[i]; into[3] = b[i]; });
   const [maR, maG, maB, mb] = [0, 1, 2, 3].map(() => new Float32Array(n));
   const means = [maR, maG, maB, mb];
+  const sums = new Float64Array(4);
   for (let i = 0; i < n; i++) {
     if (!wantHalf[i]) continue;
-    const [x0, x1, y0, y1, inv] = window(i);
-    for (let t = 0; t < 4; t++) { const T = coefTables[t]; means[t][i] = (T[y1 + x1] - T[y1 + x0] - T[y0 + x1] + T[y0 + x0]) * inv; }
+    const inv = 1 / coefficients.sums(i, rs, sums);
+    for (let t = 0; t < 4; t++) means[t][i] = sums[t] * inv;
   }
   const q = new Float32Array(N);
   const k = 1 / 255;
@@ -571,37 +584,25 @@ export function spreadColours(image: Image, weight: Float32Array, radii: number[
   }
   const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   const filled = new Float32Array(n); // how much of each pixel's estimate is settled
-  // Summed-area tables of the weight and the weighted colours (float64: exact enough at any size), so each
-  // wanted pixel's window mean at any radius costs four look-ups, however few pixels are still open.
-  const W1 = width + 1;
-  const tables = [0, 1, 2, 3].map(() => new Float64Array(W1 * (height + 1)));
-  const [sw, sr, sg, sb] = tables;
-  for (let y = 0; y < height; y++) {
-    let rw = 0; let rr = 0; let rg = 0; let rb = 0;
-    const above = y * W1; const here = (y + 1) * W1;
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x; const wt = weight[i];
-      rw += wt; rr += wt * data[i * 3]; rg += wt * data[i * 3 + 1]; rb += wt * data[i * 3 + 2];
-      sw[here + x + 1] = sw[above + x + 1] + rw; sr[here + x + 1] = sr[above + x + 1] + rr;
-      sg[here + x + 1] = sg[above + x + 1] + rg; sb[here + x + 1] = sb[above + x + 1] + rb;
-    }
-  }
+  // A summed-area table of the weight and the weighted colours, so each wanted pixel's window mean at
+  // any radius costs four look-ups, however few pixels are still open.
+  const table = new SummedArea(width, height, 4, (i, into) => {
+    const wt = weight[i];
+    into[0] = wt; into[1] = wt * data[i * 3]; into[2] = wt * data[i * 3 + 1]; into[3] = wt * data[i * 3 + 2];
+  });
+  const sums = new Float64Array(4);
   let open = wanted.slice();
   for (const r of radii) {
     let still = 0;
     for (let k = 0; k < open.length; k++) {
       const i = open[k];
-      const x = i % width; const y = (i - x) / width;
-      const x0 = Math.max(0, x - r); const x1 = Math.min(width - 1, x + r) + 1;
-      const y0 = Math.max(0, y - r) * W1; const y1 = (Math.min(height - 1, y + r) + 1) * W1;
-      const area = (x1 - x0) * ((y1 - y0) / W1);
-      const box = (t: Float64Array) => t[y1 + x1] - t[y1 + x0] - t[y0 + x1] + t[y0 + x0];
-      const sum = box(sw);
+      const area = table.sums(i, r, sums);
+      const sum = sums[0];
       const mean = sum / area;
       if (mean >= 1e-4) {
         // Trust this radius as far as it saw enough known pixels.
         const take = Math.min(1 - filled[i], Math.min(1, mean * 8));
-        const colour = [box(sr) / sum, box(sg) / sum, box(sb) / sum];
+        const colour = [sums[1] / sum, sums[2] / sum, sums[3] / sum];
         for (let c = 0; c < 3; c++) out[c][i] = (out[c][i] * filled[i] + colour[c] * take) / (filled[i] + take);
         filled[i] += take;
       }
