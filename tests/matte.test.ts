@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { faces } from '../src/analysis/face.js';
-import { focusMatte, personMatte, type Matte } from '../src/analysis/matte.js';
+import { boxMean, focusMatte, personMatte, type Matte } from '../src/analysis/matte.js';
 import { loadPhoto } from '../src/core/load.js';
 import type { FileResult } from '../src/contract/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
@@ -214,4 +214,96 @@ test('planCrop: a tall head (a bun) keeps the widest margin that fits, not the r
   assert.ok(headTop >= target.headTop.min + 4 && headTop <= target.headTop.max - 4, `head top ${headTop}`);
   assert.ok(eyeLine >= target.eyeLine.min + 4 && eyeLine <= target.eyeLine.max - 4, `eye line ${eyeLine}`);
   assert.ok(faceWidth >= target.faceWidth.min + 4 && faceWidth <= target.faceWidth.max - 4, `face width ${faceWidth}`);
+});
+
+/** The example person (its matte) over `backdrop`, with `recolour` applied to the person's pixels; returns the JPEG and the person's alpha. */
+async function restaged(backdrop: (i: number) => [number, number, number], recolour?: (i: number, rgb: [number, number, number]) => [number, number, number], overlay?: Buffer) {
+  const { photo, face } = await mainFace(EXAMPLE);
+  const matte = await personMatte(photo.pixels);
+  focusMatte(matte, face.mesh);
+  const px = photo.pixels.data; const out = Buffer.alloc(480 * 640 * 3);
+  const over = overlay ? await sharp(overlay).ensureAlpha().raw().toBuffer() : undefined;
+  for (let i = 0; i < 480 * 640; i++) {
+    const a = matte.alpha[i];
+    const own: [number, number, number] = [px[i * 3], px[i * 3 + 1], px[i * 3 + 2]];
+    const person = a > 0 && recolour ? recolour(i, own) : own;
+    const back = backdrop(i);
+    for (let c = 0; c < 3; c++) {
+      let v = a * person[c] + (1 - a) * back[c];
+      if (over) { const k = over[i * 4 + 3] / 255; v = k * over[i * 4 + c] + (1 - k) * v; }
+      out[i * 3 + c] = Math.round(v);
+    }
+  }
+  return { jpeg: await sharp(out, { raw: { width: 480, height: 640, channels: 3 } }).jpeg({ quality: 92 }).toBuffer(), person: matte.alpha, face };
+}
+
+test('fix: white clothes on a white wall stay whole on blue (no blue cut into the shirt); the re-check passes the background', async () => {
+  const dir = await tempDir();
+  // The spacesuit and collar below the chin are made white (their shading kept), the wall near-white.
+  const { jpeg, person, face } = await (async () => {
+    const { face: f } = await mainFace(EXAMPLE);
+    const chin = Math.max(...f.mesh.slice(0, 468).map((p) => p[1]));
+    return restaged(() => [246, 246, 244], (i, [r, g, b]) => {
+      if (Math.floor(i / 480) <= chin + 10) return [r, g, b];
+      const v = Math.min(255, 150 + (0.3 * r + 0.59 * g + 0.11 * b) * 0.45);
+      return [v, v, v - 4];
+    });
+  })();
+  const outcome = await fixPhoto(await writeTemp(dir, 'white.jpg', jpeg), { profile: chsiGraduate, background: 'blue' });
+  assertFixed(outcome);
+  assert.deepEqual(outcome.steps, ['orient', 'background', 'encode']);
+  const { data } = await sharp(outcome.jpeg).raw().toBuffer({ resolveWithObject: true });
+  const chin = Math.max(...face.mesh.slice(0, 468).map((p) => p[1]));
+  let shirt = 0; let holes = 0; let wall = 0; let wallLeft = 0;
+  for (let i = 0; i < 480 * 640; i++) {
+    const o = i * 3;
+    if (person[i] >= 0.99 && Math.floor(i / 480) > chin + 10) { shirt++; if (!notBlue(data, o, 30)) holes++; }
+    // Away from the person the wall is wholly replaced.
+    if (person[i] === 0 && data[o] > 200 && data[o + 1] > 200 && data[o + 2] > 200) wallLeft++;
+    if (person[i] === 0) wall++;
+  }
+  assert.ok(shirt > 40_000, `${shirt} shirt pixels`);
+  assert.ok(holes / shirt < 0.005, `${holes} of ${shirt} shirt pixels turned blue`);
+  assert.ok(wallLeft / wall < 0.005, `${wallLeft} of ${wall} wall pixels still white`);
+  const result = await check(await writeTemp(dir, 'fixed.jpg', outcome.jpeg));
+  for (const rule of ['background.color', 'background.uniform']) assert.ok(statuses(result, rule).every((s) => s.startsWith('pass')), `${rule}: ${statuses(result, rule)}`);
+});
+
+test('fix: dark curls over the hair on a red wall are kept, and no red is left beside them', async () => {
+  const dir = await tempDir();
+  const { face } = await mainFace(EXAMPLE);
+  const top = Math.min(...face.mesh.slice(0, 468).map((p) => p[1])); const cx = face.mesh[4][0];
+  let seed = 7; const rnd = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+  let rings = '';
+  for (let k = 0; k < 260; k++) {
+    const t = Math.PI * (1.05 + 0.9 * rnd()); const r = 140 + 30 * rnd();
+    rings += `<circle cx="${(cx + Math.cos(t) * r).toFixed(1)}" cy="${(top + 60 + Math.sin(t) * r * 1.05).toFixed(1)}" r="${(5 + 7 * rnd()).toFixed(1)}" fill="none" stroke="rgb(${(40 + 30 * rnd()) | 0},${(25 + 20 * rnd()) | 0},${(15 + 10 * rnd()) | 0})" stroke-width="${(2 + 3 * rnd()).toFixed(1)}"/>`;
+  }
+  const curls = Buffer.from(`<svg width="480" height="640" xmlns="http://www.w3.org/2000/svg">${rings}</svg>`);
+  const { jpeg, person } = await restaged(() => [190, 30, 35], undefined, curls);
+  const eyes = Math.round(face.eyeLineY);
+  const outcome = await fixPhoto(await writeTemp(dir, 'curly.jpg', jpeg), { profile: chsiGraduate, background: 'blue' });
+  assertFixed(outcome);
+  assert.deepEqual(outcome.steps, ['orient', 'background', 'encode']);
+  const { data } = await sharp(outcome.jpeg).raw().toBuffer({ resolveWithObject: true });
+  const stroke = await sharp(curls).ensureAlpha().raw().toBuffer();
+  // The curls that stand out past the original hair, over the red wall, are what a colour key or a
+  // coarse mask would lose; the wall between and beyond them must go.
+  const strokeAlpha = new Float32Array(480 * 640);
+  for (let i = 0; i < 480 * 640; i++) strokeAlpha[i] = stroke[i * 4 + 3] > 0 ? 1 : 0;
+  const nearStroke = boxMean(strokeAlpha, 480, 640, 4);
+  let curl = 0; let kept = 0; let red = 0;
+  for (let i = 0; i < 480 * 640; i++) {
+    const o = i * 3;
+    if (stroke[i * 4 + 3] >= 250 && person[i] < 0.5) { curl++; if (data[o] < 110 && data[o + 2] < 110) kept++; }
+    // Wall red above the eyes (below them are the lips and the orange suit), away from the curls.
+    if (i < eyes * 480 && nearStroke[i] === 0 && person[i] < 0.5 && data[o] > 80 && data[o] > 1.6 * data[o + 1] && data[o] > 1.6 * data[o + 2]) red++;
+  }
+  assert.ok(curl > 1500, `${curl} curl pixels past the hair`);
+  assert.ok(kept / curl > 0.9, `${kept} of ${curl} curl pixels past the hair kept dark`);
+  // Known limit, measured: inside the rings (gaps of 3–10 px) about 290 pixels keep a tint of the wall's
+  // red, where the 256 px model calls the whole curl mass person.
+  assert.ok(red < 20, `${red} red pixels of the wall left away from the curls`);
+  const result = await check(await writeTemp(dir, 'fixed.jpg', outcome.jpeg));
+  for (const rule of ['background.color', 'background.uniform']) assert.ok(statuses(result, rule).every((s) => s.startsWith('pass')), `${rule}: ${statuses(result, rule)}`);
 });

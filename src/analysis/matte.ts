@@ -253,14 +253,34 @@ function fillInput(image: Image, region: MatteRegion, input: Float32Array): void
  */
 export async function personMatte(image: Image, region: MatteRegion = { left: 0, top: 0, width: image.width, height: image.height },
   outWidth = Math.round(region.width), outHeight = Math.round(region.height),
-  options: { refine?: boolean; coarseOnly?: boolean; second?: Float32Array; window?: MatteRegion } = {}): Promise<Matte> {
+  options: { refine?: boolean; coarseOnly?: boolean; second?: Float32Array; window?: MatteRegion; mirrored?: boolean } = {}): Promise<Matte> {
   const net = await model('selfie');
   // The model sees the region stretched to 256x256, values 0..1 (as MediaPipe feeds it): bilinear,
   // with each row's and column's two source indices and weights worked out once.
   const started = performance.now();
+  let filled: Float32Array | undefined;
   const [raw] = await net.run([1, SIDE, SIDE, 3], (input) => {
     fillInput(image, region, input);
+    if (options.mirrored) filled = input.slice();
   });
+  if (filled) {
+    // A second opinion on the mirror image: a piece of the backdrop the model takes for hair or a
+    // shoulder in one look it usually lets go in the other (a statue's edge, a logo's ring above the
+    // head), while the person is the person both ways. Where the mirror look is sure it is backdrop,
+    // that stands; where it merely doubts, the pixel goes halfway and the colour models decide (a
+    // curl the mirror look half-sees stays when its colours are the hair's).
+    const source = filled;
+    const [flipped] = await net.run([1, SIDE, SIDE, 3], (input) => {
+      for (let y = 0; y < SIDE; y++) for (let x = 0; x < SIDE; x++) {
+        const o = (y * SIDE + x) * 3; const m = (y * SIDE + SIDE - 1 - x) * 3;
+        input[o] = source[m]; input[o + 1] = source[m + 1]; input[o + 2] = source[m + 2];
+      }
+    });
+    for (let y = 0; y < SIDE; y++) for (let x = 0; x < SIDE; x++) {
+      const i = y * SIDE + x; const back = flipped[y * SIDE + SIDE - 1 - x];
+      if (back < raw[i]) raw[i] = back < 0.15 ? back : (raw[i] + back) / 2;
+    }
+  }
   const ms = performance.now() - started;
   const step = region.width / outWidth;
   if (options.coarseOnly && options.window) {

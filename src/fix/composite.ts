@@ -34,7 +34,7 @@ export function composite(image: RawImage, matte: Matte, edges: EdgeColours, col
 
 /** The person of `image` (the face whose mesh is given, in the image's pixels) on a flat `colour`, with the matte's quality. */
 export async function onNewBackground(image: RawImage, mesh: [number, number, number][], colour: Rgb, second?: Float32Array): Promise<{ image: RawImage; matte: Matte; quality: MatteQuality }> {
-  const matte = await personMatte(image, undefined, undefined, undefined, { second });
+  const matte = await personMatte(image, undefined, undefined, undefined, { second, mirrored: true });
   const quality = focusMatte(matte, mesh);
   const edges = refineEdges(image, matte);
   protectFace(matte, mesh);
