@@ -38,7 +38,8 @@ const result = await esbuild.build({
   define: { 'process.env.NODE_ENV': '"production"' },
   plugins: [browserPlatform],
 });
-await writeFile(join(out, 'meta.json'), JSON.stringify(result.metafile));
+// What went into the bundle, for tests/web-bundle.test.ts (kept beside the page, not in it).
+await writeFile(join(root, 'dist', 'web-bundle.json'), JSON.stringify(result.metafile));
 for (const file of ['index.html', 'style.css']) await copyFile(join(root, 'web', file), join(out, file));
 // The TF.js graphs (not the ONNX copies: the page runs on tfjs-wasm).
 for (const file of await readdir(join(root, 'models'))) {
