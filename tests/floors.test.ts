@@ -10,6 +10,7 @@ import { ROOT } from './helpers.js';
  */
 export const FLOORS: string[][] = [
   ['contract'], // types, defineRule/defineAnalysis, the analysis cache, the tool's version
+  ['platform'], // the machine: files, decoding, JPEG encoding, model files (Node here; web/src/platform.ts in the page)
   ['formats', 'models', 'i18n', 'profiles'], // bytes → facts; the model runtime; message catalogues; standards as data
   ['analysis'], // per-photo measurements
   ['rules'], // one pure rule per file

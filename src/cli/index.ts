@@ -312,6 +312,18 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
       }
     });
 
+  setUp(program.command('serve'), 'serve')
+    .description(t.serve)
+    .option('--port <port>', t.port, '8017')
+    .option('--no-open', t.noOpen)
+    .action(async function (this: Command) {
+      const flags = this.opts<{ port: string; open: boolean }>();
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${flags.port} is not a port number (0–65535)`);
+      const { serve } = await import('./serve.js');
+      this.setOptionValue('exitCode', await serve({ port, open: flags.open }));
+    });
+
   return program;
 }
 

@@ -1,7 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
-import { sharp } from '../formats/sharp.js';
-import type { Sharp } from 'sharp';
-import { createRequire } from 'node:module';
+import { platform } from '../platform/index.js';
 import { sniffContainer, type ContainerName } from '../formats/container.js';
 import { parseJpegStructure } from '../formats/jpeg-structure.js';
 import type { LoadedPhoto, Photo, Pixels } from '../contract/types.js';
@@ -60,45 +57,8 @@ export type LoadOutcome =
   /** Nothing could be read. */
   | { kind: 'unreadable'; failure: LoadFailure };
 
-/** A file-system error as file.decode's messageId and data. */
-export function fsFailure(error: NodeJS.ErrnoException, path: string): LoadFailure {
-  switch (error.code) {
-    case 'ENOENT': return { messageId: 'notFound', data: { path } };
-    case 'EACCES': case 'EPERM': return { messageId: 'noPermission', data: { path } };
-    case 'EISDIR': return { messageId: 'isDirectory', data: { path } };
-    case 'ELOOP': return { messageId: 'symlinkLoop', data: { path } };
-    default: return { messageId: 'readFailed', data: { path, reason: error.code ?? error.message } };
-  }
-}
-
-/**
- * The whole file, if it is a regular file within the size limit. Synchronous on purpose: a photo is
- * about 40 KB, and the promise API's stat, open, read and close cost four thread-pool round trips and
- * 0.2 ms a photo more (measured), while the thread is busy checking the previous photo anyway.
- * Only a regular file is opened, and without blocking: a pipe put there after the stat is seen by
- * fstat and refused, never waited on. `source` is where to read when the name as shown is not the
- * name's bytes on disk (a GBK name).
- */
-function readBounded(path: string, limits: LoadLimits, source: string | Buffer = path): Buffer | LoadFailure {
-  try {
-    const info = statSync(source);
-    if (info.isDirectory()) return { messageId: 'isDirectory', data: { path } };
-    if (!info.isFile()) return { messageId: 'notRegularFile', data: { path } };
-    const fd = openSync(source, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const opened = fstatSync(fd);
-      if (!opened.isFile()) return { messageId: 'notRegularFile', data: { path } };
-      if (opened.size > limits.maxFileBytes) {
-        return { messageId: 'fileTooLarge', data: { bytes: opened.size, limitMB: Math.round(limits.maxFileBytes / 1048576) } };
-      }
-      return readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (error) {
-    return fsFailure(error as NodeJS.ErrnoException, path);
-  }
-}
+/** A file-system error as file.decode's messageId and data (the Node platform's, for discover). */
+export { fsFailure } from '../platform/index.js';
 
 function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFailure {
   const text = error.message;
@@ -124,64 +84,16 @@ function decodeFailure(error: Error, photo: Photo, limits: LoadLimits): LoadFail
   return { messageId: 'corrupt', data: { format, reason: reason.slice(0, 160) } };
 }
 
-/** The part of libheif-js (libheif and libde265 compiled to WebAssembly, LGPL-3.0) that decodes a picture. */
-interface HeifImage {
-  get_width(): number;
-  get_height(): number;
-  display(target: { data: Uint8ClampedArray; width: number; height: number }, done: (result: { data: Uint8ClampedArray } | null) => void): void;
-  free(): void;
-}
-interface LibHeif { ready?: Promise<unknown>; HeifDecoder: new () => { decode(bytes: Uint8Array): HeifImage[]; decoder: { delete(): void } } }
-let libheifModule: LibHeif | undefined;
-/** libheif-js, required on first use: its 2 MB of WebAssembly load only when an HEIC photo turns up. */
-const libheif = (): LibHeif => (libheifModule ??= createRequire(import.meta.url)('libheif-js/wasm-bundle') as LibHeif);
-
-/**
- * An HEIC photo (an iPhone's default) decoded to upright 8-bit RGB: libheif applies the file's rotation
- * and mirroring itself, so the EXIF Orientation that iPhones also write must not be applied again.
- * The picture's size is read before its pixels are, so a huge one is refused before decoding.
- */
-async function decodeHeic(bytes: Buffer, limits: LoadLimits): Promise<{ data: Buffer; width: number; height: number }> {
-  const lib = libheif();
-  await lib.ready;
-  const decoder = new lib.HeifDecoder();
-  // libheif-js tells of a file it cannot parse with console.log, which would land in a JSON report on
-  // stdout; the parse is synchronous, so nothing else can log while it is silenced.
-  const log = console.log;
-  console.log = () => undefined;
-  let images: HeifImage[];
-  try {
-    images = decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
-  } finally {
-    console.log = log;
-  }
-  try {
-    if (images.length === 0) throw new Error('no picture in the HEIF file');
-    const primary = images[0];
-    const width = primary.get_width();
-    const height = primary.get_height();
-    if (width * height > limits.maxPixels) throw new Error('Input image exceeds pixel limit');
-    const rgba = await new Promise<Uint8ClampedArray>((resolve, reject) => {
-      primary.display({ data: new Uint8ClampedArray(width * height * 4), width, height }, (result) => (result ? resolve(result.data) : reject(new Error('HEIF decoding failed'))));
-    });
-    const rgb = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).removeAlpha().raw().toBuffer();
-    return { data: rgb, width, height };
-  } finally {
-    for (const image of images) image.free();
-    decoder.decoder.delete();
-  }
-}
-
 async function loadHeic(photo: Photo, bytes: Buffer, limits: LoadLimits): Promise<LoadOutcome> {
   try {
-    const decoded = await decodeHeic(bytes, limits);
+    const decoded = await platform.decodeHeic(bytes, limits.maxPixels);
     Object.assign(photo, await readExif(bytes));
     if (photo.exif) delete photo.exif.Orientation; // already applied by libheif (irot/imir)
     photo.meta = { format: 'heif', width: decoded.width, height: decoded.height, space: 'srgb', channels: 3, depth: 'uchar', hasAlpha: false } as Photo['meta'];
     photo.width = decoded.width;
     photo.height = decoded.height;
     photo.decoded = decoded;
-    photo.pixels = await decodePixels(decoded.data, photo, limits, { width: decoded.width, height: decoded.height, channels: 3 });
+    photo.pixels = await decodePixels(decoded.data, photo, limits, { width: decoded.width, height: decoded.height });
     return { kind: 'photo', photo };
   } catch (error) {
     const tooLarge = /pixel limit/.test((error as Error).message);
@@ -190,51 +102,27 @@ async function loadHeic(photo: Photo, bytes: Buffer, limits: LoadLimits): Promis
   }
 }
 
-/**
- * The photo at full resolution, upright, as a sharp pipeline (fix crops from it): from the file, or from
- * the pixels decoded once already when sharp cannot read the file itself (HEIC).
- */
-export function fullResolution(photo: Photo): Sharp {
-  if (photo.decoded) return sharp(photo.decoded.data, { raw: { width: photo.decoded.width, height: photo.decoded.height, channels: 3 } });
-  return sharp(photo.bytes, { limitInputPixels: DEFAULT_LIMITS.maxPixels, failOn: 'truncated' }).timeout({ seconds: DEFAULT_LIMITS.decodeSeconds }).rotate();
-}
-
-type Exifr = typeof import('exifr')['default'];
-let exifrModule: Exifr | undefined;
-/**
- * exifr, required on first use (a batch's main thread never reads EXIF) as the CommonJS bundle its
- * package names: an ESM import of it first scans 76 KB for export names.
- */
-const exifr = (): Exifr => (exifrModule ??= createRequire(import.meta.url)('exifr') as Exifr);
-
 async function readExif(bytes: Buffer): Promise<{ exif?: Record<string, unknown>; exifError?: string }> {
   try {
-    const exif = await exifr().parse(bytes, {
+    const exif = await platform.exifParse(bytes, {
       tiff: true, ifd0: {}, exif: true, gps: true, interop: false, ifd1: false,
       xmp: false, icc: false, iptc: false, jfif: false, ihdr: false,
       translateKeys: true, translateValues: false, reviveValues: true, mergeOutput: true,
-    } as never);
+    });
     return { exif: exif ?? undefined };
   } catch (error) {
     return { exifError: (error as Error).message };
   }
 }
 
-async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits, raw?: { width: number; height: number; channels: 3 }): Promise<Pixels> {
+async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits, raw?: { width: number; height: number }): Promise<Pixels> {
   const longSide = Math.max(photo.width, photo.height);
   const scale = longSide > limits.workingLongSide ? limits.workingLongSide / longSide : 1;
-  let pipeline = (raw ? sharp(bytes, { raw }) : sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels }))
-    .timeout({ seconds: limits.decodeSeconds })
-    .rotate() // apply EXIF orientation: rules see the photo as viewers show it
-    .toColourspace('srgb')
-    .removeAlpha();
-  if (scale < 1) {
-    // At least 1 px: a 20000x4 photo's short side scales to 0.26 px, which is not a damaged photo.
-    const side = (length: number) => Math.max(1, Math.round(length * scale));
-    pipeline = pipeline.resize({ width: side(photo.width), height: side(photo.height), fit: 'fill' });
-  }
-  const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+  // At least 1 px: a 20000x4 photo's short side scales to 0.26 px, which is not a damaged photo.
+  const side = (length: number) => Math.max(1, Math.round(length * scale));
+  const size = scale < 1 ? { width: side(photo.width), height: side(photo.height) } : undefined;
+  const info = await platform.decodeRgb(raw ? { data: bytes, ...raw } : bytes, size, { maxPixels: limits.maxPixels, seconds: limits.decodeSeconds });
+  const { data } = info;
   return { data, width: info.width, height: info.height, scale: info.width / photo.width };
 }
 
@@ -243,7 +131,7 @@ async function decodePixels(bytes: Buffer, photo: Photo, limits: LoadLimits, raw
  * is where to read it when that is not `path` (a name whose bytes are not UTF-8).
  */
 export async function loadPhoto(path: string, limits: LoadLimits = DEFAULT_LIMITS, source?: string | Buffer): Promise<LoadOutcome> {
-  const bytes = readBounded(path, limits, source);
+  const bytes = platform.readFile(path, limits.maxFileBytes, source);
   if (!Buffer.isBuffer(bytes)) return { kind: 'unreadable', failure: bytes };
   return loadPhotoBytes(path, bytes, limits);
 }
@@ -280,7 +168,7 @@ export async function loadPhotoBytes(path: string, bytes: Buffer, limits: LoadLi
   }
   try {
     // Header only: no pixel limit here, so a decompression bomb is named with its declared size.
-    photo.meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    photo.meta = await platform.metadata(bytes);
     if (photo.meta.format !== format) return undecodable({ messageId: 'notAnImage', data: {} });
     const { width = 0, height = 0 } = photo.meta;
     if (width * height > limits.maxPixels) throw new Error('Input image exceeds pixel limit');

@@ -1,4 +1,4 @@
-import { sharp } from '../formats/sharp.js';
+import { platform } from '../platform/index.js';
 import { SizeModel } from './size-model.js';
 
 /** Raw upright 8-bit RGB pixels, ready to encode. */
@@ -32,18 +32,15 @@ export class FitError extends Error {
   }
 }
 
-const SETTINGS = {
-  // Baseline, 4:2:0, Huffman optimisation: what ENCODE.md measured as the best at this budget per ms.
-  standard: { progressive: false, chromaSubsampling: '4:2:0', optimiseCoding: true },
-  // mozjpeg's trellis quantisation, kept baseline: about 18% smaller at the same quality. Slower; a fallback.
-  trellis: { progressive: false, chromaSubsampling: '4:2:0', optimiseCoding: true, trellisQuantisation: true, overshootDeringing: true, quantisationTable: 3 },
-} as const;
+/**
+ * Encoder settings: both baseline, 4:2:0, Huffman-optimised (what ENCODE.md measured as the best at
+ * this budget per ms); 'trellis' adds mozjpeg's trellis quantisation, about 18% smaller at the same
+ * quality and slower: a fallback.
+ */
+const SETTINGS = { standard: { trellis: false }, trellis: { trellis: true } } as const;
 
-async function encode(image: RawImage, quality: number, settings: keyof typeof SETTINGS, density: number): Promise<Buffer> {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .jpeg({ quality, ...SETTINGS[settings] })
-    .withMetadata({ density })
-    .toBuffer();
+function encode(image: RawImage, quality: number, settings: keyof typeof SETTINGS, density: number): Promise<Buffer> {
+  return platform.encodeJpeg(image, { quality, chroma: '4:2:0', density, ...SETTINGS[settings] });
 }
 
 /** Bytes a file spends outside the entropy-coded data (markers, tables, JFIF header). */
@@ -66,7 +63,7 @@ async function search(image: RawImage, window: FitWindow, settings: keyof typeof
       jpeg = await encode(image, q, settings, window.density);
       encoded.set(q, jpeg);
       encodes++;
-      if (process.env.GRADPHOTO_DEBUG_FIT) console.error(`q${q}: ${jpeg.length}`);
+      if (platform.env('GRADPHOTO_DEBUG_FIT')) console.error(`q${q}: ${jpeg.length}`);
     }
     return jpeg.length;
   };
@@ -127,9 +124,7 @@ export async function fitToWindow(image: RawImage, window: FitWindow): Promise<F
   }
   if (result.jpeg.length < window.minBytes) {
     // Even the best quality is under the window: a very plain picture. 4:4:4 chroma adds bytes honestly.
-    const richer = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .jpeg({ quality: 100, progressive: false, chromaSubsampling: '4:4:4', optimiseCoding: true })
-      .withMetadata({ density: window.density }).toBuffer();
+    const richer = await platform.encodeJpeg(image, { quality: 100, chroma: '4:4:4', trellis: false, density: window.density });
     if (richer.length >= window.minBytes && richer.length <= window.maxBytes) {
       return { jpeg: richer, quality: 100, encodes: result.encodes + 1, proof: 'top', settings: 'standard' };
     }

@@ -1,8 +1,8 @@
-import { sharp } from '../formats/sharp.js';
 import { background } from '../analysis/background.js';
 import { deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
 import { faces, measureFace, type Face } from '../analysis/face.js';
-import { DEFAULT_LIMITS, fullResolution, loadPhoto, type LoadOutcome } from '../core/load.js';
+import { DEFAULT_LIMITS, loadPhoto, type LoadOutcome } from '../core/load.js';
+import { platform } from '../platform/index.js';
 import type { Photo } from '../contract/types.js';
 import { builtinRules, ruleOptions } from '../rules/index.js';
 import { checkFile, resolveRules } from '../core/run.js';
@@ -82,24 +82,25 @@ async function render(photo: Photo, plan: CropPlan, frame: { width: number; heig
   const bottom = Math.min(photo.height, Math.round(plan.top + plan.height));
   const outW = Math.max(1, Math.round((right - left) * plan.scale));
   const outH = Math.max(1, Math.round((bottom - top) * plan.scale));
-  const inner = await fullResolution(photo)
-    .toColourspace('srgb').removeAlpha()
-    .extract({ left, top, width: right - left, height: bottom - top })
-    .resize(Math.min(outW, frame.width), Math.min(outH, frame.height), { fit: 'fill', kernel: 'lanczos3' })
-    .raw().toBuffer({ resolveWithObject: true });
+  const inner = await platform.cropResize(photo, { left, top, width: right - left, height: bottom - top }, Math.min(outW, frame.width), Math.min(outH, frame.height));
   const padLeft = Math.max(0, Math.round((left - plan.left) * plan.scale));
   const padTop = Math.max(0, Math.round((top - plan.top) * plan.scale));
-  const padRight = Math.max(0, frame.width - padLeft - inner.info.width);
-  const padBottom = Math.max(0, frame.height - padTop - inner.info.height);
-  const padded = await sharp(inner.data, { raw: { width: inner.info.width, height: inner.info.height, channels: 3 } })
-    // Repeat the edge pixels: on a plain (or gradient) background that continues it without a seam.
-    .extend({ left: padLeft, top: padTop, right: padRight, bottom: padBottom, extendWith: 'copy' })
-    .raw().toBuffer({ resolveWithObject: true });
-  // Separate pipeline: sharp would extract before extending within one.
-  const { data, info } = await sharp(padded.data, { raw: { width: padded.info.width, height: padded.info.height, channels: 3 } })
-    .extract({ left: 0, top: 0, width: frame.width, height: frame.height })
-    .raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
+  // Repeat the edge pixels: on a plain (or gradient) background that continues it without a seam.
+  return extendCopy(inner, padLeft, padTop, frame);
+}
+
+/** `image` placed at (left, top) in a frame, the frame's rest filled by repeating the image's nearest edge pixels. */
+function extendCopy(image: RawImage, left: number, top: number, frame: { width: number; height: number }): RawImage {
+  const data = Buffer.alloc(frame.width * frame.height * 3);
+  for (let y = 0; y < frame.height; y++) {
+    const sy = Math.min(image.height - 1, Math.max(0, y - top));
+    for (let x = 0; x < frame.width; x++) {
+      const sx = Math.min(image.width - 1, Math.max(0, x - left));
+      const from = (sy * image.width + sx) * 3; const to = (y * frame.width + x) * 3;
+      data[to] = image.data[from]; data[to + 1] = image.data[from + 1]; data[to + 2] = image.data[from + 2];
+    }
+  }
+  return { data, width: frame.width, height: frame.height };
 }
 
 /** The face measured again on the rendered frame (for the background mask's chin line). */

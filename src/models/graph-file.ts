@@ -4,8 +4,11 @@
  * input's shape and the output names. The native engine needs nothing more, so a process running it
  * never loads tfjs (about 0.4 s of start-up per worker thread).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { platform } from '../platform/index.js';
+
+/** A model file's folder and name (the platform's paths or the page's URLs, '/' or '\\' separated). */
+const folderOf = (file: string) => file.replace(/[\\/][^\\/]*$/, '');
+const nameOf = (file: string) => file.slice(folderOf(file).length + 1);
 
 export interface AttrValue {
   s?: string; i?: string; f?: number; b?: boolean;
@@ -78,24 +81,24 @@ function decodeWeight(entry: ManifestEntry, bytes: Buffer, at: number): { weight
 }
 
 export async function readGraphFile(file: string): Promise<GraphFile> {
-  const json = JSON.parse(await readFile(file, 'utf8')) as {
+  const json = JSON.parse(new TextDecoder().decode(await platform.readModelFile(file))) as {
     modelTopology: { node: GraphNode[] };
     weightsManifest: { paths: string[]; weights: ManifestEntry[] }[];
   };
   const weights = new Map<string, Weight>();
   for (const group of json.weightsManifest) {
-    const bytes = Buffer.concat(await Promise.all(group.paths.map((shard) => readFile(path.join(path.dirname(file), shard)))));
+    const bytes = Buffer.concat(await Promise.all(group.paths.map((shard) => platform.readModelFile(platform.join(folderOf(file), shard)))));
     let at = 0;
     for (const entry of group.weights) {
       const { weight, size } = decodeWeight(entry, bytes, at);
       weights.set(entry.name, weight);
       at += size;
     }
-    if (at !== bytes.length) throw new Error(`${path.basename(file)}: the weight files hold ${bytes.length} bytes, the manifest ${at}`);
+    if (at !== bytes.length) throw new Error(`${nameOf(file)}: the weight files hold ${bytes.length} bytes, the manifest ${at}`);
   }
   const nodes = json.modelTopology.node;
   const placeholder = nodes.find((node) => node.op === 'Placeholder');
-  if (!placeholder) throw new Error(`${path.basename(file)} has no input`);
+  if (!placeholder) throw new Error(`${nameOf(file)} has no input`);
   const inputShape = (placeholder.attr?.shape?.shape?.dim ?? []).map((d) => Number(d.size));
   return { nodes, weights, inputShape, outputs: graphOutputs(nodes) };
 }

@@ -7,16 +7,13 @@
  *
  * The result is checked against GraphModel.execute in tests/face-model.test.ts.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { platform } from '../platform/index.js';
 import { graphOutputs, nodeName, spatial, strings, text, type GraphNode } from './graph-file.js';
 
-const require = createRequire(import.meta.url);
+export { offlineFetch } from '../platform/index.js';
 
 /** What a WASM kernel takes and returns. */
 interface TensorInfo { dataId: object; shape: number[]; dtype: 'float32' | 'int32' }
@@ -206,19 +203,11 @@ export function compile(graph: GraphModel, topology: { node: GraphNode[] }, outp
   };
 }
 
-/** Node 20's fetch cannot read file:// URLs, and the models load through fetch: serve them from disk, refuse the network. */
-export const offlineFetch = (async (input: string | URL | Request) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  if (url.startsWith('file://')) return new Response(await readFile(fileURLToPath(url)));
-  throw new Error(`gradphoto works offline and refused to fetch ${url}`);
-}) as typeof fetch;
-
 let backend: Promise<void> | undefined;
-/** The tfjs WASM backend, with its .wasm files read from node_modules. */
+/** The tfjs WASM backend, with its .wasm files read from node_modules (or served with the page). */
 export function wasmBackend(): Promise<void> {
   backend ??= (async () => {
-    const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-    setWasmPaths(wasmDir + path.sep);
+    setWasmPaths(platform.wasmPrefix());
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // one thread per worker: the pool owns the cores
     if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs WASM backend failed to start');
     await tf.ready();
@@ -230,8 +219,8 @@ export function wasmBackend(): Promise<void> {
 /** A model file loaded by tfjs-converter onto the WASM backend and compiled for direct runs. */
 export async function loadWasmModel(file: string): Promise<CompiledGraph & { inputSize: number }> {
   await wasmBackend();
-  const graph = await loadGraphModel(pathToFileURL(file).href, { fetchFunc: offlineFetch });
-  const { modelTopology } = JSON.parse(await readFile(file, 'utf8'));
+  const graph = await loadGraphModel(platform.modelUrl(file), { fetchFunc: platform.fetch });
+  const { modelTopology } = JSON.parse(new TextDecoder().decode(await platform.readModelFile(file)));
   const compiled = compile(graph, modelTopology, graphOutputs(modelTopology.node));
   return { ...compiled, inputSize: graph.inputs[0].shape?.[2] ?? 0 };
 }

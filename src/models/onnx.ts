@@ -13,7 +13,7 @@
  * Two ops are written in other terms so that onnxruntime keeps its blocked channel layout (NCHWc)
  * from end to end: PReLU and channel padding (see prelu and the Pad case).
  */
-import { createRequire } from 'node:module';
+import { platform } from '../platform/index.js';
 import { nodeName, spatial, strings, text, type GraphFile, type GraphNode } from './graph-file.js';
 
 // ---------------------------------------------------------------- protobuf writing
@@ -399,21 +399,9 @@ export interface OnnxRuntime {
   };
 }
 
-let runtime: Promise<OnnxRuntime | undefined> | undefined;
-/**
- * onnxruntime-node if it is installed and its native library loads here; else undefined. Loaded with
- * require, as the CommonJS package it is: an ESM import first scans its source and the packages it
- * re-exports for export names, which took a worker thread about 100 ms of parsing and compiling.
- */
+/** onnxruntime-node if it is installed and its native library loads here (the Node platform); else undefined. */
 export function onnxRuntime(): Promise<OnnxRuntime | undefined> {
-  runtime ??= new Promise((resolve) => {
-    try {
-      resolve(createRequire(import.meta.url)('onnxruntime-node') as OnnxRuntime);
-    } catch {
-      resolve(undefined);
-    }
-  });
-  return runtime;
+  return platform.onnxRuntime() as Promise<OnnxRuntime | undefined>;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { decodeMessage } from '../i18n/index.js';
+import { platform } from '../platform/index.js';
 
 export interface Student {
   /** 1-based line in the roster file, for messages. */
@@ -70,8 +70,16 @@ export function idCheckDigit(first17: string): string {
 
 export const looksLikeIdNumber = (text: string) => /^\d{17}[\dXx]$/.test(text);
 
+/** The roster file at `path` (through the platform: the page hands its bytes to parseRoster instead). */
 export async function readRoster(path: string): Promise<Student[]> {
-  const rows = parseCsv(decodeText(await readFile(path)));
+  const bytes = platform.readFile(path, 16 * 1024 * 1024, path);
+  if (!(bytes instanceof Uint8Array)) throw new Error(`the roster ${path}: ${decodeMessage('en', bytes.messageId, bytes.data)}`);
+  return parseRoster(bytes, path);
+}
+
+/** A roster CSV's students, from its bytes; `path` only names it in errors. */
+export function parseRoster(bytes: Buffer, path: string): Student[] {
+  const rows = parseCsv(decodeText(bytes));
   if (rows.length === 0) throw new Error(`the roster ${path} is empty`);
   const header = rows[0].map((h) => h.trim());
   const column = (pattern: RegExp) => header.findIndex((h) => pattern.test(h));
@@ -87,7 +95,9 @@ export async function readRoster(path: string): Promise<Student[]> {
 
 /** The pieces of a file name a roster key may be: the whole name and its parts ("2026001_张三", "张三-2026001"), upper-cased. */
 export function nameParts(path: string): string[] {
-  const stem = basename(path, extname(path)).trim().toUpperCase();
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  const stem = (dot > 0 ? name.slice(0, dot) : name).trim().toUpperCase();
   return [...new Set([stem, ...stem.split(/[\s_\-.()（）]+/).filter(Boolean)])];
 }
 

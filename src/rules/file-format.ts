@@ -1,5 +1,11 @@
-import { extname } from 'node:path';
 import { defineRule, fail, pass, warn } from '../contract/rule.js';
+
+/** The name's extension, as node:path's extname gives it ('' for ".hidden"): rules run in the web page too. */
+function extname(path: string): string {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? '' : name.slice(dot);
+}
 
 export interface FileFormatOptions {
   extensions: string[];

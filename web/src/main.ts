@@ -1,0 +1,259 @@
+/** The page: pick or drop photos (and a roster), see each rule's result, the overlay, fix and download. */
+import { zipSync } from 'fflate';
+import type { Lang, RunResult } from '../../src/contract/types.js';
+import { interpolate, ruleName, uiStrings } from '../../src/i18n/index.js';
+import { formatCsv } from '../../src/report/csv.js';
+import { refusalMessage } from '../../src/report/fix-refusal.js';
+import { matchRoster, parseRoster, type RosterReport, type Student } from '../../src/roster/roster.js';
+import { checkPhoto, fixPhoto, geometry, profile, recheck, type Checked, type Geometry } from './pipeline.js';
+import { PAGE } from './strings.js';
+
+let lang: Lang = 'zh';
+let checked: Checked[] = [];
+let students: Student[] | undefined;
+let filter = 'all';
+
+const $ = <T extends Element>(selector: string) => document.querySelector(selector) as T;
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]) => {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  node.append(...children);
+  return node;
+};
+const words = () => PAGE[lang];
+const progress = (text: string) => { $('[data-progress]').textContent = text; };
+
+function download(name: string, bytes: Uint8Array | string, type: string) {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const link = el('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function translateStatic() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  for (const node of document.querySelectorAll<HTMLElement>('[data-text]')) node.textContent = (words() as Record<string, unknown>)[node.dataset.text!] as string;
+  $('[data-action=lang]').textContent = words().switchTo;
+}
+
+/** The overlay as SVG over the photo: allowed bands, face boxes, head-top and eye lines, face width marks. */
+function overlay(g: Geometry): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${g.width} ${g.height}`);
+  svg.setAttribute('data-overlay', '');
+  const add = (tag: string, attrs: Record<string, string | number>) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+    svg.append(node);
+  };
+  for (const [name, [y0, y1]] of [['head-top', g.bands.headTop], ['eye-line', g.bands.eyeLine]] as const) {
+    add('rect', { x: 0, y: y0, width: g.width, height: y1 - y0, fill: '#34c759', 'fill-opacity': 0.15, stroke: '#34c759', 'stroke-dasharray': '4 3', 'data-band': name });
+  }
+  add('line', { x1: g.width / 2, y1: 0, x2: g.width / 2, y2: g.height, stroke: '#34c759', 'stroke-dasharray': '2 4' });
+  for (const face of g.faces) add('rect', { x: face.x, y: face.y, width: face.width, height: face.height, fill: 'none', stroke: face.main ? '#0a84ff' : '#ff3b30', 'stroke-width': 2, 'data-face': face.main ? 'main' : 'other' });
+  if (g.headTopY !== undefined) add('line', { x1: 0, y1: g.headTopY, x2: g.width, y2: g.headTopY, stroke: '#ff9500', 'stroke-width': 2, 'data-line': 'head-top' });
+  if (g.eyeLineY !== undefined) add('line', { x1: 0, y1: g.eyeLineY, x2: g.width, y2: g.eyeLineY, stroke: '#af52de', 'stroke-width': 2, 'data-line': 'eye-line' });
+  if (g.centreX !== undefined && g.cheekY !== undefined) {
+    for (const w of g.bands.faceWidth) for (const side of [-1, 1]) add('line', { x1: g.centreX + (side * w) / 2, y1: g.cheekY - 8, x2: g.centreX + (side * w) / 2, y2: g.cheekY + 8, stroke: '#34c759', 'stroke-width': 2 });
+  }
+  for (const [x, y] of g.irises ?? []) add('circle', { cx: x, cy: y, r: 3, fill: 'none', stroke: '#0a84ff', 'stroke-width': 1.5 });
+  return svg;
+}
+
+function ruleList(result: Checked['result']): HTMLUListElement {
+  const status = uiStrings(lang).status;
+  const list = el('ul', { class: 'rules' });
+  for (const check of result.checks) {
+    list.append(el('li', { 'data-rule': check.rule, 'data-status': check.status },
+      el('span', { class: 'badge' }, status[check.status]), el('span', { class: 'name' }, ruleName(lang, check.rule)), el('span', { class: 'message' }, check.message)));
+  }
+  return list;
+}
+
+async function showStudent(item: Checked) {
+  const view = $<HTMLElement>('[data-view=student]');
+  view.hidden = false;
+  view.replaceChildren();
+  const result = item.result;
+  view.append(el('h2', {}, item.name, ' ', el('span', { class: 'verdict', 'data-verdict': result.verdict }, uiStrings(lang).verdict[result.verdict])));
+  if (result.error) view.append(el('p', { 'data-error': result.error.messageId }, result.error.message));
+  const figure = el('figure', { class: 'overlay-figure' });
+  if (item.outcome.kind === 'photo') {
+    const box = el('div', { class: 'overlay' }, el('img', { src: URL.createObjectURL(new Blob([item.bytes as BlobPart])), alt: item.name }));
+    box.append(overlay(await geometry(item.outcome.photo)));
+    figure.append(box, el('figcaption', { class: 'caption' }, words().overlay));
+  }
+  const side = el('div', {}, ruleList(result));
+  if (item.outcome.kind === 'photo') {
+    const button = el('button', { type: 'button', class: 'primary', 'data-action': 'fix' }, words().fix);
+    button.addEventListener('click', () => void runFix(item, side, button));
+    side.prepend(button);
+    if (item.fix) showFix(item, side);
+  }
+  view.append(el('div', { class: 'result' }, figure, side));
+}
+
+async function runFix(item: Checked, side: HTMLElement, button: HTMLButtonElement) {
+  button.disabled = true;
+  button.textContent = words().fixing;
+  item.fix = await fixPhoto(item, lang);
+  button.disabled = false;
+  button.textContent = words().fix;
+  showFix(item, side);
+}
+
+function fixedName(name: string) {
+  return `${name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')}-fixed.jpg`;
+}
+
+function showFix(item: Checked, side: HTMLElement) {
+  side.querySelector('[data-fix]')?.remove();
+  const fix = item.fix!;
+  const box = el('div', { 'data-fix': fix.status }, el('h3', {}, words().fixStatus[fix.status]));
+  if (fix.status === 'refused') {
+    box.append(el('p', {}, refusalMessage(lang, fix.refusal!.messageId, fix.refusal!.data, item.name)));
+  } else {
+    const jpeg = fix.outcome!.jpeg;
+    const url = (bytes: Uint8Array) => URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'image/jpeg' }));
+    box.append(el('div', { class: 'compare' },
+      el('figure', {}, el('img', { src: url(item.bytes), alt: words().before, 'data-image': 'before' }), el('figcaption', {}, words().before)),
+      el('figure', {}, el('img', { src: url(jpeg), alt: words().after, 'data-image': 'after' }), el('figcaption', {}, `${words().after} · ${(jpeg.length / 1024).toFixed(1)} KB`))));
+    const steps = fix.outcome!.steps.map((step) => uiStrings(lang).fixSteps[step as keyof ReturnType<typeof uiStrings>['fixSteps']] ?? step).join(' · ');
+    box.append(el('p', {}, steps), el('p', {}, interpolate(words().recheck, { verdict: uiStrings(lang).verdict[fix.check!.verdict] })));
+    if (fix.judgement?.retake.length) box.append(el('p', {}, interpolate(words().retake, { rules: fix.judgement.retake.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', ') })));
+    const link = el('a', { class: 'primary', 'data-download': 'fixed', href: url(jpeg), download: fixedName(item.name) }, words().download);
+    box.append(link);
+  }
+  const button = side.querySelector('[data-action=fix]');
+  if (button) button.after(box); else side.prepend(box);
+}
+
+function runResult(): RunResult {
+  const files = checked.map((item) => item.result);
+  const count = (verdict: string) => files.filter((file) => file.verdict === verdict).length;
+  return { profile: profile.id, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
+}
+
+function roster(): RosterReport | undefined {
+  return students ? matchRoster(students, checked.map((item) => item.name)) : undefined;
+}
+
+function showClass() {
+  const view = $<HTMLElement>('[data-view=class]');
+  const report = roster();
+  if (checked.length < 2 && !report) { view.hidden = true; return; }
+  view.hidden = false;
+  const w = words();
+  const studentOf = new Map(report?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
+  const select = el('select', { 'data-filter': '' }, ...[['all', w.all], ['fail', w.failing], ['warn', w.warning], ['pass', w.passing]].map(([value, text]) => {
+    const option = el('option', { value }, text);
+    if (value === filter) option.setAttribute('selected', '');
+    return option;
+  }));
+  select.addEventListener('change', () => { filter = (select as HTMLSelectElement).value; showClass(); });
+  const csv = el('button', { type: 'button', class: 'primary', 'data-action': 'csv' }, w.csv);
+  csv.addEventListener('click', () => download('gradphoto.csv', formatCsv(runResult(), lang, roster()), 'text/csv;charset=utf-8'));
+  const zip = el('button', { type: 'button', class: 'primary', 'data-action': 'zip' }, w.zip);
+  zip.addEventListener('click', () => void fixAll(zip));
+  const rows = checked.filter((item) => filter === 'all' || (filter === 'warn' ? item.result.checks.some((c) => c.status === 'warn') : item.result.verdict === filter));
+  const table = el('table', {}, el('thead', {}, el('tr', {}, ...(report ? [el('th', {}, w.student)] : []), el('th', {}, w.file), el('th', {}, w.verdict), el('th', {}, w.problems))));
+  const body = el('tbody');
+  for (const item of rows) {
+    const student = studentOf.get(item.name);
+    const problems = item.result.error ? [item.result.error.message] : [...new Set(item.result.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${ruleName(lang, c.rule)}${c.status === 'warn' ? ' ▲' : ''}`))];
+    const row = el('tr', { 'data-photo': item.name, 'data-verdict': item.result.verdict },
+      ...(report ? [el('td', {}, student ? [student.studentId, student.name].filter(Boolean).join(' ') : '—')] : []),
+      el('td', {}, item.name), el('td', { 'data-verdict': item.result.verdict }, uiStrings(lang).verdict[item.result.verdict]), el('td', {}, problems.join(lang === 'zh' ? '、' : ', ')));
+    row.addEventListener('click', () => void showStudent(item));
+    body.append(row);
+  }
+  table.append(body);
+  const parts: Node[] = [el('h2', {}, interpolate(w.done, { ...runResult().summary, seconds: lastSeconds.toFixed(1) })), el('label', {}, `${w.filter} `, select), csv, zip, el('div', { class: 'table-wrap' }, table)];
+  if (report) {
+    const section = el('div', { class: 'roster', 'data-roster': '' }, el('h3', {}, interpolate(w.rosterLine, { students: report.students, matched: report.matched })));
+    const list = (key: string, title: string, items: string[]) => { if (items.length) section.append(el('h4', {}, title), el('ul', { 'data-roster-list': key }, ...items.map((text) => el('li', {}, text)))); };
+    list('missing', w.missing, report.missing.map((s) => [s.studentId, s.idNumber, s.name].filter(Boolean).join(' ')));
+    list('unmatched', w.unmatched, report.unmatched);
+    list('duplicates', w.duplicates, report.duplicatePhotos.map(({ student, photos }) => `${student.name ?? student.studentId}: ${photos.join(', ')}`));
+    list('badIds', w.badIds, report.badIdNumbers.map(({ photo, idNumber, expected }) => `${photo}: ${idNumber} (→ ${expected})`));
+    parts.splice(1, 0, section);
+  }
+  view.replaceChildren(...parts);
+}
+
+async function fixAll(button: HTMLButtonElement) {
+  button.disabled = true;
+  const files: Record<string, Uint8Array> = {};
+  let done = 0;
+  for (const item of checked) {
+    progress(interpolate(words().fixing + ' {done}/{total}', { done: ++done, total: checked.length }));
+    if (item.outcome.kind !== 'photo') continue;
+    item.fix ??= await fixPhoto(item, lang);
+    if (item.fix.status === 'fixed' || item.fix.status === 'unchanged') files[item.name.replace(/\.[^.]*$/, '') + '.jpg'] = item.fix.outcome!.jpeg;
+  }
+  download('gradphoto-fixed.zip', zipSync(files, { level: 0 }), 'application/zip');
+  progress(interpolate(words().zipped, { count: Object.keys(files).length }));
+  button.disabled = false;
+}
+
+let lastSeconds = 0;
+async function checkFiles(files: File[]) {
+  const photos = files.filter((file) => !/\.(csv|txt)$/i.test(file.name));
+  const csv = files.find((file) => /\.(csv|txt)$/i.test(file.name));
+  if (csv) await readRoster(csv);
+  if (photos.length === 0) { showClass(); return; }
+  checked = [];
+  $<HTMLElement>('[data-view=student]').hidden = true;
+  const started = performance.now();
+  progress(words().loadingModels);
+  for (const file of photos) {
+    const name = file.webkitRelativePath || file.name;
+    checked.push(await checkPhoto(name, new Uint8Array(await file.arrayBuffer()), lang));
+    progress(interpolate(words().checking, { done: checked.length, total: photos.length }));
+  }
+  lastSeconds = (performance.now() - started) / 1000;
+  const summary = runResult().summary;
+  progress(interpolate(words().done, { ...summary, seconds: lastSeconds.toFixed(1) }));
+  document.body.dataset.checked = String(checked.length);
+  showClass();
+  if (checked.length === 1) await showStudent(checked[0]);
+}
+
+async function readRoster(file: File) {
+  students = parseRoster(Buffer.from(await file.arrayBuffer()), file.name);
+  document.body.dataset.roster = String(students.length);
+  showClass();
+}
+
+async function switchLanguage() {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  translateStatic();
+  for (const item of checked) item.result = await recheck(item, lang);
+  showClass();
+  const open = $<HTMLElement>('[data-view=student]');
+  const shown = open.hidden ? undefined : checked.find((item) => open.querySelector('h2')?.firstChild?.textContent === item.name);
+  if (shown) await showStudent(shown);
+}
+
+function start() {
+  translateStatic();
+  $('[data-action=lang]').addEventListener('click', () => void switchLanguage());
+  const photos = $<HTMLInputElement>('[data-input=photos]');
+  photos.addEventListener('change', () => void checkFiles([...photos.files ?? []]));
+  const rosterInput = $<HTMLInputElement>('[data-input=roster]');
+  rosterInput.addEventListener('change', () => { const file = rosterInput.files?.[0]; if (file) void readRoster(file); });
+  const drop = $<HTMLElement>('[data-drop]');
+  drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    drop.classList.remove('over');
+    void checkFiles([...event.dataTransfer?.files ?? []]);
+  });
+  document.body.dataset.ready = 'true';
+}
+
+start();

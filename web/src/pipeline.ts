@@ -1,0 +1,77 @@
+/**
+ * The CLI's pipeline, called from the page: load (decode once), run the profile's rules, fix and
+ * re-check; the same modules `gradphoto check` and `gradphoto fix` run, on the browser platform.
+ */
+import { loadPhotoBytes, type LoadOutcome } from '../../src/core/load.js';
+import { checkFile, resolveRules } from '../../src/core/run.js';
+import type { FileResult, Lang, Photo } from '../../src/contract/types.js';
+import { fixAndCheck, type CheckedFix } from '../../src/fix/verdict.js';
+import { faces } from '../../src/analysis/face.js';
+import { headTopOf } from '../../src/analysis/person.js';
+import { DEFAULT_PROFILE, profiles } from '../../src/profiles/index.js';
+import { builtinRules, ruleOptions } from '../../src/rules/index.js';
+import type { FacePositionOptions } from '../../src/rules/face-position.js';
+import type { FaceSizeOptions } from '../../src/rules/face-size.js';
+
+export const profile = profiles.get(DEFAULT_PROFILE)!;
+const rules = resolveRules(profile, builtinRules);
+
+export interface Checked {
+  name: string;
+  bytes: Uint8Array;
+  outcome: LoadOutcome;
+  result: FileResult;
+  fix?: CheckedFix;
+}
+
+/** Check one photo's bytes as `gradphoto check` checks a file. */
+export async function checkPhoto(name: string, bytes: Uint8Array, lang: Lang): Promise<Checked> {
+  const outcome = await loadPhotoBytes(name, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const result = await checkFile(name, rules, { lang, frame: profile.frame, loading: Promise.resolve(outcome) });
+  return { name, bytes, outcome, result };
+}
+
+/** The same result in another language: the rules run again over the analyses already made. */
+export function recheck(checked: Checked, lang: Lang): Promise<FileResult> {
+  return checkFile(checked.name, rules, { lang, frame: profile.frame, loading: Promise.resolve(checked.outcome) });
+}
+
+/** `gradphoto fix`: crop, blue background, the byte window, then the check of what was made. */
+export function fixPhoto(checked: Checked, lang: Lang): Promise<CheckedFix> {
+  return fixAndCheck(checked.outcome, checked.name.replace(/\.[^.]*$/, '') + '.jpg', { profile, background: 'blue', rules, lang });
+}
+
+/** What the overlay draws, in the standard frame's pixels (the photo scaled to the frame's width). */
+export interface Geometry {
+  width: number;
+  height: number;
+  bands: { headTop: [number, number]; eyeLine: [number, number]; faceWidth: [number, number] };
+  faces: { x: number; y: number; width: number; height: number; main: boolean }[];
+  eyeLineY?: number;
+  headTopY?: number;
+  centreX?: number;
+  cheekY?: number;
+  irises?: [number, number][];
+}
+
+export async function geometry(photo: Photo): Promise<Geometry> {
+  const scale = profile.frame.width / photo.pixels.width;
+  const position = ruleOptions<FacePositionOptions>(profile, 'face.position');
+  const size = ruleOptions<FaceSizeOptions>(profile, 'face.size');
+  const found = await faces(photo);
+  const out: Geometry = {
+    width: profile.frame.width, height: Math.round(photo.pixels.height * scale),
+    bands: { headTop: [position.headTopMin, position.headTopMax], eyeLine: [position.eyeLineMin, position.eyeLineMax], faceWidth: [size.minWidth, size.maxWidth] },
+    faces: found.faces.map((face) => ({ x: face.box.x * scale, y: face.box.y * scale, width: face.box.width * scale, height: face.box.height * scale, main: face === found.main })),
+  };
+  const main = found.main;
+  if (main) {
+    out.eyeLineY = main.eyeLineY * scale;
+    out.centreX = main.centreX * scale;
+    out.cheekY = ((main.mesh[234][1] + main.mesh[454][1]) / 2) * scale;
+    out.irises = [main.irisLeft, main.irisRight].map((iris) => [iris.x * scale, iris.y * scale]);
+    const top = await headTopOf(photo);
+    if (top) out.headTopY = top.y * scale;
+  }
+  return out;
+}
