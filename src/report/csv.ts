@@ -1,5 +1,5 @@
 import { ruleName, uiStrings } from '../i18n/index.js';
-import type { Lang, RunResult } from '../contract/types.js';
+import type { Lang, Report } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 
 /** A cell that Excel shows as text: quoted, quotes doubled, and formulas defused (=, +, -, @ at the start). */
@@ -30,7 +30,7 @@ const plain = (message: string) => message.replace(/`([^`]*)`/g, '$1');
  * and every student without a photo gets a row of their own, so the sheet can be sorted by student
  * and handed round as the class's to-do list.
  */
-export function formatCsv(result: RunResult, lang: Lang, roster?: RosterReport): string {
+export function formatCsv(result: Report, lang: Lang, roster?: RosterReport): string {
   const ui = uiStrings(lang).csv;
   const names = (rules: string[]) => rules.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', ');
   const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
