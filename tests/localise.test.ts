@@ -8,6 +8,7 @@ import { check } from '../src/index.js';
 import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
 import type { Profile } from '../src/profiles/types.js';
 import { checkMessage, localiseFile, ruleDescription, templateValues } from '../src/report/localise.js';
+import { formatProfilesListing } from '../src/report/profiles-listing.js';
 import { formatRulesListing } from '../src/report/rules-listing.js';
 import { builtinRules } from '../src/rules/index.js';
 import { tempDir, writeTemp } from './helpers.js';
@@ -86,4 +87,21 @@ test('check() with a profile of another frame: the photo is judged and told in t
   assert.match(size.message, /is below 14336 bytes\. Save with higher quality/);
   const zh = await check(jpeg, { profile: other, lang: 'zh', disable: ['face.count'] });
   assert.match(zh.checks.find((c) => c.rule === 'file.size')!.message, /小于 14336 字节。/);
+});
+
+test('gradphoto profiles lists each profile with its own numbers, its sources and how sure they are', () => {
+  const en = formatProfilesListing([chsiGraduate, { ...other, sources: ['GA 461-2004 (copies: hybridbeedesign.com)'], confidence: 'medium' }], 'en', chsiGraduate.id);
+  const [first, second] = en.trimEnd().split('\n\n');
+  assert.ok(first.startsWith('chsi-graduate (default)  Open University of China graduate photo'), first);
+  assert.equal(first.split('\n')[1], '   frame 480x640 · bytes 30720–40000 · background RGB(100,197,255) · dpi 300 · confidence high');
+  assert.ok(first.split('\n')[2].startsWith('   sources: Open University of China'), first);
+  assert.equal(second, [
+    `test-other  ${other.description.en}`,
+    '   frame 358x441 · bytes 14336–30000 · background RGB(255,255,255) · dpi 350 · confidence medium',
+    '   sources: GA 461-2004 (copies: hybridbeedesign.com)',
+  ].join('\n'));
+  const zh = formatProfilesListing([chsiGraduate], 'zh').split('\n');
+  assert.ok(zh[0].startsWith('chsi-graduate  国家开放大学毕业生图像采集'), zh[0]);
+  assert.equal(zh[1], '   尺寸 480x640 · 字节 30720–40000 · 背景 RGB(100,197,255) · 分辨率 300 · 可信度 高');
+  assert.ok(zh[2].startsWith('   来源：'), zh[2]);
 });

@@ -29,6 +29,7 @@ import { formatJson } from '../report/json.js';
 import { formatText, printable } from '../report/text.js';
 import { localiseRun, ruleLookup } from '../report/localise.js';
 import { formatRulesListing } from '../report/rules-listing.js';
+import { formatProfilesListing } from '../report/profiles-listing.js';
 import { onInterrupt } from './interrupt.js';
 import { builtinRules } from '../rules/index.js';
 
@@ -299,6 +300,14 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
       }
       const listed = extra.map((rule) => ({ rule, options: { ...rule.meta.defaultOptions, ...options[rule.id] } }));
       process.stdout.write(formatRulesListing(profile, pickLang(flags.lang), listed));
+      this.setOptionValue('exitCode', EXIT.ok);
+    });
+
+  setUp(program.command('profiles'), 'profiles')
+    .description(t.profiles)
+    .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
+    .action(function (this: Command) {
+      process.stdout.write(formatProfilesListing(profiles.values(), pickLang(this.opts<{ lang?: string }>().lang), DEFAULT_PROFILE));
       this.setOptionValue('exitCode', EXIT.ok);
     });
 
