@@ -11,17 +11,18 @@
  * and the finding helpers, typed, for modules that `--rule` or the `rules` option loads.
  */
 import { loadPhoto, loadPhotoBytes, type LoadOutcome } from './core/load.js';
-import { checkFile, resolveRules } from './core/run.js';
-import type { FileResult, Lang, Rule } from './contract/types.js';
+import { checkFile, extraRuleOptions, resolveRules } from './core/run.js';
+import type { Lang, ReportFile, Rule } from './contract/types.js';
 import type { BackgroundMode } from './fix/index.js';
 import { fixAndCheck } from './fix/verdict.js';
 import { uiStrings } from './i18n/index.js';
 import { refusalMessage } from './report/fix-refusal.js';
+import { localiseFile, ruleLookup } from './report/localise.js';
 import { DEFAULT_PROFILE, profiles, type Profile } from './profiles/index.js';
 import { builtinRules } from './rules/index.js';
 
 export { defineRule, fail, grade, graded, pass, round, skip, warn } from './contract/rule.js';
-export type { Check, FileResult, Finding, Lang, Photo, Pixels, Rule, RuleContext, RuleMeta, RunResult, Status, Verdict } from './contract/types.js';
+export type { Check, FileResult, Finding, Lang, Photo, Pixels, Report, ReportCheck, ReportFile, Rule, RuleContext, RuleMeta, RunResult, Status, Verdict } from './contract/types.js';
 export type { Profile, RuleLevel, RuleSetting } from './profiles/index.js';
 export { profiles, DEFAULT_PROFILE };
 
@@ -33,6 +34,8 @@ export interface CheckOptions {
   profile?: string | Profile;
   /** Extra rules (from defineRule) run after the profile's. */
   rules?: Rule<any>[];
+  /** Options for the extra rules, by rule id, checked against their defaultOptions: { 'local.named': { pattern: '^\\d+$' } }. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
   /** Rule ids not to run. */
   disable?: string[];
   /** Language of the messages; default 'zh'. */
@@ -58,14 +61,16 @@ function load(input: PhotoInput, name: string | undefined): { path: string; load
 }
 
 /** Check one photo against a profile. Never throws for a bad photo: it is a result with verdict "error". */
-export async function check(input: PhotoInput, options: CheckOptions = {}): Promise<FileResult> {
+export async function check(input: PhotoInput, options: CheckOptions = {}): Promise<ReportFile> {
   const profile = resolveProfile(options.profile);
-  const rules = resolveRules(profile, builtinRules, options.rules ?? [], options.disable ?? []);
+  const extra = options.rules ?? [];
+  const rules = resolveRules(profile, builtinRules, extra, options.disable ?? [], extraRuleOptions(extra, options.ruleOptions, builtinRules));
   const { path, loading } = load(input, options.name);
-  return checkFile(path, rules, { lang: options.lang ?? 'zh', frame: profile.frame, loading });
+  const result = await checkFile(path, rules, { frame: profile.frame, loading });
+  return localiseFile(result, { lang: options.lang ?? 'zh', profile, rules: ruleLookup(options.rules) });
 }
 
-export interface FixOptions extends Omit<CheckOptions, 'rules' | 'disable'> {
+export interface FixOptions extends Omit<CheckOptions, 'rules' | 'ruleOptions' | 'disable'> {
   /** 'blue' (default): put the person on the profile's blue; 'keep': keep the background as it is. */
   background?: BackgroundMode;
 }
@@ -82,7 +87,7 @@ export interface FixResult {
   /** What was done, in order (orient, crop, background, encode), translated. */
   steps?: string[];
   /** The check of `jpeg` with the profile's rules. */
-  check?: FileResult;
+  check?: ReportFile;
   notMended?: string[];
   /** Failing rules only a new photo can mend (glasses, ears, pose...). */
   retake?: string[];
@@ -96,7 +101,7 @@ export async function fix(input: PhotoInput, options: FixOptions = {}): Promise<
   const lang = options.lang ?? 'zh';
   const rules = resolveRules(profile, builtinRules);
   const { path, loading } = load(input, options.name);
-  const result = await fixAndCheck(await loading, path, { profile, background: options.background ?? 'blue', rules, lang });
+  const result = await fixAndCheck(await loading, path, { profile, background: options.background ?? 'blue', rules });
   const ui = uiStrings(lang);
   if (result.status === 'refused') {
     const { messageId, data } = result.refusal!;
@@ -107,7 +112,7 @@ export async function fix(input: PhotoInput, options: FixOptions = {}): Promise<
     status: result.status,
     jpeg: outcome!.jpeg,
     steps: outcome!.steps.map((step) => ui.fixSteps[step as keyof typeof ui.fixSteps] ?? step),
-    check: recheck,
+    check: localiseFile(recheck!, { lang, profile }),
     notMended: judgement!.notMended,
     retake: judgement!.retake,
   };

@@ -13,6 +13,10 @@
  */
 import assert from 'node:assert/strict';
 import type { Finding, LoadedPhoto, Photo, Rule, Status } from './contract/types.js';
+import { DEFAULT_PROFILE, profiles } from './profiles/index.js';
+
+/** Cases are photos of the default profile's frame unless they say otherwise. */
+const DEFAULT_FRAME = profiles.get(DEFAULT_PROFILE)!.frame;
 
 export interface RuleCase<O> {
   name: string;
@@ -54,8 +58,8 @@ export function preparedPhoto(prepared: RuleCase<unknown>): Photo {
   return {
     path: 'case.jpg', bytes: Buffer.alloc(0), fileSize: 0,
     container: { name: 'JPEG', label: 'JPEG', extensions: ['jpg', 'jpeg'] } as unknown as Photo['container'],
-    meta: {} as Photo['meta'], width: 480, height: 640,
-    pixels: { data: Buffer.alloc(0), width: 480, height: 640, scale: 1 },
+    meta: {} as Photo['meta'], width: DEFAULT_FRAME.width, height: DEFAULT_FRAME.height,
+    pixels: { data: Buffer.alloc(0), width: DEFAULT_FRAME.width, height: DEFAULT_FRAME.height, scale: 1 },
     ...prepared.photo,
     cache: strict,
   };
@@ -69,7 +73,7 @@ export async function runCase<O>(rule: Rule<O>, prepared: RuleCase<O>): Promise<
     if (!other) throw new Error(`case "${prepared.name}": the rule loads ${path}, which the case does not prepare (others: { '${path}': ... })`);
     return 'failure' in other ? other : { photo: preparedPhoto({ name: `${prepared.name}: ${path}`, ...other, photo: { path, ...other.photo } }) };
   };
-  const found = await rule.check({ photo: preparedPhoto(prepared as RuleCase<unknown>), options, frame: prepared.frame ?? { width: 480, height: 640 }, loadPhoto });
+  const found = await rule.check({ photo: preparedPhoto(prepared as RuleCase<unknown>), options, frame: prepared.frame ?? DEFAULT_FRAME, loadPhoto });
   const findings = Array.isArray(found) ? found : [found];
   assert.ok(findings.length > 0, `case "${prepared.name}": ${rule.id} returned no finding`);
   for (const finding of findings) {

@@ -6,7 +6,7 @@ import type { Rgb } from '../src/analysis/colour.js';
 import { faces, type Face } from '../src/analysis/face.js';
 import { LIPS_INNER, LIPS_OUTER } from '../src/analysis/face-regions.js';
 import { loadPhoto } from '../src/core/load.js';
-import type { FileResult } from '../src/contract/types.js';
+import type { ReportFile } from '../src/contract/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
 import { interpolate, messageTemplate } from '../src/i18n/index.js';
 import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
@@ -14,7 +14,7 @@ import { annotationSvg } from '../src/report/annotate.js';
 import { builtinRules } from '../src/rules/index.js';
 import { ASTRONAUT, EXAMPLE, check, only, statuses, tempDir, writeTemp } from './helpers.js';
 
-const statusOf = (result: FileResult, rule: string) => {
+const statusOf = (result: ReportFile, rule: string) => {
   const found = statuses(result, rule).map((s) => s.split(':')[0]);
   return found.includes('fail') ? 'fail' : found.includes('warn') ? 'warn' : found[0];
 };

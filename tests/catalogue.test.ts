@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { resolveRules } from '../src/core/run.js';
 import { builtinCatalogues, pickLang } from '../src/i18n/index.js';
 import { profiles } from '../src/profiles/index.js';
@@ -34,7 +33,7 @@ test('each rule file in src/rules is named after the id of the rule it exports, 
   assert.ok(files.length >= 20, `${files.length} rule files`);
   const seen = new Set<string>();
   for (const file of files) {
-    const module = await import(pathToFileURL(join(ROOT, 'dist', 'src', 'rules', file.replace(/\.ts$/, '.js'))).href) as { default?: { id?: string } };
+    const module = await import(new URL(`../src/rules/${file.replace(/\.ts$/, '.js')}`, import.meta.url).href) as { default?: { id?: string } };
     const id = module.default?.id;
     assert.ok(id, `${file} has no default-exported rule`);
     assert.equal(file, `${id.replace('.', '-')}.ts`, `${file} exports ${id}`);

@@ -9,7 +9,7 @@ import { BIN, EXAMPLE, ROOT, examplePixels, fromRaw, runCli, tempDir, writeTemp 
 
 interface JsonReport {
   profile: string;
-  files: { path: string; verdict: string; checks: { rule: string; status: string; messageId: string; message: string; measured: unknown; expected: unknown }[] }[];
+  files: { path: string; verdict: string; checks: { rule: string; status: string; messageId: string; message: string; data?: Record<string, string | number>; measured: unknown; expected: unknown }[] }[];
   summary: { total: number; pass: number; fail: number; error: number };
 }
 
@@ -52,7 +52,9 @@ test('--format json follows the SPEC contract', async () => {
   assert.deepEqual(report.summary, { total: 1, pass: 0, fail: 1, error: 0 });
   assert.equal(report.files[0].verdict, 'fail');
   for (const check of report.files[0].checks) {
-    assert.deepEqual(Object.keys(check), ['rule', 'status', 'messageId', 'message', 'measured', 'expected']);
+    // data (what the message is filled from) is there when the rule reported any.
+    assert.deepEqual(Object.keys(check).filter((key) => key !== 'data'), ['rule', 'status', 'messageId', 'message', 'measured', 'expected']);
+    assert.equal(Object.keys(check)[4], check.data === undefined ? 'measured' : 'data');
   }
   assert.deepEqual([...new Set(report.files[0].checks.map((c) => c.rule))], [
     'file.decode', 'file.format', 'file.trailing-data', 'file.size', 'image.dimensions', 'image.color', 'image.orientation', 'image.dpi', 'image.jpeg-quality',

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import sharp from 'sharp';
 import { checkFile, resolveRules, type ActiveRule } from '../src/core/run.js';
-import type { Check, FileResult, Lang } from '../src/contract/types.js';
+import type { Lang, ReportCheck, ReportFile } from '../src/contract/types.js';
+import { localiseFile } from '../src/report/localise.js';
 import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
 import { builtinRules } from '../src/rules/index.js';
 
@@ -32,18 +33,19 @@ export async function writeTemp(dir: string, name: string, bytes: Buffer): Promi
 
 export const defaultRules = (): ActiveRule[] => resolveRules(chsiGraduate, builtinRules);
 
-export async function check(path: string, lang: Lang = 'en'): Promise<FileResult> {
-  return checkFile(path, defaultRules(), { lang });
+/** Check one photo in-process and word the result in `lang`, as every report does. */
+export async function check(path: string, lang: Lang = 'en'): Promise<ReportFile> {
+  return localiseFile(await checkFile(path, defaultRules(), { frame: chsiGraduate.frame }), { lang, profile: chsiGraduate });
 }
 
 /** The one check a rule reported (fails the test when it reported none or several). */
-export function only(result: FileResult, rule: string): Check {
+export function only(result: ReportFile, rule: string): ReportCheck {
   const found = result.checks.filter((c) => c.rule === rule);
   if (found.length !== 1) throw new Error(`expected one ${rule} check, got ${found.length}: ${JSON.stringify(result.checks)}`);
   return found[0];
 }
 
-export function statuses(result: FileResult, rule: string): string[] {
+export function statuses(result: ReportFile, rule: string): string[] {
   return result.checks.filter((c) => c.rule === rule).map((c) => `${c.status}:${c.messageId}`);
 }
 

@@ -195,7 +195,7 @@ test('fix report: ✔ only when the fixed photo passes its re-check; what fix ca
 test('judgeFix: failures fix is responsible for make a result "not fixed"; the person\'s own are retakes', () => {
   const result = (failing: string[]): FileResult => ({
     path: 'x.jpg', verdict: failing.length ? 'fail' : 'pass',
-    checks: failing.map((rule) => ({ rule, status: 'fail', messageId: 'x', message: '' })),
+    checks: failing.map((rule) => ({ rule, status: 'fail', messageId: 'x', measured: null, expected: null })),
   } as FileResult);
   assert.deepEqual(judgeFix(result(['face.ears-visible', 'face.glasses'])), { fixed: true, notMended: [], retake: ['face.ears-visible', 'face.glasses'] });
   assert.deepEqual(judgeFix(result(['face.count', 'face.glasses'])), { fixed: false, notMended: ['face.count'], retake: ['face.glasses'] });

@@ -65,7 +65,18 @@ export const named = defineRule<{ pattern: string }>({
     messages: { en: { ok: 'ok', bad: 'bad' }, zh: { ok: '好', bad: '坏' } } },
   check({ photo, options }) { return new RegExp(options.pattern).test(photo.path) ? pass('ok') : fail('bad'); },
 });
-export async function verdictOf(bytes: Uint8Array): Promise<FileResult['verdict']> { return (await check(bytes, { rules: [named] })).verdict; }
+export async function verdictOf(bytes: Uint8Array): Promise<FileResult['verdict']> { return (await check(bytes, { rules: [named], ruleOptions: { 'local.named': { pattern: '^x' } } })).verdict; }
+// The options' type comes from defaultOptions: check() sees them typed, and a key the rule does not have is an error.
+export const inferred = defineRule({
+  id: 'local.inferred',
+  meta: { description: { en: 'n', zh: 'n' }, messageIds: ['ok'], defaultOptions: { minLength: 3 } },
+  check({ options }) {
+    const length: number = options.minLength;
+    // @ts-expect-error: not an option of this rule
+    void options.maxLength;
+    return length > 0 ? pass('ok') : fail('ok');
+  },
+});
 `);
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' });

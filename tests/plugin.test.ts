@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { extraRuleOptions, resolveRules } from '../src/core/run.js';
+import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { builtinRules } from '../src/rules/index.js';
 import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
 
 // The README's example rule, verbatim in shape: a plain ES module that needs nothing from gradphoto.
@@ -88,4 +91,53 @@ test('a --rule module that exits while it loads is a usage error naming why', as
   assert.equal(run.code, 2);
   assert.equal(run.stderr, 'gradphoto: loading the --rule modules failed: it ended its thread (exit code 3)\n');
   assert.equal(run.stdout, '');
+});
+
+test('--rule-options reaches the rule\'s check as context.options; gradphoto rules --rule lists the rule after the built-ins', async () => {
+  const dir = await tempDir();
+  const rulePath = await writeTemp(dir, 'my-rule.mjs', Buffer.from(EXTRA_RULE));
+  // A photo cut short: only byte-level rules run (this one among them), so no face model is needed.
+  const photo = await writeTemp(dir, 'abc.jpg', (await readFile(EXAMPLE)).subarray(0, 2000));
+  const check = async (...extra: string[]) => {
+    const run = await runCli(['check', photo, '--rule', rulePath, '--format', 'json', '--lang', 'en', ...extra]);
+    return (JSON.parse(run.stdout) as { files: { checks: { rule: string; status: string; expected: unknown }[] }[] }).files[0].checks.find((c) => c.rule === 'local.name-is-student-id')!;
+  };
+  const plain = await check();
+  assert.equal(plain.status, 'fail');
+  assert.equal(plain.expected, '^\\d{8,14}$');
+  const letters = await check('--rule-options', '{"local.name-is-student-id": {"pattern": "^[a-z]+$"}}');
+  assert.equal(letters.status, 'pass');
+  assert.equal(letters.expected, '^[a-z]+$');
+
+  const notJson = await runCli(['check', photo, '--rule', rulePath, '--rule-options', '{pattern: 1}']);
+  assert.equal(notJson.code, 2);
+  assert.match(notJson.stderr, /^gradphoto: --rule-options is not JSON \(.*\); give an object keyed by rule id/);
+  const wrongKey = await runCli(['check', photo, '--rule', rulePath, '--rule-options', '{"local.name-is-student-id": {"patern": "x"}}']);
+  assert.equal(wrongKey.code, 2);
+  assert.equal(wrongKey.stderr, 'gradphoto: --rule-options for local.name-is-student-id: unknown option "patern" (it takes pattern)\n');
+
+  const listing = await runCli(['rules', '--rule', rulePath, '--rule-options', '{"local.name-is-student-id": {"pattern": "^[a-z]+$"}}', '--lang', 'en']);
+  assert.equal(listing.code, 0, listing.stderr);
+  const lines = listing.stdout.trimEnd().split('\n');
+  assert.match(lines.at(-2)!, /^local\.name-is-student-id +file named by an 8-14 digit student number \(--rule\)$/);
+  assert.match(lines.at(-1)!, /^ +pattern=\^\[a-z\]\+\$$/);
+  assert.ok(lines.findIndex((l) => l.startsWith('admission.different')) < lines.length - 2, 'the built-ins come first');
+});
+
+test('rule options are checked against the rule\'s defaultOptions, each mistake named', () => {
+  const rule = { id: 'local.r', meta: { description: { en: '', zh: '' }, messageIds: ['ok'], defaultOptions: { pattern: 'x', max: 3, on: true } }, check: () => ({ status: 'pass' as const, messageId: 'ok' }) };
+  assert.deepEqual(extraRuleOptions([rule], { 'local.r': { max: 5 } }), { 'local.r': { max: 5 } });
+  assert.deepEqual(extraRuleOptions([rule], undefined), {});
+  const mistakes: [unknown, string][] = [
+    [[1], 'rule options must be an object keyed by rule id, like {"local.my-rule": {"pattern": "^\\d+$"}}, not an array'],
+    [{ 'local.r': 'x' }, 'rule options for local.r must be an object, not a string'],
+    [{ 'local.r': { maxx: 1 } }, 'rule options for local.r: unknown option "maxx" (it takes pattern, max, on)'],
+    [{ 'local.r': { max: '5' } }, 'rule options for local.r: "max" must be a number (as in its defaultOptions), not a string'],
+    [{ 'local.r': { on: null } }, 'rule options for local.r: "on" must be a boolean (as in its defaultOptions), not null'],
+    [{ 'local.other': {} }, 'rule options name local.other, which no --rule module defines (loaded: local.r)'],
+    [{ 'face.size': { minWidth: 1 } }, 'rule options for face.size: built-in rules take their limits from the profile (--profile), not from rule options'],
+  ];
+  for (const [given, message] of mistakes) assert.throws(() => extraRuleOptions([rule], given, builtinRules), { message });
+  const active = resolveRules(chsiGraduate, builtinRules, [rule], [], { 'local.r': { max: 5 } });
+  assert.deepEqual(active.at(-1)!.options, { pattern: 'x', max: 5, on: true });
 });

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { checkAll, workerCount } from '../src/batch/pool.js';
 import { annotationNames, writeAnnotationAs } from '../src/report/annotate.js';
 import { escapeXml, formatJunit } from '../src/report/junit.js';
-import type { FileResult } from '../src/contract/types.js';
+import type { ReportFile } from '../src/contract/types.js';
 import { BIN, EXAMPLE, check, only, tempDir, writeTemp, type CliRun } from './helpers.js';
 
 // Issue 20: no hang, no false pass, no lost batch. One test (or more) per item of the issue.
@@ -170,7 +170,7 @@ export default [
   });
   assert.equal(file.error?.messageId, 'internalError');
   // In JUnit a rule that did not run is an error, not a skip CI would show as green.
-  const junit = formatJunit({ profile: 'p', files: [file as FileResult], summary: { total: 1, pass: 0, fail: 0, error: 1 } });
+  const junit = formatJunit({ profile: 'p', files: [file as ReportFile], summary: { total: 1, pass: 0, fail: 0, error: 1 } });
   assert.match(junit, /<testcase classname="[^"]*example\.jpg" name="local\.loop"><error message="Rule local\.loop could not run \(it did not finish within 5 s\)/);
   assert.match(junit, /errors="10"/);
   // Two 5 s limits, the rest in well under a second each (about 12 s alone, 16 s in the full suite).

@@ -22,6 +22,11 @@ test('roster files: UTF-8 with BOM, GBK from Excel, quoted cells', async () => {
   assert.deepEqual(fromUtf8[0], { line: 2, studentId: '2026001', name: '张三, 小名', idNumber: '11010519491231002X' });
   assert.equal(decodeText(Buffer.from('\ufeffa', 'utf8')), 'a');
   assert.deepEqual(parseCsv('a,"b ""c""",d\r\n1,2,3'), [['a', 'b "c"', 'd'], ['1', '2', '3']]);
+  // A stray quote inside a cell is a character (the hand-written parser read the rest of the file as one cell).
+  assert.deepEqual(parseCsv('学号,姓名\n2026001,张"三\n2026002,李四\n'), [['学号', '姓名'], ['2026001', '张"三'], ['2026002', '李四']]);
+  assert.deepEqual(parseCsv('学号\t姓名\n2026001\t张三\n\t\n'), [['学号', '姓名'], ['2026001', '张三']]);
+  const unclosed = await writeTemp(dir, 'unclosed.csv', Buffer.from('学号,姓名\n2026001,"张三\n2026002,李四\n'));
+  await assert.rejects(readRoster(unclosed), { message: `the roster ${unclosed} cannot be read as CSV: a quoted cell is never closed (the file ends inside it, at line 3): look for a " opening a cell without one closing it` });
 });
 
 test('matching photos to students by file name: missing, unmatched, duplicates, bad ID numbers', () => {

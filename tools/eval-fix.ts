@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     }
     const output = join(outDir, `${name}.fixed.jpg`);
     await writeFile(output, outcome.jpeg);
-    const check = await checkFile(output, rules, { lang: 'en', frame: chsiGraduate.frame });
+    const check = await checkFile(output, rules, { frame: chsiGraduate.frame });
     const failed = check.checks.filter((c) => c.status === 'fail').map((c) => c.rule);
     const ours = failed.filter((rule) => FIX_RESPONSIBLE.has(rule));
     if (ours.length) for (const rule of ours) failing.set(rule, [...(failing.get(rule) ?? []), file]);

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const ruleIds = rules.map((r) => r.rule.id);
   const results = new Map<string, FileResult>();
   const started = performance.now();
-  for (const row of rows) results.set(row.file, await checkFile(join(folder, row.file), rules, { lang: 'en' }));
+  for (const row of rows) results.set(row.file, await checkFile(join(folder, row.file), rules, { frame: chsiGraduate.frame }));
   const ms = performance.now() - started;
 
   const table = ruleIds.map((rule) => {

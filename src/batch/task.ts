@@ -11,8 +11,11 @@ import type { FileResult, Lang, Photo, PhotoOutputs, PhotoPictures } from '../co
 /** Everything a checker (main thread or worker) needs to set itself up: plain data, so it crosses threads. */
 export interface CheckSetup {
   profileId: string;
+  /** The language of what photoOutputs draws (annotation legends); results themselves carry no words. */
   lang: Lang;
   rulePaths: string[];
+  /** Options for the --rule rules, by rule id (already checked by extraRuleOptions). */
+  ruleOptions?: Record<string, Record<string, unknown>>;
   disabled: string[];
   /** Make a thumbnail and an overlay per photo (HTML report). */
   pictures: boolean;
@@ -54,7 +57,7 @@ export interface Checker {
 export async function makeChecker(setup: CheckSetup): Promise<Checker> {
   const profile = profiles.get(setup.profileId);
   if (!profile) throw new Error(`unknown profile ${setup.profileId}`);
-  const rules: ActiveRule[] = resolveRules(profile, builtinRules, await loadRuleModules(setup.rulePaths), setup.disabled);
+  const rules: ActiveRule[] = resolveRules(profile, builtinRules, await loadRuleModules(setup.rulePaths), setup.disabled, setup.ruleOptions);
   const admission = builtinRules.get('admission.different');
   if (setup.admission && admission && !setup.disabled.includes(admission.id)) {
     rules.push({ rule: admission, level: 'error', options: { ...admission.meta.defaultOptions, ...profile.rules[admission.id]?.options, ...setup.admission } });
@@ -65,7 +68,7 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
   const ahead = new Map<number, Promise<LoadOutcome>>();
   const check = async (task: Task): Promise<TaskResult> => {
     const { target } = task;
-    if ('failure' in target) return { index: task.index, result: errorResult(target.path, target.failure.messageId, target.failure.data, setup.lang, rules) };
+    if ('failure' in target) return { index: task.index, result: errorResult(target.path, target.failure.messageId, target.failure.data) };
     let pictures: PhotoPictures | undefined;
     let warning: string | undefined;
     const onPhoto = outputs && (setup.pictures || setup.annotateDir) ? async (photo: Photo, result: FileResult) => {
@@ -79,11 +82,11 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
     const loading = ahead.get(task.index) ?? loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target));
     ahead.delete(task.index);
     try {
-      const result = await checkFile(target.path, rules, { lang: setup.lang, frame: profile.frame, onPhoto, loading });
+      const result = await checkFile(target.path, rules, { frame: profile.frame, onPhoto, loading });
       return { index: task.index, result, pictures, warning };
     } catch (error) {
       // A bug of gradphoto's with one photo: that photo is an error in the report; the batch goes on.
-      return { index: task.index, result: crashedResult(target.path, describeThrown(error), setup.lang) };
+      return { index: task.index, result: crashedResult(target.path, describeThrown(error)) };
     }
   };
   return Object.assign(check, {

@@ -7,13 +7,14 @@ import { describeThrown } from '../contract/rule.js';
 import { matchRoster, readRoster } from '../roster/roster.js';
 import { pathsInFolders } from './labels.js';
 import { resolveRules, type ActiveRule } from '../core/run.js';
-import type { FileResult, Lang } from '../contract/types.js';
+import type { Lang, ReportFile } from '../contract/types.js';
 import type { BackgroundMode } from '../fix/index.js';
 import { fixAndCheck, type CheckedFix } from '../fix/verdict.js';
 import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
 import { interpolate, ruleName, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
 import { refusalMessage } from '../report/fix-refusal.js';
+import { localiseFile, ruleDescription } from '../report/localise.js';
 import { formatFile, printable } from '../report/text.js';
 import { onInterrupt } from './interrupt.js';
 import { builtinRules } from '../rules/index.js';
@@ -48,7 +49,7 @@ export interface FixEntry {
   quality?: number;
   encodes?: number;
   bytes?: number;
-  check?: FileResult;
+  check?: ReportFile;
   /** Failing rules fix should have mended (status notFixed), and failing rules that need a new photo. */
   notMended?: string[];
   retake?: string[];
@@ -121,7 +122,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     planned.add(output);
     // The result is checked before it is written, from memory (a full disk cannot stop it): a photo fix
     // could not mend is not handed over as fixed.
-    const made = await fixAndCheck(await loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target)), output, { profile, background: flags.background, rules, lang })
+    const made = await fixAndCheck(await loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target)), output, { profile, background: flags.background, rules })
       .catch((error: unknown): CheckedFix => ({ status: 'refused', refusal: { messageId: 'internal', data: { reason: describeThrown(error).split('\n')[0] } } }));
     if (made.status === 'refused') { refuse(made.refusal!.messageId, made.refusal!.data); continue; }
     const outcome = made.outcome!; const check = made.check!; const judgement = made.judgement!;
@@ -155,7 +156,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
     entries.push({
       input: target.path, output: output || null, status, messageId,
       message: interpolate(ui[messageId as 'fixed'], data),
-      quality: outcome.fit.quality, encodes: outcome.fit.encodes, bytes: outcome.jpeg.length, check,
+      quality: outcome.fit.quality, encodes: outcome.fit.encodes, bytes: outcome.jpeg.length, check: localiseFile(check, { lang, profile }),
       notMended: judgement.notMended, retake: judgement.retake,
     });
   }
@@ -177,7 +178,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
         : passed ? chalk.green(`✔ ${input}`) : chalk.yellow(`▲ ${input}`);
       const lines = [`${head}\n   ${printable(entry.message)}`];
       if (entry.retake?.length) {
-        const names = entry.retake.map((id) => builtinRules.get(id)?.meta.description[lang] ?? id);
+        const names = entry.retake.map((id) => { const rule = builtinRules.get(id); return rule ? ruleDescription(rule, lang, profile) : id; });
         lines.push(`   ${interpolate(ui.retake, { rules: names.join(lang === 'zh' ? '、' : '; ') })}`);
       }
       if (entry.check) {

@@ -5,7 +5,7 @@ import type { FixFlags } from './fix.js';
 import { chineseHelp, helpText, langFromArgv, translateCommanderError } from './help.js';
 import { pathsInFolders } from './labels.js';
 import { loadRuleModules } from '../core/plugins.js';
-import { resolveRules, summarise } from '../core/run.js';
+import { extraRuleOptions, resolveRules, summarise } from '../core/run.js';
 import { checkAll, PoolError } from '../batch/pool.js';
 import { writeAtomic } from '../fix/write.js';
 import { annotationNames } from '../report/annotate.js';
@@ -27,6 +27,9 @@ import { counted, decodeMessage, interpolate, pickLang, uiStrings } from '../i18
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { formatJson } from '../report/json.js';
 import { formatText, printable } from '../report/text.js';
+import { localiseRun, ruleLookup } from '../report/localise.js';
+import { formatRulesListing } from '../report/rules-listing.js';
+import { formatProfilesListing } from '../report/profiles-listing.js';
 import { onInterrupt } from './interrupt.js';
 import { builtinRules } from '../rules/index.js';
 
@@ -47,6 +50,7 @@ interface CheckFlags {
   lang?: string;
   profile: string;
   rule: string[];
+  ruleOptions?: string;
   disable: string[];
   color?: boolean;
   verbose?: boolean;
@@ -79,10 +83,12 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   await checkEngine();
   // Validate rule modules and --disable here, once, so a mistake is a usage error before any work.
   const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
+  let ruleOptions: Record<string, Record<string, unknown>>;
   try {
-    resolveRules(profile, builtinRules, extra, flags.disable);
+    ruleOptions = extraRuleOptions(extra, parseRuleOptions(flags.ruleOptions), builtinRules);
+    resolveRules(profile, builtinRules, extra, flags.disable, ruleOptions);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message.replace(/^rule options/, '--rule-options'));
   }
   // Read the roster now: a wrong path is a usage mistake to hear about before the photos are checked.
   const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
@@ -102,7 +108,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     + (flags.annotate ? ` ${interpolate(uiStrings(lang).interrupted.annotations, { dir: flags.annotate })}` : '');
   const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
   const { results: files, pictures, warnings } = await checkAll(targets, {
-    profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), disabled: flags.disable,
+    profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), ruleOptions, disabled: flags.disable,
     pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
     photoOutputs: new URL('../report/photo-outputs.js', import.meta.url).href,
   }, {
@@ -125,11 +131,13 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const tooManyWarnings = warned > maxWarnings;
   const code = missingArgument(paths, targets) ? EXIT.trouble
     : result.summary.fail + result.summary.error + rosterProblems > 0 || tooManyWarnings ? EXIT.problems : EXIT.ok;
-  const output = flags.format === 'json' ? formatJson(result, roster)
-    : flags.format === 'csv' ? formatCsv(result, lang, roster)
-    : flags.format === 'junit' ? formatJunit(result, lang, roster)
-    : flags.format === 'html' ? formatHtml(result, lang, pictures, roster, { labels: inFolder, profileName: profile.description[lang] })
-    : formatText(result, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined })
+  // Results carry messageIds and data; here, once, they are worded in the reader's language for every format.
+  const report = localiseRun(result, { lang, profile, rules: ruleLookup(extra) });
+  const output = flags.format === 'json' ? formatJson(report, roster)
+    : flags.format === 'csv' ? formatCsv(report, lang, roster)
+    : flags.format === 'junit' ? formatJunit(report, lang, roster)
+    : flags.format === 'html' ? formatHtml(report, lang, pictures, roster, { labels: inFolder, profileName: profile.description[lang] })
+    : formatText(report, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined })
       + (roster ? formatRosterText(roster, lang) : '');
   if (flags.out) {
     await writeAtomic(flags.out, Buffer.from(output), { force: true, inputs: targets.map((t) => t.path) }).catch((error: Error) => {
@@ -226,6 +234,16 @@ function progressBar(total: number, lang: Lang): { update: (done: number, total:
 
 class UsageError extends Error {}
 
+/** --rule-options' JSON text, or a usage error saying where it stops being JSON. */
+function parseRuleOptions(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--rule-options is not JSON (${(error as Error).message}); give an object keyed by rule id, e.g. '{"local.my-rule": {"pattern": "^\\d+$"}}'`);
+  }
+}
+
 export function buildProgram(lang: Lang = pickLang(undefined)): Command {
   const t = helpText[lang];
   // Every command says its errors in one line ("gradphoto: unknown option '--x'") and a hint, not the whole help.
@@ -249,6 +267,7 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
     .option('-p, --profile <id>', t.profile, DEFAULT_PROFILE)
     .option('-r, --rule <file>', t.rule, (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--rule-options <json>', t.ruleOptions)
     .option('-d, --disable <ids>', t.disable, (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
     .option('-v, --verbose', t.verbose)
     .option('-j, --concurrency <n>', t.concurrency)
@@ -266,20 +285,29 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .description(t.rules)
     .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
     .option('-p, --profile <id>', t.profile, DEFAULT_PROFILE)
-    .action(function (this: Command) {
-      const flags = this.opts<{ lang?: string; profile: string }>();
+    .option('-r, --rule <file>', t.rule, (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--rule-options <json>', t.ruleOptions)
+    .action(async function (this: Command) {
+      const flags = this.opts<{ lang?: string; profile: string; rule: string[]; ruleOptions?: string }>();
       const profile = profiles.get(flags.profile);
       if (!profile) throw new UsageError(`unknown profile "${flags.profile}"`);
-      const lang = pickLang(flags.lang);
-      const lines = [`${profile.id}: ${profile.description[lang]}`, ''];
-      for (const [id, setting] of Object.entries(profile.rules)) {
-        const rule = builtinRules.get(id)!;
-        const options = { ...rule.meta.defaultOptions, ...setting.options };
-        const limits = Object.entries(options).filter(([, v]) => typeof v === 'number' || (Array.isArray(v) && v.length <= 3)).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('/') : v}`);
-        lines.push(`${id.padEnd(22)} ${rule.meta.description[lang]}${setting.level === 'off' ? ' (off)' : ''}`);
-        if (limits.length) lines.push(`${''.padEnd(22)} ${limits.join(' ')}`);
+      const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
+      let options: Record<string, Record<string, unknown>>;
+      try {
+        options = extraRuleOptions(extra, parseRuleOptions(flags.ruleOptions), builtinRules);
+      } catch (error) {
+        throw new UsageError((error as Error).message.replace(/^rule options/, '--rule-options'));
       }
-      process.stdout.write(`${lines.join('\n')}\n`);
+      const listed = extra.map((rule) => ({ rule, options: { ...rule.meta.defaultOptions, ...options[rule.id] } }));
+      process.stdout.write(formatRulesListing(profile, pickLang(flags.lang), listed));
+      this.setOptionValue('exitCode', EXIT.ok);
+    });
+
+  setUp(program.command('profiles'), 'profiles')
+    .description(t.profiles)
+    .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
+    .action(function (this: Command) {
+      process.stdout.write(formatProfilesListing(profiles.values(), pickLang(this.opts<{ lang?: string }>().lang), DEFAULT_PROFILE));
       this.setOptionValue('exitCode', EXIT.ok);
     });
 

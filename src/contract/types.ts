@@ -16,8 +16,15 @@ export interface Finding {
   expected?: unknown;
 }
 
+/** A rule's finding as core reports it: ids and data, no words (reporters word it, src/report/localise.ts). */
 export interface Check extends Finding {
   rule: string;
+  measured: unknown;
+  expected: unknown;
+}
+
+/** A check worded in one language: what the JSON report, the other reports and the library's check() carry. */
+export interface ReportCheck extends Check {
   message: string;
 }
 
@@ -57,7 +64,7 @@ export interface Photo {
 export interface RuleContext<O> {
   photo: Photo;
   options: O;
-  /** The profile's standard frame (480x640 for chsi-graduate): geometry is reported in its pixels. */
+  /** The profile's standard frame: geometry is reported in its pixels. */
   frame: { width: number; height: number };
   /**
    * Load another photo the rule compares with (an admission photo), as the checker loads its own: the
@@ -94,14 +101,33 @@ export interface FileResult {
   path: string;
   verdict: Verdict;
   checks: Check[];
-  /** Present when the file could not be read or decoded: what went wrong and what to do. */
-  error?: { messageId: string; message: string };
+  /**
+   * Present when the file could not be read or decoded, or a rule could not run: the check that says so
+   * (its rule and messageId), and file.decode's data for when that check is not in `checks` (rule turned off).
+   */
+  error?: { rule: string; messageId: string; data?: Record<string, string | number> };
 }
 
 export interface RunResult {
   profile: string;
   files: FileResult[];
   summary: { total: number; pass: number; fail: number; error: number };
+}
+
+/** One file's result worded in one language: the JSON contract's file object (schema/report.schema.json). */
+export interface ReportFile {
+  path: string;
+  verdict: Verdict;
+  checks: ReportCheck[];
+  /** What went wrong and what to do, when the file could not be read or decoded or a rule could not run. */
+  error?: { messageId: string; message: string };
+}
+
+/** A run worded in one language. */
+export interface Report {
+  profile: string;
+  files: ReportFile[];
+  summary: RunResult['summary'];
 }
 
 // ---------------------------------------------------------------- facts the byte parsers (src/formats) give

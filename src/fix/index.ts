@@ -285,7 +285,7 @@ export async function fixLoaded(outcome: LoadOutcome, options: FixOptions): Prom
     && Math.abs(face.centreX / photo.pixels.scale - frame.width / 2) <= maxCentreOffset;
   const meetsProfile = async () => {
     const answered = resolveRules(profile, builtinRules).filter((active) => FIX_RESPONSIBLE.has(active.rule.id));
-    const original = await checkFile(photo.path, answered, { lang: 'en', frame, loading: Promise.resolve(outcome) });
+    const original = await checkFile(photo.path, answered, { frame, loading: Promise.resolve(outcome) });
     return judgeFix(original, { backgroundKept: options.background === 'keep' }).fixed && !photo.exif?.latitude;
   };
   if (geometryOk && (options.background === 'keep' || alreadyColour) && await meetsProfile()) {

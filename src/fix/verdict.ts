@@ -1,6 +1,6 @@
 import { loadPhotoBytes, type LoadOutcome } from '../core/load.js';
 import { checkFile, type ActiveRule } from '../core/run.js';
-import type { FileResult, Lang } from '../contract/types.js';
+import type { FileResult } from '../contract/types.js';
 import { fixLoaded, type FixOptions, type FixOutcome, type FixRefusal } from './index.js';
 import { judgeFix, type FixJudgement } from './responsible.js';
 
@@ -19,10 +19,10 @@ export interface CheckedFix {
 }
 
 /** Fix a loaded photo, check the result from memory with `rules`, and judge it. Never writes anything. */
-export async function fixAndCheck(loaded: LoadOutcome, name: string, options: FixOptions & { rules: ActiveRule[]; lang: Lang }): Promise<CheckedFix> {
+export async function fixAndCheck(loaded: LoadOutcome, name: string, options: FixOptions & { rules: ActiveRule[] }): Promise<CheckedFix> {
   const made = await fixLoaded(loaded, options);
   if ('messageId' in made) return { status: 'refused', refusal: made };
-  const check = await checkFile(name, options.rules, { lang: options.lang, frame: options.profile.frame, loading: loadPhotoBytes(name, made.jpeg) });
+  const check = await checkFile(name, options.rules, { frame: options.profile.frame, loading: loadPhotoBytes(name, made.jpeg) });
   const judgement = judgeFix(check, { backgroundKept: options.background === 'keep' });
   const status = made.unchanged ? 'unchanged' : judgement.fixed ? 'fixed' : 'notFixed';
   return { status, outcome: made, check, judgement };

@@ -38,6 +38,8 @@ export function localiseWords(lang: Lang, data: Record<string, string | number> 
   for (const [key, value] of Object.entries(data)) {
     // A `reason` that is one of file.decode's messageIds reads as a phrase, not as the raw id.
     if (key === 'reason' && typeof value === 'string' && Object.hasOwn(reasons, value)) { out[key] = reasons[value]; continue; }
+    // A path is a name, never words: a folder called "left" stays "left".
+    if (key === 'path') { out[key] = value; continue; }
     if (typeof value !== 'string' || !/^[a-zA-Z]+( [a-zA-Z]+)?$/.test(value)) { out[key] = value; continue; }
     const parts = value.split(' ');
     out[key] = parts.every((part) => part in words) ? parts.map((part) => words[part]).join(lang === 'zh' ? '' : ' ') : value;

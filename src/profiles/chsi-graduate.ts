@@ -10,6 +10,11 @@ export const chsiGraduate: Profile = {
     zh: '国家开放大学毕业生图像采集（学信网毕业证书电子注册照片）',
     en: 'Open University of China graduate photo (CHSI diploma registration photo)',
   },
+  sources: [
+    'Open University of China graduate photo notice (国家开放大学毕业生图像采集): 480x640, JPG 30–40 KB, blue, glasses off',
+    '教毕指[2017]9号 national diploma photo standard, as self-study exam offices quote it (jmdrkj.cn/227978.html, liuxue86.com): 300 dpi, 24-bit, quality ≥ 60, head top 50–110 px, eyes 200–300 px, face width 180–300 px',
+  ],
+  confidence: 'high',
   frame: { width: 480, height: 640 }, // notice: 480 px wide x 640 px high
   rules: {
     'file.decode': {},

@@ -27,7 +27,7 @@ function bandsOf(profile: Profile): Bands {
  * The photo scaled to the standard frame's width with the allowed bands (head top, eye line, face
  * width) and what was measured (face box, landmarks, head-top line, eye line) drawn over it.
  */
-export async function renderAnnotation(photo: Photo, result: FileResult, profile: Profile, lang: Lang = 'en'): Promise<Buffer> {
+export async function renderAnnotation(photo: Photo, result: Pick<FileResult, 'checks'>, profile: Profile, lang: Lang = 'en'): Promise<Buffer> {
   const { svg, width, height, legendHeight } = await annotationSvg(photo, result, profile, lang);
   const base = sharp(photo.pixels.data, { raw: { width: photo.pixels.width, height: photo.pixels.height, channels: 3 } })
     .resize(width, height);
@@ -45,7 +45,7 @@ const LEGEND_LINE = 18;
  * The drawing over the photo: bands, lines, boxes and landmarks only; every word and number goes in a
  * legend under the photo (in the report's language), so no label covers the face.
  */
-export async function annotationSvg(photo: Photo, result: FileResult, profile: Profile, lang: Lang): Promise<{ svg: string; width: number; height: number; legendHeight: number }> {
+export async function annotationSvg(photo: Photo, result: Pick<FileResult, 'checks'>, profile: Profile, lang: Lang): Promise<{ svg: string; width: number; height: number; legendHeight: number }> {
   const { frame } = profile;
   const scale = frame.width / photo.pixels.width;
   const height = Math.round(photo.pixels.height * scale);

@@ -1,22 +1,30 @@
+import { stringify } from 'csv-stringify/sync';
 import { ruleName, uiStrings } from '../i18n/index.js';
-import type { Lang, RunResult } from '../contract/types.js';
+import type { Lang, Report } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 
-/** A cell that Excel shows as text: quoted, quotes doubled, and formulas defused (=, +, -, @ at the start). */
+/** A cell's text that Excel shows as text: formulas defused (=, +, -, @ at the start). */
+const defused = (value: string | number): string => {
+  const text = String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+};
+
+/** Rows as CSV for Excel by csv-stringify: every cell quoted, quotes inside doubled, CRLF line ends. */
+const csvRows = (rows: string[][]): string => stringify(rows, { quoted: true, quoted_empty: true, record_delimiter: 'windows' });
+
+/** A cell that Excel shows as text: quoted, quotes doubled, and formulas defused. */
 export function csvCell(value: string | number): string {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
+  return csvRows([[defused(value)]]).replace(/\r\n$/, '');
 }
 
 /**
- * A student number or ID number as a cell Excel keeps as text: a number with leading zeros or more than
- * 15 digits would otherwise lose its zeros or its last digits (1.10105E+17). Excel reads ="…" as a
- * formula whose value is the text itself; only digits (and a final X) are ever written so, so no
+ * A student number or ID number as the text of a cell Excel keeps as text: a number with leading zeros or
+ * more than 15 digits would otherwise lose its zeros or its last digits (1.10105E+17). Excel reads ="…" as
+ * a formula whose value is the text itself; only digits (and a final X) are ever written so, so no
  * file name or roster cell can become a formula.
  */
 export function idCell(value: string): string {
-  return /^\d+X?$/i.test(value) ? `"=""${value}"""` : csvCell(value);
+  return /^\d+X?$/i.test(value) ? `="${value}"` : defused(value);
 }
 
 /** Backticks around commands are for terminals; a spreadsheet cell shows the words alone. */
@@ -30,7 +38,7 @@ const plain = (message: string) => message.replace(/`([^`]*)`/g, '$1');
  * and every student without a photo gets a row of their own, so the sheet can be sorted by student
  * and handed round as the class's to-do list.
  */
-export function formatCsv(result: RunResult, lang: Lang, roster?: RosterReport): string {
+export function formatCsv(result: Report, lang: Lang, roster?: RosterReport): string {
   const ui = uiStrings(lang).csv;
   const names = (rules: string[]) => rules.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', ');
   const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
@@ -48,6 +56,6 @@ export function formatCsv(result: RunResult, lang: Lang, roster?: RosterReport):
   }
   for (const student of roster?.missing ?? []) rows.push([...who(student), '', ui.noPhoto, '', '', ui.noPhotoAdvice]);
   // With a roster, the first two columns are the 学号 and 身份证号 (the header row is words, never digits).
-  const cell = (value: string, column: number) => (roster && column < 2 ? idCell(value) : csvCell(value));
-  return `\ufeff${rows.map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
+  const cell = (value: string, column: number) => (roster && column < 2 ? idCell(value) : defused(value));
+  return `\ufeff${csvRows(rows.map((row) => row.map(cell)))}`;
 }

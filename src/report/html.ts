@@ -1,5 +1,5 @@
 import { counted, interpolate, ruleName, uiStrings } from '../i18n/index.js';
-import type { Lang, PhotoPictures, RunResult } from '../contract/types.js';
+import type { Lang, PhotoPictures, Report } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 
 export const escapeHtml = (text: string): string =>
@@ -55,7 +55,7 @@ export interface HtmlView {
 const messageHtml = (message: string) => escapeHtml(message).replace(/`([^`]*)`/g, '<code>$1</code>');
 
 /** One self-contained page: summary, filters, and a card per photo with its thumbnail, verdict and what to fix. */
-export function formatHtml(result: RunResult, lang: Lang, pictures: ReadonlyMap<string, Pictures> = new Map(), roster?: RosterReport, view: HtmlView = {}): string {
+export function formatHtml(result: Report, lang: Lang, pictures: ReadonlyMap<string, Pictures> = new Map(), roster?: RosterReport, view: HtmlView = {}): string {
   const ui = uiStrings(lang);
   const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
   const rosterSection = roster ? formatRosterHtml(roster, lang) : '';

@@ -1,5 +1,5 @@
 import { interpolate, uiStrings } from '../i18n/index.js';
-import type { Lang, RunResult } from '../contract/types.js';
+import type { Lang, Report } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
 import { isBroken } from '../core/run.js';
 
@@ -30,7 +30,7 @@ function rosterCases(roster: RosterReport, lang: Lang): string[] {
  * JUnit XML for CI: a test case per photo and rule; fail -> <failure>, unreadable file -> <error>, skip -> <skipped>.
  * With a roster, a second suite has a failed case per roster problem.
  */
-export function formatJunit(result: RunResult, lang: Lang = 'en', roster?: RosterReport): string {
+export function formatJunit(result: Report, lang: Lang = 'en', roster?: RosterReport): string {
   const cases: string[] = [];
   let failures = 0; let errors = 0; let skipped = 0;
   for (const file of result.files) {

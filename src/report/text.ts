@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { counted, interpolate, uiStrings } from '../i18n/index.js';
-import type { Check, FileResult, Lang, RunResult, Status, Verdict } from '../contract/types.js';
+import type { Lang, Report, ReportCheck, ReportFile, Status, Verdict } from '../contract/types.js';
 
 export interface TextOptions {
   lang: Lang;
@@ -37,7 +37,7 @@ export function printable(text: string): string {
   });
 }
 
-export function formatFile(file: FileResult, options: TextOptions, chalk: ChalkInstance): string {
+export function formatFile(file: ReportFile, options: TextOptions, chalk: ChalkInstance): string {
   const ui = uiStrings(options.lang);
   const lines = [`${paint(chalk, file.verdict, `${VERDICT_MARK[file.verdict]} ${ui.verdict[file.verdict]}`)}  ${chalk.bold(printable(file.path))}`];
   const shown = file.checks
@@ -52,7 +52,7 @@ export function formatFile(file: FileResult, options: TextOptions, chalk: ChalkI
 }
 
 /** Per rule, how many photos it gave `status` (a rule reporting several findings on one photo counts it once). */
-function ruleCounts(files: FileResult[], status: Status): string {
+function ruleCounts(files: ReportFile[], status: Status): string {
   const counts = new Map<string, number>();
   for (const file of files) {
     for (const rule of new Set(file.checks.filter((c) => c.status === status).map((c) => c.rule))) counts.set(rule, (counts.get(rule) ?? 0) + 1);
@@ -61,7 +61,7 @@ function ruleCounts(files: FileResult[], status: Status): string {
 }
 
 /** Verdict per file, a line per rule (measured value, expected range, what to do), and a summary. */
-export function formatText(result: RunResult, options: TextOptions): string {
+export function formatText(result: Report, options: TextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const ui = uiStrings(options.lang);
   const showPasses = options.showPasses ?? result.files.length === 1;
@@ -76,4 +76,4 @@ export function formatText(result: RunResult, options: TextOptions): string {
   return `${blocks.join('\n\n')}\n`;
 }
 
-export type { Check };
+export type { ReportCheck };

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { decodeMessage } from '../i18n/index.js';
 import { platform } from '../platform/index.js';
 
@@ -35,23 +36,20 @@ export function decodeText(bytes: Buffer): string {
   }
 }
 
-/** RFC 4180 CSV (quotes, doubled quotes, newlines in quotes); a tab-separated file works too. */
+/**
+ * RFC 4180 CSV (quotes, doubled quotes, newlines in quotes), read by csv-parse; a tab-separated file works
+ * too. A stray quote inside a cell (张"三) stays a character, as Excel reads it, instead of swallowing the
+ * rest of the file into one cell; a quote never closed is an error naming the line. Empty rows are dropped.
+ */
 export function parseCsv(text: string): string[][] {
-  const separator = !text.includes(',') && text.includes('\t') ? '\t' : ',';
-  const rows: string[][] = [];
-  let row: string[] = []; let cell = ''; let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === separator) { row.push(cell); cell = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
+  const delimiter = !text.includes(',') && text.includes('\t') ? '\t' : ',';
+  let rows: string[][];
+  try {
+    rows = parse(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: true });
+  } catch (error) {
+    const { code, lines } = error as { code?: string; lines?: number };
+    throw new Error(code === 'CSV_QUOTE_NOT_CLOSED' ? `a quoted cell is never closed (the file ends inside it, at line ${lines}): look for a " opening a cell without one closing it` : (error as Error).message);
   }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
   return rows.filter((r) => r.some((c) => c.trim() !== ''));
 }
 
@@ -79,7 +77,12 @@ export async function readRoster(path: string): Promise<Student[]> {
 
 /** A roster CSV's students, from its bytes; `path` only names it in errors. */
 export function parseRoster(bytes: Buffer, path: string): Student[] {
-  const rows = parseCsv(decodeText(bytes));
+  let rows: string[][];
+  try {
+    rows = parseCsv(decodeText(bytes));
+  } catch (error) {
+    throw new Error(`the roster ${path} cannot be read as CSV: ${(error as Error).message}`);
+  }
   if (rows.length === 0) throw new Error(`the roster ${path} is empty`);
   const header = rows[0].map((h) => h.trim());
   const column = (pattern: RegExp) => header.findIndex((h) => pattern.test(h));

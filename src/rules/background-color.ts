@@ -1,5 +1,6 @@
 import { background } from '../analysis/background.js';
 import { colourName, deltaE2000, rgbToLab, type Rgb } from '../analysis/colour.js';
+import { defaultProfileOptions } from '../profiles/index.js';
 import { defineRule, fail, pass, round, warn } from '../contract/rule.js';
 
 export interface BackgroundColorOptions {
@@ -17,9 +18,9 @@ export interface BackgroundColorOptions {
 export default defineRule<BackgroundColorOptions>({
   id: 'background.color',
   meta: {
-    description: { zh: '背景为浅蓝色，参考值 RGB(100,197,255)', en: 'light blue background, reference RGB(100,197,255)' },
+    description: { zh: '背景为浅蓝色，参考值 RGB({reference})', en: 'light blue background, reference RGB({reference})' },
     messageIds: ['ok', 'offBlue', 'notBlue', 'notFound'],
-    defaultOptions: { reference: [100, 197, 255], passBelow: 15, warnBelow: 30, minShare: 0.05, chromaWarn: 0.7, chromaFail: 0.55 },
+    defaultOptions: defaultProfileOptions<BackgroundColorOptions>('background.color'),
   },
   async check({ photo, options }) {
     const bg = await background(photo);

@@ -1,3 +1,4 @@
+import { defaultProfileOptions } from '../profiles/index.js';
 import { defineRule, fail, pass, round, skip, warn } from '../contract/rule.js';
 import type { Finding } from '../contract/types.js';
 import { headTopOf } from '../analysis/person.js';
@@ -14,13 +15,13 @@ export interface FacePositionOptions {
   tolerance: number;
 }
 
-/** Head top, eye line and horizontal centring, each in pixels of the 480x640 frame. */
+/** Head top, eye line and horizontal centring, each in pixels of the profile's frame. */
 export default defineRule<FacePositionOptions>({
   id: 'face.position',
   meta: {
-    description: { zh: '头顶距上边 50–110 像素，双眼距上边 200–300 像素，人像居中', en: 'head top 50–110 px and eyes 200–300 px from the top, face centred' },
+    description: { zh: '头顶距上边 {headTopMin}–{headTopMax} 像素，双眼距上边 {eyeLineMin}–{eyeLineMax} 像素，人像居中', en: 'head top {headTopMin}–{headTopMax} px and eyes {eyeLineMin}–{eyeLineMax} px from the top, face centred' },
     messageIds: ['ok', 'headTooHigh', 'headTooLow', 'headCut', 'headTopUnknown', 'eyesTooHigh', 'eyesTooLow', 'offCentre', 'noSingleFace'],
-    defaultOptions: { headTopMin: 50, headTopMax: 110, eyeLineMin: 200, eyeLineMax: 300, maxCentreOffset: 24, tolerance: 10 },
+    defaultOptions: defaultProfileOptions<FacePositionOptions>('face.position'),
   },
   async check({ photo, options, frame }) {
     const found = await singleFace(photo);

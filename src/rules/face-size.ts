@@ -1,3 +1,4 @@
+import { defaultProfileOptions } from '../profiles/index.js';
 import { defineRule, fail, pass, round } from '../contract/rule.js';
 import { frameScale, isFinding, singleFace } from './face-shared.js';
 
@@ -6,13 +7,13 @@ export interface FaceSizeOptions {
   maxWidth: number;
 }
 
-/** Face width, cheek to cheek, in pixels of the 480x640 frame. */
+/** Face width, cheek to cheek, in pixels of the profile's frame. */
 export default defineRule<FaceSizeOptions>({
   id: 'face.size',
   meta: {
-    description: { zh: '脸宽（两颊之间）在 480×640 画幅中为 180–300 像素', en: 'face width (cheek to cheek) 180–300 px in the 480x640 frame' },
+    description: { zh: '脸宽（两颊之间）在 {frameWidth}×{frameHeight} 画幅中为 {minWidth}–{maxWidth} 像素', en: 'face width (cheek to cheek) {minWidth}–{maxWidth} px in the {frameWidth}x{frameHeight} frame' },
     messageIds: ['ok', 'tooSmall', 'tooLarge', 'noSingleFace'],
-    defaultOptions: { minWidth: 180, maxWidth: 300 },
+    defaultOptions: defaultProfileOptions<FaceSizeOptions>('face.size'),
   },
   async check({ photo, options, frame }) {
     const found = await singleFace(photo);

@@ -1,3 +1,4 @@
+import { defaultProfileOptions } from '../profiles/index.js';
 import { defineRule, fail, pass, round, warn } from '../contract/rule.js';
 
 export interface FileSizeOptions {
@@ -9,13 +10,13 @@ export interface FileSizeOptions {
   warnMaxBytes: number;
 }
 
-/** File size in bytes against the notice's 30K–40K window. */
+/** File size in bytes against the profile's byte window (warn bands where "KB" may mean 1000 or 1024 bytes). */
 export default defineRule<FileSizeOptions>({
   id: 'file.size',
   meta: {
-    description: { zh: '文件大小在 30–40 KB 之间', en: 'file size within 30–40 KB' },
+    description: { zh: '文件大小在 {minBytes}–{maxBytes} 字节之间', en: 'file size within {minBytes}–{maxBytes} bytes' },
     messageIds: ['ok', 'tooSmall', 'tooLarge', 'nearLow', 'nearHigh'],
-    defaultOptions: { minBytes: 30720, maxBytes: 40000, warnMinBytes: 30000, warnMaxBytes: 40960 },
+    defaultOptions: defaultProfileOptions<FileSizeOptions>('file.size'),
     needs: 'bytes',
   },
   check({ photo, options }) {

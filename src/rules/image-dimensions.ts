@@ -1,3 +1,4 @@
+import { defaultProfileOptions } from '../profiles/index.js';
 import { defineRule, fail, pass } from '../contract/rule.js';
 
 export interface DimensionsOptions {
@@ -11,9 +12,9 @@ export interface DimensionsOptions {
 export default defineRule<DimensionsOptions>({
   id: 'image.dimensions',
   meta: {
-    description: { zh: '像素尺寸为 480×640（宽×高）', en: 'pixel size 480x640 (width x height)' },
+    description: { zh: '像素尺寸为 {width}×{height}（宽×高）', en: 'pixel size {width}x{height} (width x height)' },
     messageIds: ['ok', 'rightAspect', 'wrongAspect', 'landscape'],
-    defaultOptions: { width: 480, height: 640, aspectTolerance: 0.01 },
+    defaultOptions: defaultProfileOptions<DimensionsOptions>('image.dimensions'),
   },
   check({ photo, options }) {
     const { width, height } = photo;

@@ -1,16 +1,17 @@
+import { defaultProfileOptions } from '../profiles/index.js';
 import { defineRule, pass, warn } from '../contract/rule.js';
 
 export interface DpiOptions {
   dpi: number;
 }
 
-/** Declared resolution (JFIF/EXIF density). Reviewers ask for 300 dpi; pixels matter more, so only warn. */
+/** Declared resolution (JFIF/EXIF density). Profiles ask for a density (300 dpi for the diploma photo); pixels matter more, so only warn. */
 export default defineRule<DpiOptions>({
   id: 'image.dpi',
   meta: {
-    description: { zh: '分辨率标记为 300 dpi', en: 'resolution tag says 300 dpi' },
+    description: { zh: '分辨率标记为 {dpi} dpi', en: 'resolution tag says {dpi} dpi' },
     messageIds: ['ok', 'other', 'missing'],
-    defaultOptions: { dpi: 300 },
+    defaultOptions: defaultProfileOptions<DpiOptions>('image.dpi'),
   },
   check({ photo, options }) {
     const jfif = photo.jpeg?.jfifDensity;

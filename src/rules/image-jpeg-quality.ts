@@ -1,4 +1,5 @@
 import { estimateJpegQuality } from '../formats/jpeg-quality.js';
+import { defaultProfileOptions } from '../profiles/index.js';
 import { defineRule, fail, pass, skip } from '../contract/rule.js';
 
 export interface JpegQualityOptions {
@@ -9,9 +10,9 @@ export interface JpegQualityOptions {
 export default defineRule<JpegQualityOptions>({
   id: 'image.jpeg-quality',
   meta: {
-    description: { zh: 'JPEG 压缩质量不低于 60', en: 'JPEG quality at least 60' },
+    description: { zh: 'JPEG 压缩质量不低于 {minQuality}', en: 'JPEG quality at least {minQuality}' },
     messageIds: ['ok', 'tooLow', 'notJpeg', 'noTables'],
-    defaultOptions: { minQuality: 60 },
+    defaultOptions: defaultProfileOptions<JpegQualityOptions>('image.jpeg-quality'),
     needs: 'bytes',
   },
   check({ photo, options }) {

@@ -1,6 +1,6 @@
 /** The page: pick or drop photos (and a roster), see each rule's result, the overlay, fix and download. */
 import { zipSync } from 'fflate';
-import type { Lang, RunResult } from '../../src/contract/types.js';
+import type { Lang, Report } from '../../src/contract/types.js';
 import { interpolate, ruleName, uiStrings } from '../../src/i18n/index.js';
 import { formatCsv } from '../../src/report/csv.js';
 import { refusalMessage } from '../../src/report/fix-refusal.js';
@@ -99,7 +99,7 @@ async function showStudent(item: Checked) {
 async function runFix(item: Checked, side: HTMLElement, button: HTMLButtonElement) {
   button.disabled = true;
   button.textContent = words().fixing;
-  item.fix = await fixPhoto(item, lang);
+  item.fix = await fixPhoto(item);
   button.disabled = false;
   button.textContent = words().fix;
   showFix(item, side);
@@ -131,7 +131,7 @@ function showFix(item: Checked, side: HTMLElement) {
   if (button) button.after(box); else side.prepend(box);
 }
 
-function runResult(): RunResult {
+function runResult(): Report {
   const files = checked.map((item) => item.result);
   const count = (verdict: string) => files.filter((file) => file.verdict === verdict).length;
   return { profile: profile.id, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
@@ -191,7 +191,7 @@ async function fixAll(button: HTMLButtonElement) {
   for (const item of checked) {
     progress(interpolate(words().fixing + ' {done}/{total}', { done: ++done, total: checked.length }));
     if (item.outcome.kind !== 'photo') continue;
-    item.fix ??= await fixPhoto(item, lang);
+    item.fix ??= await fixPhoto(item);
     if (item.fix.status === 'fixed' || item.fix.status === 'unchanged') files[item.name.replace(/\.[^.]*$/, '') + '.jpg'] = item.fix.outcome!.jpeg;
   }
   download('gradphoto-fixed.zip', zipSync(files, { level: 0 }), 'application/zip');
@@ -231,7 +231,7 @@ async function readRoster(file: File) {
 async function switchLanguage() {
   lang = lang === 'zh' ? 'en' : 'zh';
   translateStatic();
-  for (const item of checked) item.result = await recheck(item, lang);
+  for (const item of checked) item.result = recheck(item, lang);
   showClass();
   const open = $<HTMLElement>('[data-view=student]');
   const shown = open.hidden ? undefined : checked.find((item) => open.querySelector('h2')?.firstChild?.textContent === item.name);

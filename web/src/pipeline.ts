@@ -4,11 +4,12 @@
  */
 import { loadPhotoBytes, type LoadOutcome } from '../../src/core/load.js';
 import { checkFile, resolveRules } from '../../src/core/run.js';
-import type { FileResult, Lang, Photo } from '../../src/contract/types.js';
+import type { FileResult, Lang, Photo, ReportFile } from '../../src/contract/types.js';
 import { fixAndCheck, type CheckedFix } from '../../src/fix/verdict.js';
 import { faces } from '../../src/analysis/face.js';
 import { headTopOf } from '../../src/analysis/person.js';
 import { DEFAULT_PROFILE, profiles } from '../../src/profiles/index.js';
+import { localiseFile } from '../../src/report/localise.js';
 import { builtinRules, ruleOptions } from '../../src/rules/index.js';
 import type { FacePositionOptions } from '../../src/rules/face-position.js';
 import type { FaceSizeOptions } from '../../src/rules/face-size.js';
@@ -20,25 +21,28 @@ export interface Checked {
   name: string;
   bytes: Uint8Array;
   outcome: LoadOutcome;
-  result: FileResult;
+  /** What core returned: messageIds and data. */
+  raw: FileResult;
+  /** The same in the page's language. */
+  result: ReportFile;
   fix?: CheckedFix;
 }
 
 /** Check one photo's bytes as `gradphoto check` checks a file. */
 export async function checkPhoto(name: string, bytes: Uint8Array, lang: Lang): Promise<Checked> {
   const outcome = await loadPhotoBytes(name, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  const result = await checkFile(name, rules, { lang, frame: profile.frame, loading: Promise.resolve(outcome) });
-  return { name, bytes, outcome, result };
+  const raw = await checkFile(name, rules, { frame: profile.frame, loading: Promise.resolve(outcome) });
+  return { name, bytes, outcome, raw, result: localiseFile(raw, { lang, profile }) };
 }
 
-/** The same result in another language: the rules run again over the analyses already made. */
-export function recheck(checked: Checked, lang: Lang): Promise<FileResult> {
-  return checkFile(checked.name, rules, { lang, frame: profile.frame, loading: Promise.resolve(checked.outcome) });
+/** The same result in another language: worded again, as every reporter words core's results. */
+export function recheck(checked: Checked, lang: Lang): ReportFile {
+  return localiseFile(checked.raw, { lang, profile });
 }
 
 /** `gradphoto fix`: crop, blue background, the byte window, then the check of what was made. */
-export function fixPhoto(checked: Checked, lang: Lang): Promise<CheckedFix> {
-  return fixAndCheck(checked.outcome, checked.name.replace(/\.[^.]*$/, '') + '.jpg', { profile, background: 'blue', rules, lang });
+export function fixPhoto(checked: Checked): Promise<CheckedFix> {
+  return fixAndCheck(checked.outcome, checked.name.replace(/\.[^.]*$/, '') + '.jpg', { profile, background: 'blue', rules });
 }
 
 /** What the overlay draws, in the standard frame's pixels (the photo scaled to the frame's width). */
