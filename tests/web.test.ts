@@ -204,6 +204,26 @@ test('web: the teacher flow: photos and a roster give the class table, the roste
   assert.deepEqual(errors, []);
 });
 
+test('web: a teacher picks a whole class folder: its photos in subfolders and its roster are read, junk files left out', { skip, timeout: 300_000 }, async () => {
+  const root = join(dir, '2026届');
+  await mkdir(join(root, '甲班'), { recursive: true });
+  await mkdir(join(root, '乙班'), { recursive: true });
+  await writeFile(join(root, '甲班', '2026010001.jpg'), await readFile(EXAMPLE));
+  await writeFile(join(root, '乙班', '2026010002.jpg'), await sharp(EXAMPLE).flop().jpeg({ quality: 90 }).toBuffer());
+  await writeFile(join(root, '名单.csv'), '学号,姓名\r\n2026010001,张三\r\n2026010002,李四\r\n2026010003,王五\r\n');
+  await writeFile(join(root, 'Thumbs.db'), Buffer.alloc(64, 1));
+  await writeFile(join(root, '.DS_Store'), Buffer.alloc(64, 2));
+  await writeFile(join(root, '说明.docx'), Buffer.from('PK not a photo'));
+  const { page, errors } = await openPage();
+  await page.setInputFiles('[data-input=folder]', root);
+  await page.waitForSelector('body[data-checked="2"]', { timeout: 240_000 });
+  await page.waitForSelector('body[data-roster="3"]');
+  const photos = await page.$$eval('[data-view=class] tr[data-photo]', (rows) => rows.map((row) => (row as HTMLElement).dataset.photo));
+  assert.deepEqual(photos, ['2026届/乙班/2026010002.jpg', '2026届/甲班/2026010001.jpg']);
+  assert.deepEqual(await page.$$eval('[data-roster-list=missing] li', (items) => items.map((li) => li.textContent)), ['2026010003 王五']);
+  assert.deepEqual(errors, []);
+});
+
 test('web: screenshots at phone and desktop widths; nothing wider than a phone\'s screen', { skip, timeout: 240_000 }, async () => {
   const shots = join(ROOT, 'dist', 'screenshots');
   await mkdir(shots, { recursive: true });

@@ -199,18 +199,59 @@ async function fixAll(button: HTMLButtonElement) {
   button.disabled = false;
 }
 
+/** A picked or dropped file and the name it is reported by (its path inside a dropped or picked folder). */
+interface Picked { file: File; name: string }
+
+const PHOTO = /\.(jpe?g|png|webp|gif|bmp|tiff?|heic|heif|avif)$/i;
+const ROSTER = /\.(csv|txt)$/i;
+
+/**
+ * What a folder holds, as the CLI finds it: photos by their extension (or any image/ type), a roster CSV;
+ * hidden files and the rest (Thumbs.db, .DS_Store, notes) are left out. Loose files are taken as given.
+ */
+function sortPicked(items: Picked[], fromFolder: boolean): Picked[] {
+  return items
+    .filter(({ file, name }) => !fromFolder || (!name.split('/').some((part) => part.startsWith('.')) && (PHOTO.test(name) || ROSTER.test(name) || file.type.startsWith('image/'))))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Every file under a dropped entry, with its path from the dropped folder's parent. */
+async function entryFiles(entry: FileSystemEntry, prefix = ''): Promise<Picked[]> {
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    return [{ file, name: prefix + entry.name }];
+  }
+  const reader = (entry as FileSystemDirectoryEntry).createReader();
+  const out: Picked[] = [];
+  // readEntries hands over a folder's entries a batch at a time (100 in Chromium) until it returns none.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    for (const child of batch) out.push(...await entryFiles(child, `${prefix}${entry.name}/`));
+  }
+  return out;
+}
+
+/** A drop's files, folders walked (a browser without entries gives its files alone). */
+async function droppedFiles(transfer: DataTransfer): Promise<{ items: Picked[]; folder: boolean }> {
+  const entries = [...transfer.items].map((item) => item.webkitGetAsEntry?.()).filter((entry): entry is FileSystemEntry => !!entry);
+  if (entries.length === 0) return { items: [...transfer.files].map((file) => ({ file, name: file.name })), folder: false };
+  const items: Picked[] = [];
+  for (const entry of entries) items.push(...await entryFiles(entry));
+  return { items, folder: entries.some((entry) => entry.isDirectory) };
+}
+
 let lastSeconds = 0;
-async function checkFiles(files: File[]) {
-  const photos = files.filter((file) => !/\.(csv|txt)$/i.test(file.name));
-  const csv = files.find((file) => /\.(csv|txt)$/i.test(file.name));
+async function checkFiles(given: Picked[]) {
+  const photos = given.filter(({ name }) => !ROSTER.test(name));
+  const csv = given.find(({ name }) => ROSTER.test(name))?.file;
   if (csv) await readRoster(csv);
   if (photos.length === 0) { showClass(); return; }
   checked = [];
   $<HTMLElement>('[data-view=student]').hidden = true;
   const started = performance.now();
   progress(words().loadingModels);
-  for (const file of photos) {
-    const name = file.webkitRelativePath || file.name;
+  for (const { file, name } of photos) {
     checked.push(await checkPhoto(name, new Uint8Array(await file.arrayBuffer()), lang));
     progress(interpolate(words().checking, { done: checked.length, total: photos.length }));
   }
@@ -242,7 +283,9 @@ function start() {
   translateStatic();
   $('[data-action=lang]').addEventListener('click', () => void switchLanguage());
   const photos = $<HTMLInputElement>('[data-input=photos]');
-  photos.addEventListener('change', () => void checkFiles([...photos.files ?? []]));
+  photos.addEventListener('change', () => void checkFiles([...photos.files ?? []].map((file) => ({ file, name: file.name }))));
+  const folder = $<HTMLInputElement>('[data-input=folder]');
+  folder.addEventListener('change', () => void checkFiles(sortPicked([...folder.files ?? []].map((file) => ({ file, name: file.webkitRelativePath || file.name })), true)));
   const rosterInput = $<HTMLInputElement>('[data-input=roster]');
   rosterInput.addEventListener('change', () => { const file = rosterInput.files?.[0]; if (file) void readRoster(file); });
   const drop = $<HTMLElement>('[data-drop]');
@@ -251,7 +294,7 @@ function start() {
   drop.addEventListener('drop', (event) => {
     event.preventDefault();
     drop.classList.remove('over');
-    void checkFiles([...event.dataTransfer?.files ?? []]);
+    if (event.dataTransfer) void droppedFiles(event.dataTransfer).then(({ items, folder: fromFolder }) => checkFiles(sortPicked(items, fromFolder)));
   });
   document.body.dataset.ready = 'true';
 }
