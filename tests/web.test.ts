@@ -240,9 +240,16 @@ test('web: screenshots at phone and desktop widths; nothing wider than a phone\'
   }
 });
 
-test('web: the page\'s bundle holds the pipeline of src/ on the browser platform, and no node: module, sharp or onnxruntime', async () => {
-  const meta = JSON.parse(await readFile(join(ROOT, 'dist', 'web-bundle.json'), 'utf8')) as { inputs: Record<string, unknown> };
+test('web: the page\'s bundle holds the pipeline of src/ on the browser platform, and no node: module, sharp or onnxruntime; the pipeline runs in its checking thread', async () => {
+  const meta = JSON.parse(await readFile(join(ROOT, 'dist', 'web-bundle.json'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, { inputs: Record<string, unknown> }> };
   const inputs = Object.keys(meta.inputs);
+  // The page's own script only draws and asks: the models, analysis and rules are in worker.js, so the
+  // page answers clicks and scrolling while a class folder is checked.
+  const output = (name: string) => Object.keys(Object.entries(meta.outputs).find(([path]) => path.endsWith(`web/${name}`))?.[1].inputs ?? {});
+  const page = output('app.js'); const worker = output('worker.js');
+  assert.ok(page.includes('web/src/main.ts') && worker.includes('web/src/worker.ts'), `app.js: ${page.length} inputs, worker.js: ${worker.length}`);
+  assert.deepEqual(page.filter((input) => /src\/(analysis|rules|core|fix|models)\/|tfjs|jsquash/.test(input)), []);
+  for (const module of ['src/core/run.ts', 'src/analysis/matte.ts', 'src/rules/index.ts']) assert.ok(worker.includes(module), `${module} is in the checking thread`);
   for (const module of ['src/core/run.ts', 'src/core/load.ts', 'src/fix/index.ts', 'src/analysis/matte.ts', 'src/rules/index.ts', 'web/src/platform.ts', 'src/i18n/zh.ts']) {
     assert.ok(inputs.includes(module), `${module} is in the page`);
   }

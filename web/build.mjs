@@ -31,9 +31,10 @@ await rm(out, { recursive: true, force: true });
 await mkdir(join(out, 'models'), { recursive: true });
 await mkdir(join(out, 'wasm'), { recursive: true });
 const result = await esbuild.build({
-  entryPoints: [join(root, 'web', 'src', 'main.ts')],
+  // The page (app.js) and its checking thread (worker.js, where the pipeline runs).
+  entryPoints: { app: join(root, 'web', 'src', 'main.ts'), worker: join(root, 'web', 'src', 'worker.ts') },
   bundle: true, format: 'esm', platform: 'browser', target: 'chrome110', minify: true, sourcemap: false,
-  outfile: join(out, 'app.js'), metafile: true, legalComments: 'linked', logLevel: 'warning',
+  outdir: out, metafile: true, legalComments: 'linked', logLevel: 'warning',
   inject: [join(root, 'web', 'src', 'buffer-global.ts')],
   define: { 'process.env.NODE_ENV': '"production"' },
   plugins: [browserPlatform],

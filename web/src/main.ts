@@ -1,12 +1,46 @@
 /** The page: pick or drop photos (and a roster), see each rule's result, the overlay, fix and download. */
 import { zipSync } from 'fflate';
-import type { Lang, Report } from '../../src/contract/types.js';
+import type { Lang, Report, ReportFile } from '../../src/contract/types.js';
 import { interpolate, ruleName, uiStrings } from '../../src/i18n/index.js';
-import { formatCsv } from '../../src/report/csv.js';
-import { refusalMessage } from '../../src/report/fix-refusal.js';
 import { matchRoster, parseRoster, type RosterReport, type Student } from '../../src/roster/roster.js';
-import { checkPhoto, fixPhoto, geometry, profile, recheck, type Checked, type Geometry } from './pipeline.js';
+import type { CheckedFix } from '../../src/fix/verdict.js';
+import { DEFAULT_PROFILE } from '../../src/profiles/index.js';
+import type { Geometry } from './pipeline.js';
 import { PAGE } from './strings.js';
+import type { Request } from './worker.js';
+
+/** A photo the page has checked; its pixels stay in the checking thread under `key`. */
+interface Checked {
+  key: number;
+  name: string;
+  bytes: Uint8Array;
+  /** Whether it decoded (the overlay and fix need a photo). */
+  photo: boolean;
+  result: ReportFile;
+  fix?: Pick<CheckedFix, 'status' | 'refusal' | 'judgement'> & { said?: Record<Lang, string>; outcome?: { jpeg: Uint8Array; steps: string[] }; check?: { verdict: ReportFile['verdict'] } };
+}
+
+/** The checking thread (worker.ts): the page asks, it answers, in order of the requests' ids. */
+const thread = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const waiting = new Map<number, { resolve: (reply: unknown) => void; reject: (error: Error) => void }>();
+let requests = 0;
+thread.addEventListener('message', (event: MessageEvent<{ id: number; reply?: unknown; error?: string }>) => {
+  const { id, reply, error } = event.data;
+  const pending = waiting.get(id);
+  waiting.delete(id);
+  if (error !== undefined) pending?.reject(new Error(error)); else pending?.resolve(reply);
+});
+type Ask = Request extends infer R ? R extends { id: number } ? Omit<R, 'id'> : never : never;
+function ask<T>(request: Ask, transfer: Transferable[] = []): Promise<T> {
+  const id = ++requests;
+  return new Promise<T>((resolve, reject) => {
+    waiting.set(id, { resolve: resolve as (reply: unknown) => void, reject });
+    thread.postMessage({ ...request, id }, transfer);
+  });
+}
+const geometry = (item: Checked) => ask<Geometry>({ op: 'geometry', key: item.key });
+const fixPhoto = (item: Checked) => ask<NonNullable<Checked['fix']>>({ op: 'fix', key: item.key });
+let keys = 0;
 
 let lang: Lang = 'zh';
 let checked: Checked[] = [];
@@ -63,7 +97,7 @@ function overlay(g: Geometry): SVGSVGElement {
   return svg;
 }
 
-function ruleList(result: Checked['result']): HTMLUListElement {
+function ruleList(result: ReportFile): HTMLUListElement {
   const status = uiStrings(lang).status;
   const list = el('ul', { class: 'rules' });
   for (const check of result.checks) {
@@ -81,13 +115,13 @@ async function showStudent(item: Checked) {
   view.append(el('h2', {}, item.name, ' ', el('span', { class: 'verdict', 'data-verdict': result.verdict }, uiStrings(lang).verdict[result.verdict])));
   if (result.error) view.append(el('p', { 'data-error': result.error.messageId }, result.error.message));
   const figure = el('figure', { class: 'overlay-figure' });
-  if (item.outcome.kind === 'photo') {
+  if (item.photo) {
     const box = el('div', { class: 'overlay' }, el('img', { src: URL.createObjectURL(new Blob([item.bytes as BlobPart])), alt: item.name }));
-    box.append(overlay(await geometry(item.outcome.photo)));
+    box.append(overlay(await geometry(item)));
     figure.append(box, el('figcaption', { class: 'caption' }, words().overlay));
   }
   const side = el('div', {}, ruleList(result));
-  if (item.outcome.kind === 'photo') {
+  if (item.photo) {
     const button = el('button', { type: 'button', class: 'primary', 'data-action': 'fix' }, words().fix);
     button.addEventListener('click', () => void runFix(item, side, button));
     side.prepend(button);
@@ -114,7 +148,7 @@ function showFix(item: Checked, side: HTMLElement) {
   const fix = item.fix!;
   const box = el('div', { 'data-fix': fix.status }, el('h3', {}, words().fixStatus[fix.status]));
   if (fix.status === 'refused') {
-    box.append(el('p', {}, refusalMessage(lang, fix.refusal!.messageId, fix.refusal!.data, item.name)));
+    box.append(el('p', {}, fix.said![lang]));
   } else {
     const jpeg = fix.outcome!.jpeg;
     const url = (bytes: Uint8Array) => URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'image/jpeg' }));
@@ -134,7 +168,7 @@ function showFix(item: Checked, side: HTMLElement) {
 function runResult(): Report {
   const files = checked.map((item) => item.result);
   const count = (verdict: string) => files.filter((file) => file.verdict === verdict).length;
-  return { profile: profile.id, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
+  return { profile: DEFAULT_PROFILE, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
 }
 
 function roster(): RosterReport | undefined {
@@ -155,7 +189,8 @@ function showClass() {
   }));
   select.addEventListener('change', () => { filter = (select as HTMLSelectElement).value; showClass(); });
   const csv = el('button', { type: 'button', class: 'primary', 'data-action': 'csv' }, w.csv);
-  csv.addEventListener('click', () => download('gradphoto.csv', formatCsv(runResult(), lang, roster()), 'text/csv;charset=utf-8'));
+  csv.addEventListener('click', () => void ask<string>({ op: 'csv', keys: checked.map((item) => item.key), lang, roster: roster() })
+    .then((text) => download('gradphoto.csv', text, 'text/csv;charset=utf-8')));
   const zip = el('button', { type: 'button', class: 'primary', 'data-action': 'zip' }, w.zip);
   zip.addEventListener('click', () => void fixAll(zip));
   const rows = checked.filter((item) => filter === 'all' || (filter === 'warn' ? item.result.checks.some((c) => c.status === 'warn') : item.result.verdict === filter));
@@ -190,7 +225,7 @@ async function fixAll(button: HTMLButtonElement) {
   let done = 0;
   for (const item of checked) {
     progress(interpolate(words().fixing + ' {done}/{total}', { done: ++done, total: checked.length }));
-    if (item.outcome.kind !== 'photo') continue;
+    if (!item.photo) continue;
     item.fix ??= await fixPhoto(item);
     if (item.fix.status === 'fixed' || item.fix.status === 'unchanged') files[item.name.replace(/\.[^.]*$/, '') + '.jpg'] = item.fix.outcome!.jpeg;
   }
@@ -248,11 +283,15 @@ async function checkFiles(given: Picked[]) {
   if (csv) await readRoster(csv);
   if (photos.length === 0) { showClass(); return; }
   checked = [];
+  void ask({ op: 'forget' });
   $<HTMLElement>('[data-view=student]').hidden = true;
   const started = performance.now();
   progress(words().loadingModels);
   for (const { file, name } of photos) {
-    checked.push(await checkPhoto(name, new Uint8Array(await file.arrayBuffer()), lang));
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const key = ++keys;
+    const { result, photo } = await ask<{ result: ReportFile; photo: boolean }>({ op: 'check', key, name, bytes: bytes.slice(), lang });
+    checked.push({ key, name, bytes, photo, result });
     progress(interpolate(words().checking, { done: checked.length, total: photos.length }));
   }
   lastSeconds = (performance.now() - started) / 1000;
@@ -272,7 +311,7 @@ async function readRoster(file: File) {
 async function switchLanguage() {
   lang = lang === 'zh' ? 'en' : 'zh';
   translateStatic();
-  for (const item of checked) item.result = recheck(item, lang);
+  for (const item of checked) item.result = await ask<ReportFile>({ op: 'word', key: item.key, lang });
   showClass();
   const open = $<HTMLElement>('[data-view=student]');
   const shown = open.hidden ? undefined : checked.find((item) => open.querySelector('h2')?.firstChild?.textContent === item.name);
