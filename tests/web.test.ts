@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startServer } from '../src/cli/serve.js';
 import { FIX_RESPONSIBLE } from '../src/fix/responsible.js';
+import { FFMPEG, makeHeic } from './heic.js';
 import { ASTRONAUT, EXAMPLE, ROOT, examplePixels, fromRaw, runCli } from './helpers.js';
 
 /** Debian's chromium (or CHROMIUM_PATH): the page is tested in a real browser, never a downloaded one. */
@@ -138,6 +139,26 @@ test('web: for the fixtures and a dozen variants, every rule\'s status in the pa
   assert.deepEqual(errors, []);
 });
 
+test('web: an iPhone HEIC photo is decoded in the page by libheif\'s WebAssembly, with the CLI\'s statuses; fix works on it', { skip: skip || (!FFMPEG && 'no ffmpeg build for this platform to make an HEIC with'), timeout: 300_000 }, async () => {
+  const pixels = await examplePixels();
+  const path = join(dir, 'IMG_0001.HEIC');
+  await writeFile(path, await makeHeic(pixels.data, pixels.width, pixels.height));
+  const cli = JSON.parse((await runCli(['check', path, '--format', 'json', '--lang', 'en'])).stdout) as { files: { verdict: string; checks: { rule: string; status: string }[] }[] };
+  const { page, errors, requests } = await openPage();
+  await page.setInputFiles('[data-input=photos]', path);
+  await page.waitForSelector('[data-view=student] li[data-rule]', { timeout: 200_000 });
+  assert.deepEqual(await rowsOf(page), cli.files[0].checks.map((c) => `${c.rule}:${c.status}`));
+  assert.equal(await page.getAttribute('[data-view=student] [data-verdict]', 'data-verdict'), cli.files[0].verdict);
+  // The decoder is fetched from the page's own wasm/ folder, and only now.
+  assert.ok(requests.some((url) => url === `${origin}/wasm/libheif.wasm`), requests.join('\n'));
+  await page.click('[data-action=fix]');
+  await page.waitForSelector('[data-fix]', { timeout: 200_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=fixed]')]);
+  const bytes = await readFile(await download.path());
+  assert.ok(bytes.length >= 30720 && bytes.length <= 40000, `${bytes.length} bytes`);
+  assert.deepEqual(errors, []);
+});
+
 test('web: fix downloads a JPEG in the 30720–40000 byte window that the CLI then passes on every rule fix answers for', { skip, timeout: 300_000 }, async () => {
   const { page, errors } = await openPage();
   await page.setInputFiles('[data-input=photos]', EXAMPLE);
@@ -241,19 +262,32 @@ test('web: screenshots at phone and desktop widths; nothing wider than a phone\'
 });
 
 test('web: the page\'s bundle holds the pipeline of src/ on the browser platform, and no node: module, sharp or onnxruntime; the pipeline runs in its checking thread', async () => {
-  const meta = JSON.parse(await readFile(join(ROOT, 'dist', 'web-bundle.json'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, { inputs: Record<string, unknown> }> };
+  type Output = { inputs: Record<string, unknown>; imports: { path: string; kind: string }[] };
+  const meta = JSON.parse(await readFile(join(ROOT, 'dist', 'web-bundle.json'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, Output> };
   const inputs = Object.keys(meta.inputs);
   // The page's own script only draws and asks: the models, analysis and rules are in worker.js, so the
-  // page answers clicks and scrolling while a class folder is checked.
-  const output = (name: string) => Object.keys(Object.entries(meta.outputs).find(([path]) => path.endsWith(`web/${name}`))?.[1].inputs ?? {});
+  // page answers clicks and scrolling while a class folder is checked. A script's modules are those of
+  // its file and of the chunks it imports statically (libheif's loader is imported only when needed).
+  const output = (name: string) => {
+    const seen = new Set<string>(); const modules = new Set<string>();
+    const visit = (path: string) => {
+      if (seen.has(path) || !meta.outputs[path]) return;
+      seen.add(path);
+      for (const input of Object.keys(meta.outputs[path].inputs)) modules.add(input);
+      for (const imported of meta.outputs[path].imports) if (imported.kind === 'import-statement') visit(imported.path);
+    };
+    visit(Object.keys(meta.outputs).find((path) => path.endsWith(`web/${name}`)) ?? '');
+    return [...modules];
+  };
   const page = output('app.js'); const worker = output('worker.js');
   assert.ok(page.includes('web/src/main.ts') && worker.includes('web/src/worker.ts'), `app.js: ${page.length} inputs, worker.js: ${worker.length}`);
-  assert.deepEqual(page.filter((input) => /src\/(analysis|rules|core|fix|models)\/|tfjs|jsquash/.test(input)), []);
+  assert.deepEqual(page.filter((input) => /src\/(analysis|rules|core|fix|models)\/|tfjs|jsquash|libheif/.test(input)), []);
   for (const module of ['src/core/run.ts', 'src/analysis/matte.ts', 'src/rules/index.ts']) assert.ok(worker.includes(module), `${module} is in the checking thread`);
   for (const module of ['src/core/run.ts', 'src/core/load.ts', 'src/fix/index.ts', 'src/analysis/matte.ts', 'src/rules/index.ts', 'web/src/platform.ts', 'src/i18n/zh.ts']) {
     assert.ok(inputs.includes(module), `${module} is in the page`);
   }
-  assert.deepEqual(inputs.filter((input) => /^node:|\/sharp\/|onnxruntime|libheif|src\/platform\/index\.ts/.test(input)), []);
+  // libheif's WebAssembly loader, yes (HEIC photos); its Node entry with the .wasm inlined, no.
+  assert.deepEqual(inputs.filter((input) => /^node:|\/sharp\/|onnxruntime|libheif-js\/(index|wasm|wasm-bundle)\.js|libheif-bundle|src\/platform\/index\.ts/.test(input)), []);
   const html = await readFile(join(ROOT, 'dist', 'web', 'index.html'), 'utf8');
   assert.match(html, /Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval';/);
   assert.match(html, /<input type="file" data-input="photos" accept="image\/\*" multiple>/);

@@ -21,6 +21,8 @@ const browserPlatform = {
     build.onLoad({ filter: /^version$/, namespace: 'gradphoto' }, () => ({
       contents: `export const TOOL_VERSION = ${JSON.stringify(version)}; export const REPORT_SCHEMA_VERSION = 1;`, loader: 'js',
     }));
+    // libheif's WebAssembly build (its Emscripten loader; the .wasm is served from wasm/), not the Node entry.
+    build.onResolve({ filter: /^libheif-js\/libheif-wasm\/libheif\.js$/ }, () => ({ path: require.resolve('libheif-js/libheif-wasm/libheif.js') }));
     build.onResolve({ filter: /^(node:|sharp$|libheif-js|onnxruntime-node)/ }, (args) => ({
       errors: [{ text: `${args.path} is imported by ${relative(root, args.importer)}: the page's pipeline must not reach Node or sharp` }],
     }));
@@ -33,11 +35,14 @@ await mkdir(join(out, 'wasm'), { recursive: true });
 const result = await esbuild.build({
   // The page (app.js) and its checking thread (worker.js, where the pipeline runs).
   entryPoints: { app: join(root, 'web', 'src', 'main.ts'), worker: join(root, 'web', 'src', 'worker.ts') },
-  bundle: true, format: 'esm', platform: 'browser', target: 'chrome110', minify: true, sourcemap: false,
+  // Split: libheif's loader (imported when an HEIC photo turns up) and the code both scripts share are chunks of their own.
+  bundle: true, splitting: true, chunkNames: 'chunks/[name]-[hash]', format: 'esm', platform: 'browser', target: 'chrome110', minify: true, sourcemap: false,
   outdir: out, metafile: true, legalComments: 'linked', logLevel: 'warning',
   inject: [join(root, 'web', 'src', 'buffer-global.ts')],
   define: { 'process.env.NODE_ENV': '"production"' },
   plugins: [browserPlatform],
+  // The Emscripten loader names Node's modules in a branch that runs only on Node.
+  external: ['fs', 'path', 'crypto'],
 });
 // What went into the bundle, for tests/web-bundle.test.ts (kept beside the page, not in it).
 await writeFile(join(root, 'dist', 'web-bundle.json'), JSON.stringify(result.metafile));
@@ -49,6 +54,7 @@ for (const file of await readdir(join(root, 'models'))) {
 const tfjsWasm = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) await copyFile(join(tfjsWasm, file), join(out, 'wasm', file));
 await copyFile(join(dirname(require.resolve('@jsquash/jpeg/package.json')), 'codec', 'enc', 'mozjpeg_enc.wasm'), join(out, 'wasm', 'mozjpeg_enc.wasm'));
+await copyFile(require.resolve('libheif-js/libheif-wasm/libheif.wasm'), join(out, 'wasm', 'libheif.wasm'));
 
 let bytes = 0;
 for (const dir of ['', 'models', 'wasm']) {

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Photo } from '../contract/types.js';
+import { decodeHeif, type LibHeif } from './heif.js';
 import { sharp } from './sharp.js';
 import type { Platform, PlatformFailure, RgbImage } from './types.js';
 
@@ -58,52 +59,15 @@ function readBounded(path: string, maxBytes: number, source: string | Buffer = p
   }
 }
 
-/** The part of libheif-js (libheif and libde265 compiled to WebAssembly, LGPL-3.0) that decodes a picture. */
-interface HeifImage {
-  get_width(): number;
-  get_height(): number;
-  display(target: { data: Uint8ClampedArray; width: number; height: number }, done: (result: { data: Uint8ClampedArray } | null) => void): void;
-  free(): void;
-}
-interface LibHeif { ready?: Promise<unknown>; HeifDecoder: new () => { decode(bytes: Uint8Array): HeifImage[]; decoder: { delete(): void } } }
 let libheifModule: LibHeif | undefined;
 /** libheif-js, required on first use: its 2 MB of WebAssembly load only when an HEIC photo turns up. */
 const libheif = (): LibHeif => (libheifModule ??= require('libheif-js/wasm-bundle') as LibHeif);
 
-/**
- * An HEIC photo (an iPhone's default) decoded to upright 8-bit RGB: libheif applies the file's rotation
- * and mirroring itself, so the EXIF Orientation that iPhones also write must not be applied again.
- * The picture's size is read before its pixels are, so a huge one is refused before decoding.
- */
+/** An HEIC photo decoded to upright 8-bit RGB (heif.ts; the rotation is libheif's, not EXIF's). */
 async function decodeHeic(bytes: Buffer, maxPixels: number): Promise<RgbImage> {
-  const lib = libheif();
-  await lib.ready;
-  const decoder = new lib.HeifDecoder();
-  // libheif-js tells of a file it cannot parse with console.log, which would land in a JSON report on
-  // stdout; the parse is synchronous, so nothing else can log while it is silenced.
-  const log = console.log;
-  console.log = () => undefined;
-  let images: HeifImage[];
-  try {
-    images = decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
-  } finally {
-    console.log = log;
-  }
-  try {
-    if (images.length === 0) throw new Error('no picture in the HEIF file');
-    const primary = images[0];
-    const width = primary.get_width();
-    const height = primary.get_height();
-    if (width * height > maxPixels) throw new Error('Input image exceeds pixel limit');
-    const rgba = await new Promise<Uint8ClampedArray>((resolve, reject) => {
-      primary.display({ data: new Uint8ClampedArray(width * height * 4), width, height }, (result) => (result ? resolve(result.data) : reject(new Error('HEIF decoding failed'))));
-    });
-    const rgb = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).removeAlpha().raw().toBuffer();
-    return { data: rgb, width, height };
-  } finally {
-    for (const image of images) image.free();
-    decoder.decoder.delete();
-  }
+  const { rgba, width, height } = await decodeHeif(libheif(), new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), maxPixels);
+  const rgb = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).removeAlpha().raw().toBuffer();
+  return { data: rgb, width, height };
 }
 
 /** The upright full-resolution picture as a sharp pipeline: from the file, or from RGB decoded once already (HEIC). */

@@ -6,7 +6,7 @@
  * come from the page's own origin, and any other address is refused.
  */
 import exifr from 'exifr';
-import { init as initJpeg, default as encodeMozjpeg } from '@jsquash/jpeg/encode.js';
+import { decodeHeif, type LibHeif } from '../../src/platform/heif.js';
 import type { Platform, RgbImage } from '../../src/platform/types.js';
 import { parseJpegStructure } from '../../src/formats/jpeg-structure.js';
 import { readHeader } from './header.js';
@@ -19,6 +19,18 @@ const ownFetch = ((input: string | URL | Request, init?: RequestInit) => {
   if (url.origin !== location.origin) return Promise.reject(new Error(`gradphoto works offline and refused to fetch ${url.href}`));
   return fetch(url, init);
 }) as typeof fetch;
+
+/**
+ * libheif (LGPL-3.0) compiled to WebAssembly, as on Node: its 1.4 MB .wasm is fetched from the page's
+ * own wasm/ folder the first time an HEIC photo (an iPhone's default) is dropped, never before.
+ */
+let heif: Promise<LibHeif> | undefined;
+const libheif = (): Promise<LibHeif> => (heif ??= (async () => {
+  const response = await ownFetch(new URL('wasm/libheif.wasm', location.href));
+  if (!response.ok) throw new Error(`wasm/libheif.wasm: HTTP ${response.status}`);
+  const { default: factory } = await import('libheif-js/libheif-wasm/libheif.js');
+  return (factory as unknown as (options: { wasmBinary: ArrayBuffer }) => LibHeif)({ wasmBinary: await response.arrayBuffer() });
+})());
 
 const bytesOf = (data: Uint8Array) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as Uint8Array<ArrayBuffer>;
 
@@ -71,9 +83,17 @@ function withDensity(jpeg: Uint8Array, density: number): Buffer {
   return Buffer.concat([out.subarray(0, 2), app0, out.subarray(2)]);
 }
 
-let jpegReady: Promise<void> | undefined;
-/** mozjpeg's WebAssembly, compiled from the page's own copy (not fetched by the codec from where it thinks it lives). */
-const jpegEncoder = () => (jpegReady ??= WebAssembly.compileStreaming(ownFetch('wasm/mozjpeg_enc.wasm')).then((module) => initJpeg(module)).then(() => undefined));
+type Mozjpeg = typeof import('@jsquash/jpeg/encode.js');
+let jpegReady: Promise<Mozjpeg['default']> | undefined;
+/**
+ * mozjpeg's encoder, loaded when fix first encodes (the page itself never does), its WebAssembly
+ * compiled from the page's own copy (not fetched by the codec from where it thinks it lives).
+ */
+const jpegEncoder = () => (jpegReady ??= (async () => {
+  const codec: Mozjpeg = await import('@jsquash/jpeg/encode.js');
+  await codec.init(await WebAssembly.compileStreaming(ownFetch('wasm/mozjpeg_enc.wasm')));
+  return codec.default;
+})());
 
 const exifOptions = { tiff: true, ifd0: {}, exif: true, gps: false, interop: false, ifd1: false, xmp: false, icc: false, iptc: false, jfif: false, ihdr: false, translateKeys: true, translateValues: false, reviveValues: true, mergeOutput: true };
 
@@ -93,7 +113,10 @@ export const platform: Platform = {
       bitmap.close();
     }
   },
-  decodeHeic: () => Promise.reject(new Error('HEIC is not decoded in the browser')),
+  async decodeHeic(bytes, maxPixels) {
+    const { rgba, width, height } = await decodeHeif(await libheif(), bytesOf(bytes), maxPixels);
+    return toRgb(rgba, width, height);
+  },
   async cropResize(photo, region, width, height) {
     const bitmap = await bitmapOf(photo.decoded ?? photo.bytes);
     try {
@@ -103,7 +126,7 @@ export const platform: Platform = {
     }
   },
   async encodeJpeg(image, { quality, chroma, trellis, density }) {
-    await jpegEncoder();
+    const encodeMozjpeg = await jpegEncoder();
     const encoded = await encodeMozjpeg(toRgba(image), {
       quality, baseline: true, progressive: false, optimize_coding: true, arithmetic: false, smoothing: 0,
       // libjpeg's own tables (sharp's default) for the search; mozjpeg's tuned table 3 with trellis, as sharp's fallback.
