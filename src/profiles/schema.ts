@@ -24,7 +24,7 @@ const levels = ['off', 'warn', 'error'];
 
 export const profileSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://github.com/gradphoto/gradphoto/schema/profile.schema.json',
+  $id: 'https://gradphoto.invalid/schema/profile.schema.json',
   title: 'gradphoto profile',
   description: 'A photo standard: its frame, byte window, background colours, geometry, dpi and which rules apply, with the source of every number. Sections left out come from the profile named by "extends" (default: the default profile).',
   type: 'object',
