@@ -47,7 +47,7 @@ const point = (face: Face, index: number) => ({ x: face.mesh[index][0], y: face.
 test('background.color: grey fails and is named, the blue version passes, red fails as red', async () => {
   const dir = await tempDir();
   const grey = only(await check(EXAMPLE), 'background.color');
-  assert.equal(grey.messageId, 'notBlue');
+  assert.equal(grey.messageId, 'otherColour');
   assert.equal((grey.measured as { name: string }).name, 'grey');
   const blue = only(await check(await save(dir, 'blue.jpg', await onBlue())), 'background.color');
   assert.equal(blue.status, 'pass');

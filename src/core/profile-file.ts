@@ -29,8 +29,14 @@ export function profileFromText(text: string, file: string, rules: ReadonlyMap<s
       else if (kind(value) !== kind(defaults[key])) found.push({ path, line: lineOf(path), message: `must be ${kind(defaults[key])}, not ${kind(value)}` });
     }
   }
-  if (found.length > 0) throw new ProfileError(file, found);
-  return profileFromData(data, file, lineOf);
+  try {
+    const profile = profileFromData(data, file, lineOf);
+    if (found.length === 0) return profile;
+  } catch (error) {
+    if (!(error instanceof ProfileError)) throw error;
+    found.push(...error.problems);
+  }
+  throw new ProfileError(file, found.sort((a, b) => a.line - b.line));
 }
 
 /** Whether a --profile value names a file rather than a built-in id. */

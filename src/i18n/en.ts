@@ -60,7 +60,7 @@ export const en = {
     greyscale: 'Greyscale. The photo must be in colour: use the colour original.',
     noColour: 'The picture has no colour (mean chroma {chroma}): a black-and-white photo saved as RGB. Use a colour photo.',
     sixteenBit: '{depth} samples (16 bits a channel). Save as an ordinary 8-bit JPEG.',
-    alpha: 'Has a transparency channel. Save as JPEG (no transparency) on the blue background.',
+    alpha: 'Has a transparency channel. Save as JPEG (no transparency) on a plain background (`gradphoto fix` puts the standard\'s colour).',
     otherProfile: 'Colour profile "{profile}", not sRGB: colours may shift on upload. Convert to sRGB (`gradphoto fix`).',
   },
   'image.orientation': {
@@ -155,7 +155,7 @@ export const en = {
   },
   'clothing.contrast': {
     ok: 'Clothes RGB({r},{g},{b}) stand out from the background (ΔE2000 {distance}).',
-    tooClose: 'Clothes RGB({r},{g},{b}) are too close to the background colour (ΔE2000 {distance}, at least {min}): the review\'s "black edge" check may reject it. Wear clothes of another colour (not blue).',
+    tooClose: 'Clothes RGB({r},{g},{b}) are too close to the background colour (ΔE2000 {distance}, at least {min}): the review\'s "black edge" check may reject it. Wear clothes of a colour unlike the background.',
     noSingleFace: 'Not measured: needs exactly one face.',
   },
   'image.sharpness': {

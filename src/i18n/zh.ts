@@ -64,7 +64,7 @@ export const zh: Catalogue<typeof en> = {
     greyscale: '灰度图。照片必须是彩色的，请使用彩色原片。',
     noColour: '图片没有色彩（平均色度 {chroma}），是保存为 RGB 的黑白照片。请使用彩色照片。',
     sixteenBit: '{depth} 采样（每通道 16 位）。请保存为普通 8 位 JPEG。',
-    alpha: '带透明通道。请在蓝色背景上保存为 JPEG（无透明）。',
+    alpha: '带透明通道。请在纯色背景上保存为 JPEG（无透明）（`gradphoto fix` 会换上标准要求的背景色）。',
     otherProfile: '色彩配置文件为“{profile}”，不是 sRGB，上传后颜色可能偏差。请转换为 sRGB（`gradphoto fix`）。',
   },
   'image.orientation': {
@@ -159,7 +159,7 @@ export const zh: Catalogue<typeof en> = {
   },
   'clothing.contrast': {
     ok: '衣着 RGB({r},{g},{b}) 与背景区分明显（ΔE2000 {distance}）。',
-    tooClose: '衣着 RGB({r},{g},{b}) 与背景颜色太接近（ΔE2000 {distance}，至少 {min}），可能被“黑边检测”退回。请换其他颜色（非蓝色）的衣服。',
+    tooClose: '衣着 RGB({r},{g},{b}) 与背景颜色太接近（ΔE2000 {distance}，至少 {min}），可能被“黑边检测”退回。请换与背景颜色不同的衣服。',
     noSingleFace: '未测量：需要恰好一张人脸。',
   },
   'image.sharpness': {
