@@ -14,7 +14,7 @@ import { faces } from '../src/analysis/face.js';
 import { faceModel } from '../src/analysis/face-model.js';
 import { loadPhoto } from '../src/core/load.js';
 import { checkFile, resolveRules } from '../src/core/run.js';
-import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { defaultProfile } from '../src/profiles/index.js';
 import { builtinRules } from '../src/rules/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -79,12 +79,12 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'gradphoto-bench-'));
   try {
     const paths = await makePhotos(dir, count);
-    const rules = resolveRules(chsiGraduate, builtinRules);
+    const rules = resolveRules(defaultProfile, builtinRules);
     const loadStarted = performance.now();
     const engine = await faceModel();
     const modelLoadMs = performance.now() - loadStarted;
     // Warm up both paths (JIT, wasm, sharp's caches) before measuring.
-    for (const path of paths.slice(0, 5)) { await loadPhoto(path); await checkFile(path, rules, { frame: chsiGraduate.frame }); }
+    for (const path of paths.slice(0, 5)) { await loadPhoto(path); await checkFile(path, rules, { frame: defaultProfile.frame }); }
 
     sharp.concurrency(1); // per core: one libvips thread, one photo at a time
     const decode: Measure = (path) => loadPhoto(path);
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       if (outcome.kind !== 'photo') return;
       await faces(outcome.photo); // the face analysis the rules share: detector, mesh, iris for the main face
     };
-    const full: Measure = (path) => checkFile(path, rules, { frame: chsiGraduate.frame });
+    const full: Measure = (path) => checkFile(path, rules, { frame: defaultProfile.frame });
     const { ms: [decodeMs, faceMs, fullMs], ratio: [, faceRatio, fullRatio] } = await timeInterleaved(paths, rounds, [decode, faceModels, full]);
 
     console.log(`gradphoto bench: ${count} photos of 480x640, ${rounds} rounds, one photo at a time, the three measures interleaved in blocks of 8 photos`);

@@ -13,24 +13,27 @@
 import { loadPhoto, loadPhotoBytes, type LoadOutcome } from './core/load.js';
 import { checkFile, extraRuleOptions, resolveRules } from './core/run.js';
 import type { Lang, ReportFile, Rule } from './contract/types.js';
-import type { BackgroundMode } from './fix/index.js';
+import { backgroundColour, type BackgroundMode } from './fix/index.js';
+import { readFile } from 'node:fs/promises';
+import { builtinProfile, isProfileFile, profileFromText } from './core/profile-file.js';
+import type { BackgroundColorOptions } from './rules/background-color.js';
 import { fixAndCheck } from './fix/verdict.js';
 import { uiStrings } from './i18n/index.js';
 import { refusalMessage } from './report/fix-refusal.js';
 import { localiseFile, ruleLookup } from './report/localise.js';
-import { DEFAULT_PROFILE, profiles, type Profile } from './profiles/index.js';
-import { builtinRules } from './rules/index.js';
+import { DEFAULT_PROFILE, ProfileError, profileSchema, profiles, type Profile } from './profiles/index.js';
+import { builtinRules, ruleOptions } from './rules/index.js';
 
 export { defineRule, fail, grade, graded, pass, round, skip, warn } from './contract/rule.js';
 export type { Check, FileResult, Finding, Lang, Photo, Pixels, Report, ReportCheck, ReportFile, Rule, RuleContext, RuleMeta, RunResult, Status, Verdict } from './contract/types.js';
-export type { Profile, RuleLevel, RuleSetting } from './profiles/index.js';
-export { profiles, DEFAULT_PROFILE };
+export type { Profile, ProfileData, ProfileProblem, RuleLevel, RuleSetting } from './profiles/index.js';
+export { profiles, DEFAULT_PROFILE, ProfileError, profileSchema };
 
 /** A photo: a file path, or the file's bytes. */
 export type PhotoInput = string | Uint8Array;
 
 export interface CheckOptions {
-  /** A built-in profile id or a profile object; default the built-in default profile. */
+  /** A built-in profile id, a profile file (name.json) or a profile object; default the built-in default profile (ouc-graduate). */
   profile?: string | Profile;
   /** Extra rules (from defineRule) run after the profile's. */
   rules?: Rule<any>[];
@@ -44,12 +47,12 @@ export interface CheckOptions {
   name?: string;
 }
 
-function resolveProfile(profile: string | Profile | undefined): Profile {
-  if (profile === undefined) return profiles.get(DEFAULT_PROFILE)!;
+/** A built-in id, a profile file (a path ending .json, checked against schema/profile.schema.json), or a Profile. */
+async function resolveProfile(profile: string | Profile | undefined): Promise<Profile> {
+  if (profile === undefined) return builtinProfile();
   if (typeof profile !== 'string') return profile;
-  const found = profiles.get(profile);
-  if (!found) throw new Error(`unknown profile "${profile}" (built in: ${[...profiles.keys()].join(', ')})`);
-  return found;
+  if (!isProfileFile(profile)) return builtinProfile(profile);
+  return profileFromText(await readFile(profile, 'utf8'), profile, builtinRules);
 }
 
 function load(input: PhotoInput, name: string | undefined): { path: string; loading: Promise<LoadOutcome> } {
@@ -62,7 +65,7 @@ function load(input: PhotoInput, name: string | undefined): { path: string; load
 
 /** Check one photo against a profile. Never throws for a bad photo: it is a result with verdict "error". */
 export async function check(input: PhotoInput, options: CheckOptions = {}): Promise<ReportFile> {
-  const profile = resolveProfile(options.profile);
+  const profile = await resolveProfile(options.profile);
   const extra = options.rules ?? [];
   const rules = resolveRules(profile, builtinRules, extra, options.disable ?? [], extraRuleOptions(extra, options.ruleOptions, builtinRules));
   const { path, loading } = load(input, options.name);
@@ -71,7 +74,7 @@ export async function check(input: PhotoInput, options: CheckOptions = {}): Prom
 }
 
 export interface FixOptions extends Omit<CheckOptions, 'rules' | 'ruleOptions' | 'disable'> {
-  /** 'blue' (default): put the person on the profile's blue; 'keep': keep the background as it is. */
+  /** One of the profile's background colours by id ('blue', 'white', 'grey'; default its first), or 'keep' the background as it is. */
   background?: BackgroundMode;
 }
 
@@ -97,11 +100,13 @@ export interface FixResult {
 
 /** Fix one photo: crop to the frame, new background, the byte window; then check what was made. */
 export async function fix(input: PhotoInput, options: FixOptions = {}): Promise<FixResult> {
-  const profile = resolveProfile(options.profile);
+  const profile = await resolveProfile(options.profile);
   const lang = options.lang ?? 'zh';
   const rules = resolveRules(profile, builtinRules);
   const { path, loading } = load(input, options.name);
-  const result = await fixAndCheck(await loading, path, { profile, background: options.background ?? 'blue', rules });
+  const background = options.background ?? ruleOptions<BackgroundColorOptions>(profile, 'background.color').colours[0].id;
+  backgroundColour(profile, background); // an id the profile does not allow throws, naming the ones it does
+  const result = await fixAndCheck(await loading, path, { profile, background, rules });
   const ui = uiStrings(lang);
   if (result.status === 'refused') {
     const { messageId, data } = result.refusal!;

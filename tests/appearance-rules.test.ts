@@ -9,7 +9,7 @@ import { loadPhoto } from '../src/core/load.js';
 import type { ReportFile } from '../src/contract/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
 import { interpolate, messageTemplate } from '../src/i18n/index.js';
-import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { defaultProfile } from '../src/profiles/index.js';
 import { annotationSvg } from '../src/report/annotate.js';
 import { builtinRules } from '../src/rules/index.js';
 import { ASTRONAUT, EXAMPLE, check, only, statuses, tempDir, writeTemp } from './helpers.js';
@@ -47,7 +47,7 @@ const point = (face: Face, index: number) => ({ x: face.mesh[index][0], y: face.
 test('background.color: grey fails and is named, the blue version passes, red fails as red', async () => {
   const dir = await tempDir();
   const grey = only(await check(EXAMPLE), 'background.color');
-  assert.equal(grey.messageId, 'notBlue');
+  assert.equal(grey.messageId, 'otherColour');
   assert.equal((grey.measured as { name: string }).name, 'grey');
   const blue = only(await check(await save(dir, 'blue.jpg', await onBlue())), 'background.color');
   assert.equal(blue.status, 'pass');
@@ -258,7 +258,7 @@ test('--annotate: labels in the report\'s language, in a legend under the photo,
   const outcome = await loadPhoto(EXAMPLE);
   if (outcome.kind !== 'photo') throw new Error('example did not load');
   const result = await check(EXAMPLE, 'zh');
-  const { svg, height, legendHeight } = await annotationSvg(outcome.photo, result, chsiGraduate, 'zh');
+  const { svg, height, legendHeight } = await annotationSvg(outcome.photo, result, defaultProfile, 'zh');
   assert.equal(height, 640);
   assert.ok(legendHeight > 0);
   const texts = [...svg.matchAll(/<text [^>]*y="([\d.]+)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ y: Number(m[1]), text: m[2] }));

@@ -22,7 +22,7 @@ test('check the example: text report in Chinese by default; exit 1 on its failur
   const failing = await runCli(['check', EXAMPLE], { LANG: 'zh_CN.UTF-8' });
   assert.equal(failing.code, 1, failing.stderr);
   assert.match(failing.stdout, /✖ 不通过/);
-  assert.match(failing.stdout, /background\.color .*不是蓝色/);
+  assert.match(failing.stdout, /background\.color .*不是允许的颜色（浅蓝色 RGB\(100,197,255\)；/);
   const run = await runCli(['check', EXAMPLE, '--disable', EXAMPLE_FAILS], { LANG: 'zh_CN.UTF-8' });
   assert.equal(run.code, 0, run.stdout);
   assert.match(run.stdout, /通过/);
@@ -48,7 +48,7 @@ test('--format json follows the SPEC contract', async () => {
   const run = await runCli(['check', EXAMPLE, '--format', 'json']);
   const report = JSON.parse(run.stdout) as JsonReport;
   assert.deepEqual(Object.keys(report), ['schemaVersion', 'toolVersion', 'profile', 'files', 'summary']);
-  assert.equal(report.profile, 'chsi-graduate');
+  assert.equal(report.profile, 'ouc-graduate');
   assert.deepEqual(report.summary, { total: 1, pass: 0, fail: 1, error: 0 });
   assert.equal(report.files[0].verdict, 'fail');
   for (const check of report.files[0].checks) {
@@ -180,7 +180,7 @@ test('Chinese when the language is Chinese: --help, usage errors, the progress b
   assert.equal(progressLine('zh', 3, 10, 1, 0), '[#########---------------------] 3/10  不通过 1  错误 0');
   assert.equal(progressLine('en', 10, 10, 2, 1), '[##############################] 10/10  fail 2  error 1');
   const one = await runCli(['check', EXAMPLE, '--lang', 'en']);
-  assert.match(one.stdout, /^gradphoto · profile chsi-graduate · 1 file$/m);
+  assert.match(one.stdout, /^gradphoto · profile ouc-graduate \(Open University of China graduate photo \(CHSI diploma registration photo\)\) · 1 file$/m);
   assert.match(one.stdout, /^Summary: 1 file: 0 pass, 1 fail, 0 error$/m);
   assert.doesNotMatch(one.stdout, /file\(s\)/);
 });

@@ -5,7 +5,7 @@ import sharp, { type Sharp } from 'sharp';
 import { faces } from '../src/analysis/face.js';
 import { loadPhoto } from '../src/core/load.js';
 import { fixPhoto } from '../src/fix/index.js';
-import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { defaultProfile } from '../src/profiles/index.js';
 import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
 
 type Position = { headTop: number; eyeLine: number; centreOffset: number; headCut: boolean };
@@ -174,13 +174,13 @@ test('face.count: a second face cut in half by the frame edge is counted; a sliv
   assert.deepEqual(sliver.measured, { faces: 1, ignoredSmall: 0 });
 
   // fix: the 480 px crop around the main face leaves the stranger out, and the re-check counts one face ...
-  const fixed = await fixPhoto(half.file, { profile: chsiGraduate, background: 'blue' });
+  const fixed = await fixPhoto(half.file, { profile: defaultProfile, background: 'blue' });
   assert.ok('jpeg' in fixed, JSON.stringify(fixed));
   assert.equal(only(await check(await writeTemp(dir, 'half-fixed.jpg', fixed.jpeg)), 'face.count').status, 'pass');
   // ... but where the stranger stands inside the crop, it refuses rather than keep half of them.
   const near = await beside('near.jpg', 0, 500);
   assert.equal(near.messageId, 'cutAtEdge');
-  assert.deepEqual(await fixPhoto(near.file, { profile: chsiGraduate, background: 'blue' }), { messageId: 'otherPerson', data: { side: 'right' } });
+  assert.deepEqual(await fixPhoto(near.file, { profile: defaultProfile, background: 'blue' }), { messageId: 'otherPerson', data: { side: 'right' } });
 });
 
 test('face.eyes-open: eyes painted shut with skin colour fail', async () => {

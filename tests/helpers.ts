@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { checkFile, resolveRules, type ActiveRule } from '../src/core/run.js';
 import type { Lang, ReportCheck, ReportFile } from '../src/contract/types.js';
 import { localiseFile } from '../src/report/localise.js';
-import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { defaultProfile } from '../src/profiles/index.js';
 import { builtinRules } from '../src/rules/index.js';
 
 /** Project root (tests run from dist/tests). */
@@ -31,11 +31,11 @@ export async function writeTemp(dir: string, name: string, bytes: Buffer): Promi
   return path;
 }
 
-export const defaultRules = (): ActiveRule[] => resolveRules(chsiGraduate, builtinRules);
+export const defaultRules = (): ActiveRule[] => resolveRules(defaultProfile, builtinRules);
 
 /** Check one photo in-process and word the result in `lang`, as every report does. */
 export async function check(path: string, lang: Lang = 'en'): Promise<ReportFile> {
-  return localiseFile(await checkFile(path, defaultRules(), { frame: chsiGraduate.frame }), { lang, profile: chsiGraduate });
+  return localiseFile(await checkFile(path, defaultRules(), { frame: defaultProfile.frame }), { lang, profile: defaultProfile });
 }
 
 /** The one check a rule reported (fails the test when it reported none or several). */

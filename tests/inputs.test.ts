@@ -37,5 +37,5 @@ test('inputs: "-" reads the photo from standard input (cat photo.jpg | gradphoto
   assert.equal(report.files.length, 1);
   assert.equal(report.files[0].path, '-');
   assert.equal(report.files[0].verdict, 'fail');
-  assert.ok(report.files[0].checks.some((c) => c.rule === 'background.color' && c.messageId === 'notBlue'));
+  assert.ok(report.files[0].checks.some((c) => c.rule === 'background.color' && c.messageId === 'otherColour'));
 });

@@ -5,7 +5,7 @@ import { checkFile, resolveRules } from '../src/core/run.js';
 import type { Lang } from '../src/contract/types.js';
 import { builtinCatalogues } from '../src/i18n/index.js';
 import { check } from '../src/index.js';
-import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { defaultProfile, profileFromData } from '../src/profiles/index.js';
 import type { Profile } from '../src/profiles/types.js';
 import { checkMessage, localiseFile, ruleDescription, templateValues } from '../src/report/localise.js';
 import { formatProfilesListing } from '../src/report/profiles-listing.js';
@@ -13,22 +13,20 @@ import { formatRulesListing } from '../src/report/rules-listing.js';
 import { builtinRules } from '../src/rules/index.js';
 import { tempDir, writeTemp } from './helpers.js';
 
-/** The default profile with other numbers everywhere a standard has one: frame, byte window, colour, dpi, geometry. */
-const other: Profile = {
-  ...chsiGraduate,
+/** The default profile with other numbers everywhere a standard has one: frame, byte window, colour, dpi, geometry, written as a profile file is. */
+const other: Profile = profileFromData({
   id: 'test-other',
+  name: { ...defaultProfile.description },
+  sources: ['a test'],
+  confidence: 'high',
   frame: { width: 358, height: 441 },
-  rules: {
-    ...chsiGraduate.rules,
-    'file.size': { options: { minBytes: 14336, maxBytes: 30000, warnMinBytes: 14000, warnMaxBytes: 30720 } },
-    'image.dimensions': { options: { width: 358, height: 441, aspectTolerance: 0.01 } },
-    'image.dpi': { options: { dpi: 350 } },
-    'image.jpeg-quality': { options: { minQuality: 70 } },
-    'face.size': { options: { minWidth: 193, maxWidth: 221 } },
-    'face.position': { options: { headTopMin: 7, headTopMax: 21, eyeLineMin: 150, eyeLineMax: 190, maxCentreOffset: 18, tolerance: 5 } },
-    'background.color': { options: { ...chsiGraduate.rules['background.color'].options, reference: [255, 255, 255] } },
-  },
-};
+  bytes: { min: 14336, max: 30000, warnMin: 14000, warnMax: 30720 },
+  background: { colours: [{ id: 'white', rgb: [255, 255, 255], name: { zh: '白色', en: 'white' } }] },
+  dpi: 350,
+  jpegQuality: 70,
+  geometry: { unit: 'px', faceWidth: { min: 193, max: 221 }, headTop: { min: 7, max: 21 }, eyeLine: { min: 150, max: 190 }, maxCentreOffset: 18 },
+  rules: { 'face.position': { options: { tolerance: 5 } } },
+}, 'test-other');
 
 // The default profile's numbers that must not show once a profile says otherwise (30720 and 30000 are in `other`'s warn bands and window).
 const OLD = ['480', '640', '100,197,255', '40000', '40960', '180', '300 dpi', '50–110', '200–300'];
@@ -51,26 +49,26 @@ test('every message and description of every built-in rule names the profile\'s 
   }
   const en = (id: string, messageId: string, data: Record<string, string | number>) =>
     checkMessage({ rule: id, status: 'fail', messageId, data, measured: null, expected: null }, { lang: 'en', profile: other });
-  assert.equal(en('background.color', 'notBlue', { name: 'grey', r: 1, g: 2, b: 3, distance: 40 }),
-    'Background is grey, RGB(1,2,3), not blue (ΔE2000 40 from RGB(255,255,255)). The notice asks for a blue background; `gradphoto fix` replaces a plain background.');
+  assert.equal(en('background.color', 'otherColour', { name: 'grey', r: 1, g: 2, b: 3, distance: 40, target: 0 }),
+    'Background is grey, RGB(1,2,3), not an allowed colour (white RGB(255,255,255); ΔE2000 40 from white). `gradphoto fix` replaces a plain background.');
   assert.match(en('face.size', 'tooSmall', { width: 150, min: 193 }), /^Face width 150 px in the 358x441 frame, below 193 px/);
   assert.match(en('file.size', 'nearLow', { kb: 13.8, bytes: 14100, min: 14336, max: 30000 }), /below 14336 bytes but at least 14000;/);
   assert.match(en('file.decode', 'decodeTimeout', { seconds: 20 }), /Export a 358x441 JPG from the original\./);
   assert.equal(ruleDescription(builtinRules.get('face.position')!, 'zh', other), '头顶距上边 7–21 像素，双眼距上边 150–190 像素，人像居中');
   assert.match(formatRulesListing(other, 'en'), /^image\.dimensions +pixel size 358x441 \(width x height\)$/m);
   // The default profile still reads as before.
-  assert.equal(ruleDescription(builtinRules.get('file.size')!, 'en', chsiGraduate), 'file size within 30720–40000 bytes');
+  assert.equal(ruleDescription(builtinRules.get('file.size')!, 'en', defaultProfile), 'file size within 30720–40000 bytes');
 });
 
 test('core returns messageIds and data, no words; the report floor words them in either language', async () => {
   const dir = await tempDir();
   const empty = await writeTemp(dir, 'empty.jpg', Buffer.alloc(0));
-  const result = await checkFile(empty, resolveRules(chsiGraduate, builtinRules), { frame: chsiGraduate.frame });
+  const result = await checkFile(empty, resolveRules(defaultProfile, builtinRules), { frame: defaultProfile.frame });
   assert.equal(result.verdict, 'error');
   assert.deepEqual(result.error, { rule: 'file.decode', messageId: 'empty', data: {} });
   for (const checked of result.checks) assert.equal('message' in checked, false, `core worded ${checked.rule}`);
-  const en = localiseFile(result, { lang: 'en', profile: chsiGraduate });
-  const zh = localiseFile(result, { lang: 'zh', profile: chsiGraduate });
+  const en = localiseFile(result, { lang: 'en', profile: defaultProfile });
+  const zh = localiseFile(result, { lang: 'zh', profile: defaultProfile });
   assert.equal(en.error?.message, 'The file is empty (0 bytes). Copy the photo again from where it came from.');
   assert.equal(zh.error?.message, '文件为空（0 字节）。请从原处重新复制照片。');
   assert.deepEqual(en.checks.map((c) => c.messageId), zh.checks.map((c) => c.messageId));
@@ -90,18 +88,21 @@ test('check() with a profile of another frame: the photo is judged and told in t
 });
 
 test('gradphoto profiles lists each profile with its own numbers, its sources and how sure they are', () => {
-  const en = formatProfilesListing([chsiGraduate, { ...other, sources: ['GA 461-2004 (copies: hybridbeedesign.com)'], confidence: 'medium' }], 'en', chsiGraduate.id);
+  const en = formatProfilesListing([defaultProfile, { ...other, sources: ['GA 461-2004 (copies: hybridbeedesign.com)'], confidence: 'medium' }], 'en', defaultProfile.id);
   const [first, second] = en.trimEnd().split('\n\n');
-  assert.ok(first.startsWith('chsi-graduate (default)  Open University of China graduate photo'), first);
-  assert.equal(first.split('\n')[1], '   frame 480x640 · bytes 30720–40000 · background RGB(100,197,255) · dpi 300 · confidence high');
-  assert.ok(first.split('\n')[2].startsWith('   sources: Open University of China'), first);
+  assert.ok(first.startsWith('ouc-graduate (default)  Open University of China graduate photo'), first);
+  assert.equal(first.split('\n')[1], '   frame 480x640 · bytes 30720–40000 · dpi 300 · no glasses · confidence high');
+  assert.equal(first.split('\n')[2], '   background blue: light blue RGB(100,197,255)');
+  assert.ok(first.split('\n')[3].startsWith('   sources: Open University of China'), first);
   assert.equal(second, [
     `test-other  ${other.description.en}`,
-    '   frame 358x441 · bytes 14336–30000 · background RGB(255,255,255) · dpi 350 · confidence medium',
+    '   frame 358x441 · bytes 14336–30000 · dpi 350 · no glasses · confidence medium',
+    '   background white: white RGB(255,255,255)',
     '   sources: GA 461-2004 (copies: hybridbeedesign.com)',
   ].join('\n'));
-  const zh = formatProfilesListing([chsiGraduate], 'zh').split('\n');
-  assert.ok(zh[0].startsWith('chsi-graduate  国家开放大学毕业生图像采集'), zh[0]);
-  assert.equal(zh[1], '   尺寸 480x640 · 字节 30720–40000 · 背景 RGB(100,197,255) · 分辨率 300 · 可信度 高');
-  assert.ok(zh[2].startsWith('   来源：'), zh[2]);
+  const zh = formatProfilesListing([defaultProfile], 'zh').split('\n');
+  assert.ok(zh[0].startsWith('ouc-graduate  国家开放大学毕业生图像采集'), zh[0]);
+  assert.equal(zh[1], '   尺寸 480×640 · 字节 30720–40000 · 分辨率 300 · 不可戴眼镜 · 可信度 高');
+  assert.equal(zh[2], '   背景 blue: 浅蓝色 RGB(100,197,255)');
+  assert.ok(zh[3].startsWith('   来源：'), zh[3]);
 });

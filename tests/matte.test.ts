@@ -8,7 +8,7 @@ import type { FileResult } from '../src/contract/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
 import { fixPhoto, MATTE_LIMITS, type FixOutcome } from '../src/fix/index.js';
 import { judgeFix } from '../src/fix/verdict.js';
-import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { defaultProfile } from '../src/profiles/index.js';
 import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
 
 const BLUE = [100, 197, 255];
@@ -84,7 +84,7 @@ test('fix: the astronaut photo (mottled studio backdrop, flag and shuttle model)
   const dir = await tempDir();
   // 2x, so the face is large enough to need no enlargement beyond fix's limit.
   const input = await writeTemp(dir, 'astronaut.jpg', await sharp(ASTRONAUT).removeAlpha().resize(1024, 1024).jpeg({ quality: 92 }).toBuffer());
-  const outcome = await fixPhoto(input, { profile: chsiGraduate, background: 'blue' });
+  const outcome = await fixPhoto(input, { profile: defaultProfile, background: 'blue' });
   assertFixed(outcome);
   assert.ok(outcome.steps.includes('background'));
   assert.ok(outcome.matte && outcome.matte.faceInside > 0.95, JSON.stringify(outcome.matte));
@@ -111,7 +111,7 @@ test('fix: replacing the background leaves the face where it was (mesh within 2 
   const dir = await tempDir();
   // The example is already 480x640 with the head in place: fix only replaces its grey backdrop, so any
   // change of the mesh is the background replacement's doing.
-  const outcome = await fixPhoto(EXAMPLE, { profile: chsiGraduate, background: 'blue' });
+  const outcome = await fixPhoto(EXAMPLE, { profile: defaultProfile, background: 'blue' });
   assertFixed(outcome);
   assert.deepEqual(outcome.steps, ['orient', 'background', 'encode']);
   const a = (await mainFace(EXAMPLE)).face.mesh; const b = (await mainFace(await writeTemp(dir, 'fixed.jpg', outcome.jpeg))).face.mesh;
@@ -143,7 +143,7 @@ test('fix: a person on a logo wall is put on blue with no logo or lettering left
   const input = await writeTemp(dir, 'wall.jpg', wall.jpeg);
   const before = only(await check(input), 'background.uniform');
   assert.equal(before.status, 'fail');
-  const outcome = await fixPhoto(input, { profile: chsiGraduate, background: 'blue' });
+  const outcome = await fixPhoto(input, { profile: defaultProfile, background: 'blue' });
   assertFixed(outcome);
   const { data } = await sharp(outcome.jpeg).raw().toBuffer({ resolveWithObject: true });
   // Outside a 10 px band around the person (the frame is the input's: 480x640 already), no logo green is left.
@@ -206,7 +206,7 @@ test('judgeFix: failures fix is responsible for make a result "not fixed"; the p
 test('planCrop: a tall head (a bun) keeps the widest margin that fits, not the ranges\' edges', async () => {
   const { planCrop } = await import('../src/fix/plan.js');
   const { geometryTarget } = await import('../src/fix/index.js');
-  const target = geometryTarget(chsiGraduate);
+  const target = geometryTarget(defaultProfile);
   // Face 200 px, head top to eyes 260 px: no scale leaves 6 px inside every range, 4.5 px does.
   const plan = planCrop({ faceWidth: 200, centreX: 500, eyeLineY: 600, headTopY: 340 }, target);
   assert.ok(!('reason' in plan), JSON.stringify(plan));
@@ -249,7 +249,7 @@ test('fix: white clothes on a white wall stay whole on blue (no blue cut into th
       return [v, v, v - 4];
     });
   })();
-  const outcome = await fixPhoto(await writeTemp(dir, 'white.jpg', jpeg), { profile: chsiGraduate, background: 'blue' });
+  const outcome = await fixPhoto(await writeTemp(dir, 'white.jpg', jpeg), { profile: defaultProfile, background: 'blue' });
   assertFixed(outcome);
   assert.deepEqual(outcome.steps, ['orient', 'background', 'encode']);
   const { data } = await sharp(outcome.jpeg).raw().toBuffer({ resolveWithObject: true });
@@ -282,7 +282,7 @@ test('fix: dark curls over the hair on a red wall are kept, and no red is left b
   const curls = Buffer.from(`<svg width="480" height="640" xmlns="http://www.w3.org/2000/svg">${rings}</svg>`);
   const { jpeg, person } = await restaged(() => [190, 30, 35], undefined, curls);
   const eyes = Math.round(face.eyeLineY);
-  const outcome = await fixPhoto(await writeTemp(dir, 'curly.jpg', jpeg), { profile: chsiGraduate, background: 'blue' });
+  const outcome = await fixPhoto(await writeTemp(dir, 'curly.jpg', jpeg), { profile: defaultProfile, background: 'blue' });
   assertFixed(outcome);
   assert.deepEqual(outcome.steps, ['orient', 'background', 'encode']);
   const { data } = await sharp(outcome.jpeg).raw().toBuffer({ resolveWithObject: true });

@@ -17,6 +17,7 @@ async function installPacked(): Promise<string> {
   assert.ok(files.includes('dist/src/index.js') && files.includes('dist/src/index.d.ts'), 'the entry and its types are packed');
   assert.ok(files.includes('models/onnx/mesh.onnx') && files.includes('models/facemesh.bin') && files.includes('LICENSE'), 'models and licence are packed');
   assert.ok(files.includes('dist/web/index.html') && files.includes('dist/web/app.js') && files.includes('dist/web/wasm/mozjpeg_enc.wasm') && files.includes('dist/web/models/facemesh.json'), 'the web page ships, for gradphoto serve');
+  assert.ok(files.includes('schema/profile.schema.json') && files.includes('profiles/example-school.json'), 'the profile schema and the example profile file ship');
   assert.ok(!files.some((f) => f.startsWith('dist/tests/') || f.startsWith('tests/') || f.startsWith('src/')), 'no tests or sources in the package');
   const target = join(project, 'node_modules', 'gradphoto');
   await mkdir(target, { recursive: true });

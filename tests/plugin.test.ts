@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { extraRuleOptions, resolveRules } from '../src/core/run.js';
-import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { defaultProfile } from '../src/profiles/index.js';
 import { builtinRules } from '../src/rules/index.js';
 import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
 
@@ -138,6 +138,6 @@ test('rule options are checked against the rule\'s defaultOptions, each mistake 
     [{ 'face.size': { minWidth: 1 } }, 'rule options for face.size: built-in rules take their limits from the profile (--profile), not from rule options'],
   ];
   for (const [given, message] of mistakes) assert.throws(() => extraRuleOptions([rule], given, builtinRules), { message });
-  const active = resolveRules(chsiGraduate, builtinRules, [rule], [], { 'local.r': { max: 5 } });
+  const active = resolveRules(defaultProfile, builtinRules, [rule], [], { 'local.r': { max: 5 } });
   assert.deepEqual(active.at(-1)!.options, { pattern: 'x', max: 5, on: true });
 });

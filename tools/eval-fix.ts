@@ -12,7 +12,7 @@ import { sharp } from '../src/formats/sharp.js';
 import { checkFile, resolveRules } from '../src/core/run.js';
 import { fixPhoto } from '../src/fix/index.js';
 import { FIX_RESPONSIBLE } from '../src/fix/verdict.js';
-import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { defaultProfile } from '../src/profiles/index.js';
 import { builtinRules } from '../src/rules/index.js';
 
 const TILE_W = 180; const TILE_H = 240; const LABEL = 34;
@@ -41,14 +41,14 @@ async function main(): Promise<void> {
   const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : 'eval-fix-out';
   await mkdir(outDir, { recursive: true });
   const files = (await fg(['**/*.{jpg,jpeg,JPG,JPEG,png}'], { cwd: folder, onlyFiles: true })).sort();
-  const rules = resolveRules(chsiGraduate, builtinRules);
+  const rules = resolveRules(defaultProfile, builtinRules);
   const tiles: Buffer[] = [];
   const refused = new Map<string, string[]>(); const failing = new Map<string, string[]>(); const fixed: string[] = [];
   let ms = 0; let matteCount = 0;
   for (const file of files) {
     const path = join(folder, file);
     const started = performance.now();
-    const outcome = await fixPhoto(path, { profile: chsiGraduate, background: 'blue', debug: mattes })
+    const outcome = await fixPhoto(path, { profile: defaultProfile, background: 'blue', debug: mattes })
       .catch((error: Error) => ({ messageId: 'internal', data: { reason: error.message } }));
     ms += performance.now() - started;
     const name = file.replace(/[\\/]/g, '_').replace(/\.[^.]+$/, '');
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     }
     const output = join(outDir, `${name}.fixed.jpg`);
     await writeFile(output, outcome.jpeg);
-    const check = await checkFile(output, rules, { frame: chsiGraduate.frame });
+    const check = await checkFile(output, rules, { frame: defaultProfile.frame });
     const failed = check.checks.filter((c) => c.status === 'fail').map((c) => c.rule);
     const ours = failed.filter((rule) => FIX_RESPONSIBLE.has(rule));
     if (ours.length) for (const rule of ours) failing.set(rule, [...(failing.get(rule) ?? []), file]);

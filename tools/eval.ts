@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkFile, resolveRules } from '../src/core/run.js';
 import type { FileResult } from '../src/contract/types.js';
-import { chsiGraduate } from '../src/profiles/chsi-graduate.js';
+import { defaultProfile } from '../src/profiles/index.js';
 import { builtinRules } from '../src/rules/index.js';
 
 interface Row { file: string; expected: string[]; mustFail: string[]; mustPass: string[] | 'ALL' }
@@ -35,11 +35,11 @@ async function main(): Promise<void> {
   }
   const folder = args[0];
   const rows = parseManifest(await readFile(args[1] ?? join(folder, 'MANIFEST.tsv'), 'utf8'));
-  const rules = resolveRules(chsiGraduate, builtinRules);
+  const rules = resolveRules(defaultProfile, builtinRules);
   const ruleIds = rules.map((r) => r.rule.id);
   const results = new Map<string, FileResult>();
   const started = performance.now();
-  for (const row of rows) results.set(row.file, await checkFile(join(folder, row.file), rules, { frame: chsiGraduate.frame }));
+  for (const row of rows) results.set(row.file, await checkFile(join(folder, row.file), rules, { frame: defaultProfile.frame }));
   const ms = performance.now() - started;
 
   const table = ruleIds.map((rule) => {

@@ -1,6 +1,6 @@
 import { loadRuleModules } from '../core/plugins.js';
 import { builtinRules } from '../rules/index.js';
-import { profiles } from '../profiles/index.js';
+import { profiles, type Profile } from '../profiles/index.js';
 import type { AdmissionReference } from '../rules/admission-different.js';
 import { checkFile, crashedResult, errorResult, resolveRules, type ActiveRule } from '../core/run.js';
 import { describeThrown } from '../contract/rule.js';
@@ -11,6 +11,8 @@ import type { FileResult, Lang, Photo, PhotoOutputs, PhotoPictures } from '../co
 /** Everything a checker (main thread or worker) needs to set itself up: plain data, so it crosses threads. */
 export interface CheckSetup {
   profileId: string;
+  /** The profile itself, when it is not a built-in one (a profile file): plain data, it crosses threads. */
+  profile?: Profile;
   /** The language of what photoOutputs draws (annotation legends); results themselves carry no words. */
   lang: Lang;
   rulePaths: string[];
@@ -55,7 +57,7 @@ export interface Checker {
 
 /** Builds the rules once, then checks one task at a time. Used in-process and by each worker thread. */
 export async function makeChecker(setup: CheckSetup): Promise<Checker> {
-  const profile = profiles.get(setup.profileId);
+  const profile = setup.profile ?? profiles.get(setup.profileId);
   if (!profile) throw new Error(`unknown profile ${setup.profileId}`);
   const rules: ActiveRule[] = resolveRules(profile, builtinRules, await loadRuleModules(setup.rulePaths), setup.disabled, setup.ruleOptions);
   const admission = builtinRules.get('admission.different');
@@ -73,7 +75,7 @@ export async function makeChecker(setup: CheckSetup): Promise<Checker> {
     let warning: string | undefined;
     const onPhoto = outputs && (setup.pictures || setup.annotateDir) ? async (photo: Photo, result: FileResult) => {
       try {
-        const made = await outputs(photo, result, { profileId: setup.profileId, lang: setup.lang, pictures: setup.pictures, annotateDir: setup.annotateDir, annotationName: task.annotationName });
+        const made = await outputs(photo, result, { profileId: setup.profileId, profile, lang: setup.lang, pictures: setup.pictures, annotateDir: setup.annotateDir, annotationName: task.annotationName });
         pictures = made.pictures;
       } catch (error) {
         warning = `could not draw ${photo.path}: ${describeThrown(error)}`;

@@ -31,7 +31,9 @@ import { localiseRun, ruleLookup } from '../report/localise.js';
 import { formatRulesListing } from '../report/rules-listing.js';
 import { formatProfilesListing } from '../report/profiles-listing.js';
 import { onInterrupt } from './interrupt.js';
-import { builtinRules } from '../rules/index.js';
+import { builtinRules, ruleOptions } from '../rules/index.js';
+import type { BackgroundColorOptions } from '../rules/background-color.js';
+import { loadProfile, settingsFor } from './config.js';
 
 /**
  * 0: every photo passes (warnings allowed, up to --max-warnings); 1: a photo fails or cannot be read, or the
@@ -48,7 +50,7 @@ interface CheckFlags {
   format: 'text' | 'json' | 'csv' | 'junit' | 'html';
   out?: string;
   lang?: string;
-  profile: string;
+  profile?: string;
   rule: string[];
   ruleOptions?: string;
   disable: string[];
@@ -71,8 +73,9 @@ export function useColour(flag: boolean | undefined, stream: NodeJS.WriteStream 
 
 async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const lang: Lang = pickLang(flags.lang);
-  const profile = profiles.get(flags.profile);
-  if (!profile) throw new UsageError(`unknown profile "${flags.profile}" (known: ${[...profiles.keys()].join(', ')})`);
+  // --profile over the gradphoto.config.json beside the photos over the default; both disable lists apply.
+  const { profile, disable } = await settingsFor(paths, flags).catch((error: Error) => { throw new UsageError(error.message); });
+  flags = { ...flags, disable };
   const concurrency = Number(flags.concurrency ?? availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
   if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out report.html');
@@ -108,7 +111,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     + (flags.annotate ? ` ${interpolate(uiStrings(lang).interrupted.annotations, { dir: flags.annotate })}` : '');
   const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
   const { results: files, pictures, warnings } = await checkAll(targets, {
-    profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), ruleOptions, disabled: flags.disable,
+    profileId: profile.id, profile, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), ruleOptions, disabled: flags.disable,
     pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
     photoOutputs: new URL('../report/photo-outputs.js', import.meta.url).href,
   }, {
@@ -137,7 +140,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     : flags.format === 'csv' ? formatCsv(report, lang, roster)
     : flags.format === 'junit' ? formatJunit(report, lang, roster)
     : flags.format === 'html' ? formatHtml(report, lang, pictures, roster, { labels: inFolder, profileName: profile.description[lang] })
-    : formatText(report, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined })
+    : formatText(report, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined, profileName: profile.description[lang] })
       + (roster ? formatRosterText(roster, lang) : '');
   if (flags.out) {
     await writeAtomic(flags.out, Buffer.from(output), { force: true, inputs: targets.map((t) => t.path) }).catch((error: Error) => {
@@ -265,7 +268,7 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .addOption(new Option('-f, --format <format>', t.format).choices(['text', 'json', 'csv', 'junit', 'html']).default('text'))
     .option('-o, --out <file>', t.out)
     .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
-    .option('-p, --profile <id>', t.profile, DEFAULT_PROFILE)
+    .option('-p, --profile <id|file.json>', t.profile)
     .option('-r, --rule <file>', t.rule, (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--rule-options <json>', t.ruleOptions)
     .option('-d, --disable <ids>', t.disable, (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
@@ -284,13 +287,12 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
   setUp(program.command('rules'), 'rules')
     .description(t.rules)
     .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
-    .option('-p, --profile <id>', t.profile, DEFAULT_PROFILE)
+    .option('-p, --profile <id|file.json>', t.profile)
     .option('-r, --rule <file>', t.rule, (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--rule-options <json>', t.ruleOptions)
     .action(async function (this: Command) {
-      const flags = this.opts<{ lang?: string; profile: string; rule: string[]; ruleOptions?: string }>();
-      const profile = profiles.get(flags.profile);
-      if (!profile) throw new UsageError(`unknown profile "${flags.profile}"`);
+      const flags = this.opts<{ lang?: string; profile?: string; rule: string[]; ruleOptions?: string }>();
+      const profile = await loadProfile(flags.profile ?? DEFAULT_PROFILE).catch((error: Error) => { throw new UsageError(error.message); });
       const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
       let options: Record<string, Record<string, unknown>>;
       try {
@@ -317,19 +319,25 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .argument('<paths...>', t.paths)
     .option('-o, --out <file>', t.fixOut)
     .option('--out-dir <dir>', t.fixOutDir)
-    .addOption(new Option('--background <mode>', t.background).choices(['blue', 'keep']).default('blue'))
+    .option('--background <colour>', t.background)
     .option('--force', t.force)
     .option('--keep-failed', t.keepFailed)
     .addOption(new Option('-f, --format <format>', t.fixFormat).choices(['text', 'json']).default('text'))
     .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
-    .option('-p, --profile <id>', t.fixProfile, DEFAULT_PROFILE)
+    .option('-p, --profile <id|file.json>', t.fixProfile)
     .option('--roster <file>', t.fixRoster)
     .option('--name-by <column>', t.nameBy)
     .option('--no-color', t.noColor)
     .action(async function (this: Command, paths: string[]) {
-      const flags = this.opts<FixFlags & { lang?: string; profile: string; color?: boolean }>();
-      const profile = profiles.get(flags.profile);
-      if (!profile) throw new UsageError(`unknown profile "${flags.profile}"`);
+      const given = this.opts<Omit<FixFlags, 'background'> & { background?: string; lang?: string; profile?: string; color?: boolean }>();
+      const { profile } = await settingsFor(paths, { profile: given.profile, disable: [] }).catch((error: Error) => { throw new UsageError(error.message); });
+      // The profile's first colour unless --background names another it allows (or keep).
+      const background = given.background ?? ruleOptions<BackgroundColorOptions>(profile, 'background.color').colours[0].id;
+      const colours = ruleOptions<BackgroundColorOptions>(profile, 'background.color').colours.map((c) => c.id);
+      if (background !== 'keep' && !colours.includes(background)) {
+        throw new UsageError(`--background ${background}: profile ${profile.id} allows ${colours.join(', ')} (or keep)`);
+      }
+      const flags = { ...given, background };
       await checkEngine();
       const { FixUsageError, runFix } = await import('./fix.js'); // the fixer's modules load only for fix
       try {

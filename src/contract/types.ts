@@ -186,5 +186,5 @@ export interface PhotoPictures { thumbnail?: string; overlay?: string }
  * result, in the thread that checked it: for annotations and report pictures, drawn by the report floor.
  */
 export type PhotoOutputs = (photo: Photo, result: FileResult, wanted: {
-  profileId: string; lang: Lang; pictures: boolean; annotateDir?: string; annotationName?: string;
+  profileId: string; /** The Profile (profiles/types.ts) checked against. */ profile?: object; lang: Lang; pictures: boolean; annotateDir?: string; annotationName?: string;
 }) => Promise<{ pictures?: PhotoPictures }>;

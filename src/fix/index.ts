@@ -20,11 +20,13 @@ import { personMatte, type MatteQuality } from '../analysis/matte.js';
 import { headTopOf } from '../analysis/person.js';
 import { onNewBackground } from './composite.js';
 
-export type BackgroundMode = 'blue' | 'keep';
+/** 'keep' the photo's own background, or put the person on one of the profile's colours, by its id ('blue', 'white', 'grey'). */
+export type BackgroundMode = string;
 
 export interface FixOptions {
   profile: Profile;
   background: BackgroundMode;
+  /** A colour of one's own instead of the profile's (tests, the fix evaluation). */
   colour?: Rgb;
   /** Also return the frame before compositing and the matte (for npm run eval:fix --mattes). */
   debug?: boolean;
@@ -51,6 +53,18 @@ export interface FixOutcome {
   debug?: { frame: RawImage; coarse: Float32Array; alpha: Float32Array };
 }
 
+/**
+ * The colour `mode` names among the profile's allowed background colours (undefined for 'keep'). An id the
+ * profile does not allow throws, naming the ones it does.
+ */
+export function backgroundColour(profile: Profile, mode: BackgroundMode): Rgb | undefined {
+  if (mode === 'keep') return undefined;
+  const { colours } = ruleOptions<BackgroundColorOptions>(profile, 'background.color');
+  const found = colours.find((c) => c.id === mode);
+  if (!found) throw new Error(`--background ${mode}: profile ${profile.id} allows ${colours.map((c) => c.id).join(', ')} (or keep)`);
+  return found.rgb;
+}
+
 export function geometryTarget(profile: Profile): GeometryTarget {
   const size = ruleOptions<FaceSizeOptions>(profile, 'face.size');
   const position = ruleOptions<FacePositionOptions>(profile, 'face.position');
@@ -60,7 +74,8 @@ export function geometryTarget(profile: Profile): GeometryTarget {
     headTop: { min: position.headTopMin, max: position.headTopMax },
     eyeLine: { min: position.eyeLineMin, max: position.eyeLineMax },
     maxUpscale: 1.6,
-    margin: 6,
+    // 6 px in the 640 px high diploma frame; as much of a smaller frame.
+    margin: 6 * Math.min(1, profile.frame.height / 640),
   };
 }
 
@@ -227,10 +242,10 @@ export async function fixLoaded(outcome: LoadOutcome, options: FixOptions): Prom
   const { profile } = options;
   const frame = profile.frame;
   const bg = await background(photo);
-  const colour = options.colour ?? ruleOptions<BackgroundColorOptions>(profile, 'background.color').reference;
+  const colour = options.colour ?? backgroundColour(profile, options.background) ?? ruleOptions<BackgroundColorOptions>(profile, 'background.color').colours[0].rgb;
   const plainBackground = bg.residual <= 8 && bg.share >= 0.12;
   const alreadyColour = deltaE2000(rgbToLab(bg.mean), rgbToLab(colour)) < 3 && bg.patchSpread < 6 && bg.residual <= 4;
-  const replacing = options.background === 'blue' && !alreadyColour;
+  const replacing = options.background !== 'keep' && !alreadyColour;
 
   const target = geometryTarget(profile);
   const source = sourceGeometry(face, headTop, photo.pixels.scale);

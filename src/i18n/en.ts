@@ -49,8 +49,10 @@ export const en = {
   'image.dimensions': {
     ok: '{width}x{height} px.',
     rightAspect: '{width}x{height} px, not {expectedWidth}x{expectedHeight}; the width-to-height ratio is right, so a resize fixes it (`gradphoto fix`).',
-    wrongAspect: '{width}x{height} px, not {expectedWidth}x{expectedHeight} (width x height), nor of that shape. Crop to {expectedWidth}:{expectedHeight} around the head and resize (`gradphoto fix` does both).',
-    landscape: '{width}x{height} px is landscape; the photo must be portrait {expectedWidth}x{expectedHeight}. Crop it upright around the head (`gradphoto fix`).',
+    wrongAspect: '{width}x{height} px, not {frameSize} (width x height), nor of that shape. Crop to {expectedWidth}:{expectedHeight} around the head and resize (`gradphoto fix` does both).',
+    landscape: '{width}x{height} px is landscape; the photo must be portrait {frameSize}. Crop it upright around the head (`gradphoto fix`).',
+    outOfRange: '{width}x{height} px, outside {frameSize} (width x height). Resize it (`gradphoto fix` makes {expectedWidth}x{expectedHeight}).',
+    tooSmall: '{width}x{height} px, smaller than {frameSize} allows. Use a larger original (enlarging makes it soft).',
   },
   'image.color': {
     ok: '24-bit colour (sRGB, 3 x 8 bits).',
@@ -58,7 +60,7 @@ export const en = {
     greyscale: 'Greyscale. The photo must be in colour: use the colour original.',
     noColour: 'The picture has no colour (mean chroma {chroma}): a black-and-white photo saved as RGB. Use a colour photo.',
     sixteenBit: '{depth} samples (16 bits a channel). Save as an ordinary 8-bit JPEG.',
-    alpha: 'Has a transparency channel. Save as JPEG (no transparency) on the blue background.',
+    alpha: 'Has a transparency channel. Save as JPEG (no transparency) on a plain background (`gradphoto fix` puts the standard\'s colour).',
     otherProfile: 'Colour profile "{profile}", not sRGB: colours may shift on upload. Convert to sRGB (`gradphoto fix`).',
   },
   'image.orientation': {
@@ -138,9 +140,9 @@ export const en = {
     noSingleFace: 'Not measured: needs exactly one face.',
   },
   'background.color': {
-    ok: 'Background light blue RGB({r},{g},{b}), ΔE2000 {distance} from the reference RGB({reference}).',
-    offBlue: 'Background is {name} RGB({r},{g},{b}), ΔE2000 {distance} from the reference light blue RGB({reference}) (at most {max}). Use the standard light blue; `gradphoto fix` replaces a plain background.',
-    notBlue: 'Background is {name}, RGB({r},{g},{b}), not blue (ΔE2000 {distance} from RGB({reference})). The notice asks for a blue background; `gradphoto fix` replaces a plain background.',
+    ok: 'Background {name} RGB({r},{g},{b}), ΔE2000 {distance} from the allowed {targetName} RGB({targetRgb}).',
+    offColour: 'Background is {name} RGB({r},{g},{b}), ΔE2000 {distance} from {targetName} RGB({targetRgb}) (at most {max}). Allowed: {colours}; `gradphoto fix` replaces a plain background.',
+    otherColour: 'Background is {name}, RGB({r},{g},{b}), not an allowed colour ({colours}; ΔE2000 {distance} from {targetName}). `gradphoto fix` replaces a plain background.',
     notFound: 'Almost no background around you ({share}% of the picture): the photo must show the plain background around the head and shoulders. Step back from the camera or use a wider original.',
   },
   'background.uniform': {
@@ -153,7 +155,7 @@ export const en = {
   },
   'clothing.contrast': {
     ok: 'Clothes RGB({r},{g},{b}) stand out from the background (ΔE2000 {distance}).',
-    tooClose: 'Clothes RGB({r},{g},{b}) are too close to the background colour (ΔE2000 {distance}, at least {min}): the review\'s "black edge" check may reject it. Wear clothes of another colour (not blue).',
+    tooClose: 'Clothes RGB({r},{g},{b}) are too close to the background colour (ΔE2000 {distance}, at least {min}): the review\'s "black edge" check may reject it. Wear clothes of a colour unlike the background.',
     noSingleFace: 'Not measured: needs exactly one face.',
   },
   'image.sharpness': {

@@ -53,8 +53,10 @@ export const zh: Catalogue<typeof en> = {
   'image.dimensions': {
     ok: '{width}×{height} 像素。',
     rightAspect: '{width}×{height} 像素，不是 {expectedWidth}×{expectedHeight}；宽高比例正确，缩放即可（`gradphoto fix`）。',
-    wrongAspect: '{width}×{height} 像素，不是 {expectedWidth}×{expectedHeight}（宽×高），比例也不对。请以头部为中心按 {expectedWidth}:{expectedHeight} 裁切再缩放（`gradphoto fix` 可一并完成）。',
-    landscape: '{width}×{height} 像素为横向；照片须为竖向 {expectedWidth}×{expectedHeight}。请以头部为中心竖向裁切（`gradphoto fix`）。',
+    wrongAspect: '{width}×{height} 像素，不是 {frameSize}（宽×高），比例也不对。请以头部为中心按 {expectedWidth}:{expectedHeight} 裁切再缩放（`gradphoto fix` 可一并完成）。',
+    landscape: '{width}×{height} 像素为横向；照片须为竖向 {frameSize}。请以头部为中心竖向裁切（`gradphoto fix`）。',
+    outOfRange: '{width}×{height} 像素，不在 {frameSize}（宽×高）之内。请缩放（`gradphoto fix` 生成 {expectedWidth}×{expectedHeight}）。',
+    tooSmall: '{width}×{height} 像素，小于 {frameSize} 的要求。请使用更大的原图（放大会变模糊）。',
   },
   'image.color': {
     ok: '24 位彩色（sRGB，3×8 位）。',
@@ -62,7 +64,7 @@ export const zh: Catalogue<typeof en> = {
     greyscale: '灰度图。照片必须是彩色的，请使用彩色原片。',
     noColour: '图片没有色彩（平均色度 {chroma}），是保存为 RGB 的黑白照片。请使用彩色照片。',
     sixteenBit: '{depth} 采样（每通道 16 位）。请保存为普通 8 位 JPEG。',
-    alpha: '带透明通道。请在蓝色背景上保存为 JPEG（无透明）。',
+    alpha: '带透明通道。请在纯色背景上保存为 JPEG（无透明）（`gradphoto fix` 会换上标准要求的背景色）。',
     otherProfile: '色彩配置文件为“{profile}”，不是 sRGB，上传后颜色可能偏差。请转换为 sRGB（`gradphoto fix`）。',
   },
   'image.orientation': {
@@ -142,9 +144,9 @@ export const zh: Catalogue<typeof en> = {
     noSingleFace: '未测量：需要恰好一张人脸。',
   },
   'background.color': {
-    ok: '背景为浅蓝色 RGB({r},{g},{b})，与参考色 RGB({reference}) 的 ΔE2000 为 {distance}。',
-    offBlue: '背景为{name} RGB({r},{g},{b})，与参考浅蓝 RGB({reference}) 的 ΔE2000 为 {distance}（不超过 {max}）。请使用标准浅蓝色；`gradphoto fix` 可替换纯色背景。',
-    notBlue: '背景为{name}，RGB({r},{g},{b})，不是蓝色（与 RGB({reference}) 的 ΔE2000 为 {distance}）。通知要求蓝色背景；`gradphoto fix` 可替换纯色背景。',
+    ok: '背景为{name} RGB({r},{g},{b})，与允许的{targetName} RGB({targetRgb}) 的 ΔE2000 为 {distance}。',
+    offColour: '背景为{name} RGB({r},{g},{b})，与{targetName} RGB({targetRgb}) 的 ΔE2000 为 {distance}（不超过 {max}）。允许的颜色：{colours}；`gradphoto fix` 可替换纯色背景。',
+    otherColour: '背景为{name}，RGB({r},{g},{b})，不是允许的颜色（{colours}；与{targetName}的 ΔE2000 为 {distance}）。`gradphoto fix` 可替换纯色背景。',
     notFound: '人像周围几乎没有背景（占画面 {share}%）：照片须露出头部和肩部周围的纯色背景。请离相机远一些，或使用更宽的原图。',
   },
   'background.uniform': {
@@ -157,7 +159,7 @@ export const zh: Catalogue<typeof en> = {
   },
   'clothing.contrast': {
     ok: '衣着 RGB({r},{g},{b}) 与背景区分明显（ΔE2000 {distance}）。',
-    tooClose: '衣着 RGB({r},{g},{b}) 与背景颜色太接近（ΔE2000 {distance}，至少 {min}），可能被“黑边检测”退回。请换其他颜色（非蓝色）的衣服。',
+    tooClose: '衣着 RGB({r},{g},{b}) 与背景颜色太接近（ΔE2000 {distance}，至少 {min}），可能被“黑边检测”退回。请换与背景颜色不同的衣服。',
     noSingleFace: '未测量：需要恰好一张人脸。',
   },
   'image.sharpness': {

@@ -6,7 +6,7 @@
  */
 import type { FileResult, Photo, PhotoOutputs, PhotoPictures } from '../contract/types.js';
 import { sharp } from '../formats/sharp.js';
-import { profiles } from '../profiles/index.js';
+import { profiles, type Profile } from '../profiles/index.js';
 import { renderAnnotation, writeAnnotationAs } from './annotate.js';
 
 async function dataUri(png: Buffer, width: number): Promise<string> {
@@ -15,7 +15,7 @@ async function dataUri(png: Buffer, width: number): Promise<string> {
 }
 
 const photoOutputs: PhotoOutputs = async (photo: Photo, result: FileResult, wanted) => {
-  const profile = profiles.get(wanted.profileId);
+  const profile = (wanted.profile as Profile | undefined) ?? profiles.get(wanted.profileId);
   if (!profile) throw new Error(`unknown profile ${wanted.profileId}`);
   const overlay = await renderAnnotation(photo, result, profile, wanted.lang);
   if (wanted.annotateDir && wanted.annotationName) await writeAnnotationAs(wanted.annotateDir, wanted.annotationName, overlay);

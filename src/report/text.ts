@@ -7,6 +7,8 @@ export interface TextOptions {
   color: boolean;
   /** Show passing checks too (default: yes for a single file, only problems for batches). */
   showPasses?: boolean;
+  /** The profile's name in `lang`, shown beside its id in the header. */
+  profileName?: string;
 }
 
 const STATUS_MARK: Record<Status, string> = { pass: '✔', warn: '▲', fail: '✖', skip: '–' };
@@ -65,7 +67,7 @@ export function formatText(result: Report, options: TextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const ui = uiStrings(options.lang);
   const showPasses = options.showPasses ?? result.files.length === 1;
-  const blocks = [chalk.dim(interpolate(ui.header, counted({ profile: result.profile, total: result.summary.total })))];
+  const blocks = [chalk.dim(interpolate(ui.header, counted({ profile: options.profileName ? `${result.profile}${options.lang === 'zh' ? `（${options.profileName}）` : ` (${options.profileName})`}` : result.profile, total: result.summary.total })))];
   for (const file of result.files) blocks.push(formatFile(file, { ...options, showPasses }, chalk));
   const summary = [chalk.bold(interpolate(ui.summary, counted(result.summary)))];
   const failing = ruleCounts(result.files, 'fail');

@@ -1,12 +1,14 @@
-import type { Profile } from './types.js';
+import type { ProfileData } from '../types.js';
 
 /**
- * The Open University of China graduate photo notice and the national diploma photo standard it
- * rests on (../shared/SPEC.md lists the sources). Numbers here are data: change them here, not in rules.
+ * The Open University of China graduate photo notice (this project's seed) and the national diploma photo
+ * standard it rests on (../shared/SPEC.md lists the sources). The default profile: every other built-in
+ * extends it, so the calibration of the heuristic rules (pose, eyes, glasses, ears...) lives here once.
+ * Numbers here are data: change them here, not in rules.
  */
-export const chsiGraduate: Profile = {
-  id: 'chsi-graduate',
-  description: {
+export const oucGraduate: ProfileData = {
+  id: 'ouc-graduate',
+  name: {
     zh: '国家开放大学毕业生图像采集（学信网毕业证书电子注册照片）',
     en: 'Open University of China graduate photo (CHSI diploma registration photo)',
   },
@@ -15,31 +17,47 @@ export const chsiGraduate: Profile = {
     '教毕指[2017]9号 national diploma photo standard, as self-study exam offices quote it (jmdrkj.cn/227978.html, liuxue86.com): 300 dpi, 24-bit, quality ≥ 60, head top 50–110 px, eyes 200–300 px, face width 180–300 px',
   ],
   confidence: 'high',
-  frame: { width: 480, height: 640 }, // notice: 480 px wide x 640 px high
+  frame: { width: 480, height: 640 },
+  // notice: "30K–40K". 30 KiB = 30720 B lower bound; 40000 B upper (ImageMagick's "40kb" is 40000 B too);
+  // the 30000–30719 and 40001–40960 bands depend on how the uploader counts a K: warn.
+  bytes: { min: 30720, max: 40000, warnMin: 30000, warnMax: 40960 },
+  // notice: blue background; standard reference light blue RGB(100,197,255); CIEDE2000 limits are ours (tunable).
+  background: { colours: [{ id: 'blue', rgb: [100, 197, 255], name: { zh: '浅蓝色', en: 'light blue' } }], tolerance: 15, warnTolerance: 30 },
+  // standard: 300 dpi (a tag only: warn).
+  dpi: 300,
+  // standard: JPEG quality factor >= 60.
+  jpegQuality: 60,
+  // standard: face width (cheek to cheek) 180–300 px; head top 50–110 px, eyes 200–300 px from the top edge.
+  // Centring has no number in the standard: off by more than 24 px (5% of the width) warns, 48 fails.
+  geometry: { unit: 'px', faceWidth: { min: 180, max: 300 }, headTop: { min: 50, max: 110 }, eyeLine: { min: 200, max: 300 }, maxCentreOffset: 24 },
+  glasses: 'forbidden',
+  notes: {
+    frame: 'the notice: 480 px wide x 640 px high',
+    bytes: 'the notice: "30K–40K"; the bands 30000–30719 and 40001–40960 B warn (a K of 1000 or 1024 B)',
+    background: 'the notice: blue; the reference light blue RGB(100,197,255) is the national standard\'s; the ΔE2000 tolerances are ours',
+    dpi: 'the national standard: 300 dpi',
+    jpegQuality: 'the national standard: quality factor ≥ 60',
+    geometry: 'the national standard: head top 50–110 px, eyes 200–300 px, face width 180–300 px; centring ours',
+    glasses: 'the notice: glasses off',
+  },
   rules: {
     'file.decode': {},
     // notice: "JPG"; baseline is what the standard's own samples use, progressive only warns.
     'file.format': { options: { extensions: ['.jpg', '.jpeg'], progressive: 'warn' } },
     // SPEC file.trailing-data: padding to hit a size is refused by some uploaders.
     'file.trailing-data': { options: { maxBytes: 8 } },
-    // notice: "30K–40K". 30 KiB = 30720 B lower bound; 40000 B upper (ImageMagick's "40kb" is 40000 B too);
-    // the 30000–30719 and 40001–40960 bands depend on how the uploader counts a K: warn.
-    'file.size': { options: { minBytes: 30720, maxBytes: 40000, warnMinBytes: 30000, warnMaxBytes: 40960 } },
-    'image.dimensions': { options: { width: 480, height: 640, aspectTolerance: 0.01 } },
+    'file.size': {},
+    'image.dimensions': { options: { aspectTolerance: 0.01 } },
     // standard: 24-bit true colour.
     'image.color': { options: { minMeanChroma: 3 } },
     'image.orientation': {},
-    // standard: 300 dpi (a tag only: warn).
-    'image.dpi': { options: { dpi: 300 } },
-    // standard: JPEG quality factor >= 60.
-    'image.jpeg-quality': { options: { minQuality: 60 } },
+    'image.dpi': {},
+    'image.jpeg-quality': {},
     // standard: one person only; faces far smaller than the main one (people far behind) are ignored.
     'face.count': {},
-    // standard: face width (cheek to cheek) 180–300 px in the 480x640 frame.
-    'face.size': { options: { minWidth: 180, maxWidth: 300 } },
-    // standard: head top 50–110 px, eyes 200–300 px from the top edge; within 10 px outside warns (measurement
-    // tolerance). Centring has no number in the standard: off by more than 24 px (5% of the width) warns, 48 fails.
-    'face.position': { options: { headTopMin: 50, headTopMax: 110, eyeLineMin: 200, eyeLineMax: 300, maxCentreOffset: 24, tolerance: 10 } },
+    'face.size': {},
+    // Within 10 px outside a range warns (measurement tolerance).
+    'face.position': { options: { tolerance: 10 } },
     // review rejections name the pupil line; ICAO 9303 allows about ±8° roll and ±5° yaw/pitch. The model's
     // pitch reads up to +15° on frontal corpus faces, so that limit is wider. Its yaw is compressed: a head
     // turned 20–30° (wild/if_d2) reads 8.2°, frontal-labelled faces at most 6.6° (the whole corpus, 2026-11-30):
@@ -68,10 +86,9 @@ export const chsiGraduate: Profile = {
     // found): the older not-skin share, which reads up to 75% on bare, brightly lit foreheads and 83–100% on
     // fringes (the example's light fringe 83%): fails above 80%, warns above 35%.
     'face.forehead-visible': { options: { failAbove: 0.8, warnAbove: 0.35, hairFailAbove: 0.25, hairWarnAbove: 0.12 } },
-    // notice: blue background; standard reference light blue RGB(100,197,255); CIEDE2000 limits are ours (tunable).
     // A near blue must also keep most of the reference's colourfulness: a grey-teal wall RGB(107,157,180) is ΔE 13.6
     // from it but has 49% of its chroma (fails below 55%, warns below 70%).
-    'background.color': { options: { reference: [100, 197, 255], passBelow: 15, warnBelow: 30, minShare: 0.05, chromaWarn: 0.7, chromaFail: 0.55 } },
+    'background.color': { options: { minShare: 0.05, chromaWarn: 0.7, chromaFail: 0.55 } },
     // standard: even, no gradient, no shadow, no objects. Limits calibrated on the corpus (plain studio
     // backgrounds measure residual 2–4, gradient under 6; the gradient/vignette ID photos 67–86).
     // objects: share of the frame the person matte calls backdrop and the backdrop's colour surface does not
