@@ -5,13 +5,14 @@ import type { FixFlags } from './fix.js';
 import { chineseHelp, helpText, langFromArgv, translateCommanderError } from './help.js';
 import { pathsInFolders } from './labels.js';
 import { loadRuleModules } from '../core/plugins.js';
-import { extraRuleOptions, resolveRules, summarise } from '../core/run.js';
+import { extraRuleOptions, resolveRules } from '../core/run.js';
 import { checkAll, PoolError } from '../batch/pool.js';
-import { writeAtomic } from '../fix/write.js';
+import { WriteFailed } from '../fix/write.js';
 import { annotationNames } from '../report/annotate.js';
-import { formatCsv } from '../report/csv.js';
-import { formatHtml } from '../report/html.js';
-import { formatJunit } from '../report/junit.js';
+import { csvStream } from '../report/csv.js';
+import { htmlStream } from '../report/html.js';
+import { junitStream } from '../report/junit.js';
+import { openReport } from '../report/output.js';
 import { formatRosterText } from '../report/roster.js';
 import { matchRoster, nameParts, readRoster, type RosterReport } from '../roster/roster.js';
 import { availableParallelism } from 'node:os';
@@ -22,12 +23,12 @@ import { measureAdmission, type AdmissionReference } from '../rules/admission-di
 import type { AdmissionSetup } from '../batch/task.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { FileResult, Lang, RunResult } from '../contract/types.js';
+import type { FileResult, Lang } from '../contract/types.js';
 import { counted, decodeMessage, interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
-import { formatJson } from '../report/json.js';
-import { formatText, printable } from '../report/text.js';
-import { localiseRun, ruleLookup } from '../report/localise.js';
+import { jsonStream } from '../report/json.js';
+import { printable, textStream } from '../report/text.js';
+import { localiseFile, ruleLookup } from '../report/localise.js';
 import { formatRulesListing } from '../report/rules-listing.js';
 import { formatProfilesListing } from '../report/profiles-listing.js';
 import { onInterrupt } from './interrupt.js';
@@ -104,50 +105,72 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const inFolder = await pathsInFolders(paths, targets.map((t) => t.path));
   const progress = progressBar(targets.length, lang);
   let checked = 0;
-  const interruptedSummary = () => interpolate(uiStrings(lang).interrupted.check, { done: checked, total: targets.length })
+  // Interrupted, a report file is not put in place; a report on standard output, already under way, is closed
+  // over the photos checked (every photo handed out is finished, so they are the first `checked` in order).
+  const interruptedSummary = () => interpolate(uiStrings(lang).interrupted[flags.out ? 'check' : 'checkStdout'], { done: checked, total: targets.length })
     + (flags.annotate ? ` ${interpolate(uiStrings(lang).interrupted.annotations, { dir: flags.annotate })}` : '');
-  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
-  const { results: files, pictures, warnings } = await checkAll(targets, {
-    profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), ruleOptions, disabled: flags.disable,
-    pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
-    photoOutputs: new URL('../report/photo-outputs.js', import.meta.url).href,
-  }, {
-    concurrency, signal: interruption.signal,
-    annotationNames: flags.annotate ? annotationNames(targets.map((t) => inFolder.get(t.path) ?? basename(t.path))) : undefined,
-    onProgress: (done, total, result) => { checked = done; progress.update(done, total, result); },
+  // The report is written as results arrive, in the targets' order, in the reader's language; only counts
+  // stay in memory (the roster was matched before any photo was checked).
+  const wording = { lang, profile, rules: ruleLookup(extra) };
+  const format = flags.format === 'json' ? jsonStream(profile.id, roster)
+    : flags.format === 'csv' ? csvStream(lang, roster)
+    : flags.format === 'junit' ? junitStream(profile.id, lang, roster)
+    : flags.format === 'html' ? htmlStream(profile.id, lang, roster, { labels: inFolder, profileName: profile.description[lang] })
+    : textStream(profile.id, targets.length, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined });
+  const output = await openReport(format, flags.out, { inputs: targets.map((t) => t.path) }).catch((error: Error) => {
+    throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
   });
-  interruption.off();
-  progress.done();
+  const summary = { total: 0, pass: 0, fail: 0, error: 0 };
+  // Photos with a warning, for --max-warnings / --strict (a photo counts once, however many warnings it has).
+  let warned = 0;
+  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
+  let warnings: string[];
+  try {
+    if (!format.headAtEnd) await output.write(format.head());
+    ({ warnings } = await checkAll(targets, {
+      profileId: profile.id, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), ruleOptions, disabled: flags.disable,
+      pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
+      photoOutputs: new URL('../report/photo-outputs.js', import.meta.url).href,
+    }, {
+      concurrency, signal: interruption.signal,
+      annotationNames: flags.annotate ? annotationNames(targets.map((t) => inFolder.get(t.path) ?? basename(t.path))) : undefined,
+      onProgress: (done, total, result) => { checked = done; progress.update(done, total, result); },
+      onResult: async ({ result, pictures }) => {
+        summary.total++;
+        summary[result.verdict]++;
+        if (result.checks.some((c) => c.status === 'warn')) warned++;
+        await output.write(format.file(localiseFile(result, wording), pictures));
+      },
+    }));
+  } catch (error) {
+    await output.abandon();
+    if (error instanceof WriteFailed) throw new UsageError(`cannot write ${flags.out ?? 'the report'}: ${error.message}`);
+    throw error;
+  } finally {
+    interruption.off();
+    progress.done();
+  }
   if (interruption.signal.aborted) {
+    if (flags.out) await output.abandon();
+    else {
+      await output.write(format.tail(summary));
+      await output.finish(format.headAtEnd ? format.head(summary) : undefined);
+    }
     process.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
     return EXIT.interrupted;
   }
   for (const warning of warnings) process.stderr.write(`gradphoto: ${printable(warning)}\n`);
 
-  const result: RunResult = summarise(profile.id, files);
   const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;
-  // Photos with a warning, for --max-warnings / --strict (a photo counts once, however many warnings it has).
-  const warned = files.filter((f) => f.checks.some((c) => c.status === 'warn')).length;
   const tooManyWarnings = warned > maxWarnings;
   const code = missingArgument(paths, targets) ? EXIT.trouble
-    : result.summary.fail + result.summary.error + rosterProblems > 0 || tooManyWarnings ? EXIT.problems : EXIT.ok;
-  // Results carry messageIds and data; here, once, they are worded in the reader's language for every format.
-  const report = localiseRun(result, { lang, profile, rules: ruleLookup(extra) });
-  const output = flags.format === 'json' ? formatJson(report, roster)
-    : flags.format === 'csv' ? formatCsv(report, lang, roster)
-    : flags.format === 'junit' ? formatJunit(report, lang, roster)
-    : flags.format === 'html' ? formatHtml(report, lang, pictures, roster, { labels: inFolder, profileName: profile.description[lang] })
-    : formatText(report, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined })
-      + (roster ? formatRosterText(roster, lang) : '');
-  if (flags.out) {
-    await writeAtomic(flags.out, Buffer.from(output), { force: true, inputs: targets.map((t) => t.path) }).catch((error: Error) => {
-      throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
-    });
-    process.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, counted(result.summary))} → ${flags.out}\n`);
-  } else {
-    exitIfReaderLeaves = code;
-    process.stdout.write(output);
-  }
+    : summary.fail + summary.error + rosterProblems > 0 || tooManyWarnings ? EXIT.problems : EXIT.ok;
+  if (!flags.out) exitIfReaderLeaves = code;
+  await output.write(format.tail(summary) + (flags.format === 'text' && roster ? formatRosterText(roster, lang) : ''));
+  await output.finish(format.headAtEnd ? format.head(summary) : undefined).catch((error: Error) => {
+    throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
+  });
+  if (flags.out) process.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, counted(summary))} → ${flags.out}\n`);
   if (tooManyWarnings) {
     process.stderr.write(`gradphoto: ${warned} photo${warned === 1 ? ' has' : 's have'} warnings, more than ${flags.strict ? '--strict' : `--max-warnings ${maxWarnings}`} allows\n`);
   }
