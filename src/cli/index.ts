@@ -9,12 +9,9 @@ import { extraRuleOptions, resolveRules } from '../core/run.js';
 import { checkAll, PoolError } from '../batch/pool.js';
 import { WriteFailed } from '../fix/write.js';
 import { annotationNames } from '../report/annotate.js';
-import { csvStream } from '../report/csv.js';
-import { htmlStream } from '../report/html.js';
-import { junitStream } from '../report/junit.js';
 import { openReport } from '../report/output.js';
 import { formatRosterText } from '../report/roster.js';
-import { matchRoster, nameParts, readRoster, type RosterReport } from '../roster/roster.js';
+import type { RosterReport } from '../roster/roster.js';
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -26,8 +23,7 @@ import { mkdir } from 'node:fs/promises';
 import type { FileResult, Lang } from '../contract/types.js';
 import { counted, decodeMessage, interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
-import { jsonStream } from '../report/json.js';
-import { printable, textStream } from '../report/text.js';
+import { printable } from '../report/printable.js';
 import { localiseFile, ruleLookup } from '../report/localise.js';
 import { formatRulesListing } from '../report/rules-listing.js';
 import { formatProfilesListing } from '../report/profiles-listing.js';
@@ -92,7 +88,10 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     throw new UsageError((error as Error).message.replace(/^rule options/, '--rule-options'));
   }
   // Read the roster now: a wrong path is a usage mistake to hear about before the photos are checked.
-  const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
+  // The roster's modules (csv-parse) and each report format's load only when the run uses them: a student's
+  // single check pays for no module it does not run (issue 19).
+  const rosters = flags.roster || flags.admissionPhoto ? await import('../roster/roster.js') : undefined;
+  const students = flags.roster ? await rosters!.readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
   if (flags.annotate) {
     await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${flags.annotate}: ${error.message}`); });
   }
@@ -100,7 +99,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   // The roster was read before any work: it names whose admission photo is whose.
   // The --annotate folder inside an input folder holds this tool's PNGs, not photos to check.
   const targets = await discover(paths, { skip: flags.annotate ? [flags.annotate] : [] });
-  const roster = students ? matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
+  const roster = students ? rosters!.matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
   const admission = flags.admissionPhoto ? await admissionSetup(flags.admissionPhoto, targets, roster, lang) : undefined;
   const inFolder = await pathsInFolders(paths, targets.map((t) => t.path));
   const progress = progressBar(targets.length, lang);
@@ -112,11 +111,11 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   // The report is written as results arrive, in the targets' order, in the reader's language; only counts
   // stay in memory (the roster was matched before any photo was checked).
   const wording = { lang, profile, rules: ruleLookup(extra) };
-  const format = flags.format === 'json' ? jsonStream(profile.id, roster)
-    : flags.format === 'csv' ? csvStream(lang, roster)
-    : flags.format === 'junit' ? junitStream(profile.id, lang, roster)
-    : flags.format === 'html' ? htmlStream(profile.id, lang, roster, { labels: inFolder, profileName: profile.description[lang] })
-    : textStream(profile.id, targets.length, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined });
+  const format = flags.format === 'json' ? (await import('../report/json.js')).jsonStream(profile.id, roster)
+    : flags.format === 'csv' ? (await import('../report/csv.js')).csvStream(lang, roster)
+    : flags.format === 'junit' ? (await import('../report/junit.js')).junitStream(profile.id, lang, roster)
+    : flags.format === 'html' ? (await import('../report/html.js')).htmlStream(profile.id, lang, roster, { labels: inFolder, profileName: profile.description[lang] })
+    : (await import('../report/text.js')).textStream(profile.id, targets.length, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined });
   const output = await openReport(format, flags.out, { inputs: targets.map((t) => t.path) }).catch((error: Error) => {
     throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
   });
@@ -199,6 +198,7 @@ async function checkEngine(): Promise<void> {
  */
 async function admissionSetup(path: string, targets: Target[], roster: RosterReport | undefined, lang: Lang): Promise<AdmissionSetup> {
   const isFolder = await stat(path).then((info) => info.isDirectory(), () => false);
+  const { nameParts } = await import('../roster/roster.js');
   if (!isFolder) {
     const found = await measureAdmission(path, loadForRule);
     if ('signature' in found) return { references: { '*': { ...found.signature, path } } };

@@ -1,7 +1,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { counted, interpolate, uiStrings } from '../i18n/index.js';
 import type { Lang, Report, ReportCheck, ReportFile, Status, Verdict } from '../contract/types.js';
+import { printable } from './printable.js';
 import { RuleCounts, type StreamFormat, wholeReport } from './stream.js';
+
+export { printable };
 
 export interface TextOptions {
   lang: Lang;
@@ -24,19 +27,6 @@ function paint(chalk: ChalkInstance, status: Status | Verdict, text: string): st
 }
 
 const ORDER: Record<Status, number> = { fail: 0, warn: 1, skip: 2, pass: 3 };
-
-/**
- * Text safe to print on a terminal: control characters (escape sequences that retitle the window, move
- * the cursor or hide text), C1 controls and bidirectional overrides, as they might be in a file name,
- * are shown as escapes (\x1b, \n, \u202e) instead of acting.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    const code = c.charCodeAt(0);
-    return named[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
-  });
-}
 
 export function formatFile(file: ReportFile, options: TextOptions, chalk: ChalkInstance): string {
   const ui = uiStrings(options.lang);
