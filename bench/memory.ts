@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     console.log('| photos | peak RSS (MiB) | seconds | photos per second |');
     console.log('|---|---|---|---|');
     for (const row of rows) console.log(`| ${row.size} | ${row.rssMiB.toFixed(0)} | ${row.seconds.toFixed(0)} | ${(row.size / row.seconds).toFixed(1)} |`);
+    if (rows.length < 2) return; // one size: its figure alone
     const [small, large] = [rows[0], rows[rows.length - 1]];
     const growth = large.rssMiB / small.rssMiB - 1;
     const perPhotoKiB = ((large.rssMiB - small.rssMiB) * 1024) / (large.size - small.size);
