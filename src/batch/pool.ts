@@ -12,6 +12,13 @@ export interface PoolOptions {
   annotationNames?: string[];
   /** When aborted, no more photos are handed out; those under way are finished, the rest left out of the results. */
   signal?: AbortSignal;
+  /**
+   * Each result in the targets' order, as soon as it and every one before it are in (a report written as
+   * the run goes). With it, checkAll keeps no results or pictures: `results` comes back empty, so memory
+   * holds only the few results that arrived ahead of their turn. A rejection stops the run (no more photos
+   * are handed out) and checkAll rejects with it.
+   */
+  onResult?: (output: TaskResult) => Promise<void> | void;
 }
 
 export interface PoolOutput {
@@ -64,13 +71,42 @@ export function workerCount(photos: number, concurrency: number): number {
 export async function checkAll(targets: Target[], setup: CheckSetup, options: PoolOptions): Promise<PoolOutput> {
   const names = options.annotationNames ?? [];
   const tasks: Task[] = targets.map((target, index) => ({ index, target, annotationName: names[index] }));
-  const results = new Array<FileResult>(tasks.length);
+  const results = options.onResult ? [] : new Array<FileResult>(tasks.length);
   const pictures = new Map<string, NonNullable<TaskResult['pictures']>>();
   const warnings: string[] = [];
   let done = 0;
+  // With onResult: results that came in ahead of their turn (from another thread), and the delivery under way.
+  const early = new Map<number, TaskResult>();
+  let turn = 0;
+  let delivering: Promise<void> = Promise.resolve();
+  let failed: { error: unknown } | undefined;
+  let backlog = 0;
+  /** Wait while more than a few results wait to be delivered (a reader slower than the checks): memory stays bounded. */
+  const keepUp = async () => { if (backlog > 8) await delivering; };
+  const deliver = (output: TaskResult) => {
+    backlog++;
+    delivering = delivering.then(async () => {
+      backlog--;
+      if (failed) return;
+      try {
+        await options.onResult!(output);
+      } catch (error) {
+        failed = { error };
+        next = tasks.length; // hand out no more photos: the run has failed
+      }
+    });
+  };
   const record = (output: TaskResult) => {
-    results[output.index] = output.result;
-    if (output.pictures) pictures.set(output.result.path, output.pictures);
+    if (options.onResult) {
+      early.set(output.index, output);
+      while (early.has(turn)) {
+        deliver(early.get(turn)!);
+        early.delete(turn++);
+      }
+    } else {
+      results[output.index] = output.result;
+      if (output.pictures) pictures.set(output.result.path, output.pictures);
+    }
     if (output.warning) warnings.push(output.warning);
     done++;
     options.onProgress?.(done, tasks.length, output.result);
@@ -91,6 +127,7 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
       const following = next < tasks.length ? tasks[next++] : undefined;
       if (following) check.prefetch(following);
       record(await check(mine));
+      await keepUp();
       mine = following;
     }
   };
@@ -114,11 +151,12 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
         void thread.terminate().then(() => resolve());
       }
     };
-    thread.on('message', (message: TaskResult | { ready: true } | { index: number; crash: string }) => {
+    thread.on('message', async (message: TaskResult | { ready: true } | { index: number; crash: string }) => {
       if ('ready' in message) { send(); return; }
       if ('crash' in message) { reject(new PoolError(`checking ${tasks[message.index].target.path} failed: ${message.crash}`)); return; }
       holding.splice(holding.findIndex((task) => task.index === message.index), 1);
       record(message);
+      await keepUp();
       send();
     });
     thread.on('error', reject);
@@ -138,5 +176,7 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
       throw error;
     });
   }
+  await delivering;
+  if (failed) throw failed.error;
   return { results, pictures, warnings, threads: workers };
 }

@@ -5,15 +5,13 @@ import type { FixFlags } from './fix.js';
 import { chineseHelp, helpText, langFromArgv, translateCommanderError } from './help.js';
 import { pathsInFolders } from './labels.js';
 import { loadRuleModules } from '../core/plugins.js';
-import { extraRuleOptions, resolveRules, summarise } from '../core/run.js';
+import { extraRuleOptions, resolveRules } from '../core/run.js';
 import { checkAll, PoolError } from '../batch/pool.js';
-import { writeAtomic } from '../fix/write.js';
+import { WriteFailed } from '../fix/write.js';
 import { annotationNames } from '../report/annotate.js';
-import { formatCsv } from '../report/csv.js';
-import { formatHtml } from '../report/html.js';
-import { formatJunit } from '../report/junit.js';
+import { openReport } from '../report/output.js';
 import { formatRosterText } from '../report/roster.js';
-import { matchRoster, nameParts, readRoster, type RosterReport } from '../roster/roster.js';
+import type { RosterReport } from '../roster/roster.js';
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -22,12 +20,11 @@ import { measureAdmission, type AdmissionReference } from '../rules/admission-di
 import type { AdmissionSetup } from '../batch/task.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { FileResult, Lang, RunResult } from '../contract/types.js';
+import type { FileResult, Lang } from '../contract/types.js';
 import { counted, decodeMessage, interpolate, pickLang, uiStrings } from '../i18n/index.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
-import { formatJson } from '../report/json.js';
-import { formatText, printable } from '../report/text.js';
-import { localiseRun, ruleLookup } from '../report/localise.js';
+import { printable } from '../report/printable.js';
+import { localiseFile, ruleLookup } from '../report/localise.js';
 import { formatRulesListing } from '../report/rules-listing.js';
 import { formatProfilesListing } from '../report/profiles-listing.js';
 import { onInterrupt } from './interrupt.js';
@@ -94,7 +91,10 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     throw new UsageError((error as Error).message.replace(/^rule options/, '--rule-options'));
   }
   // Read the roster now: a wrong path is a usage mistake to hear about before the photos are checked.
-  const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
+  // The roster's modules (csv-parse) and each report format's load only when the run uses them: a student's
+  // single check pays for no module it does not run (issue 19).
+  const rosters = flags.roster || flags.admissionPhoto ? await import('../roster/roster.js') : undefined;
+  const students = flags.roster ? await rosters!.readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
   if (flags.annotate) {
     await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${flags.annotate}: ${error.message}`); });
   }
@@ -102,55 +102,77 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   // The roster was read before any work: it names whose admission photo is whose.
   // The --annotate folder inside an input folder holds this tool's PNGs, not photos to check.
   const targets = await discover(paths, { skip: flags.annotate ? [flags.annotate] : [] });
-  const roster = students ? matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
+  const roster = students ? rosters!.matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
   const admission = flags.admissionPhoto ? await admissionSetup(flags.admissionPhoto, targets, roster, lang) : undefined;
   const inFolder = await pathsInFolders(paths, targets.map((t) => t.path));
   const progress = progressBar(targets.length, lang);
   let checked = 0;
-  const interruptedSummary = () => interpolate(uiStrings(lang).interrupted.check, { done: checked, total: targets.length })
+  // Interrupted, a report file is not put in place; a report on standard output, already under way, is closed
+  // over the photos checked (every photo handed out is finished, so they are the first `checked` in order).
+  const interruptedSummary = () => interpolate(uiStrings(lang).interrupted[flags.out ? 'check' : 'checkStdout'], { done: checked, total: targets.length })
     + (flags.annotate ? ` ${interpolate(uiStrings(lang).interrupted.annotations, { dir: flags.annotate })}` : '');
-  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
-  const { results: files, pictures, warnings } = await checkAll(targets, {
-    profileId: profile.id, profile, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), ruleOptions, disabled: flags.disable,
-    pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
-    photoOutputs: new URL('../report/photo-outputs.js', import.meta.url).href,
-  }, {
-    concurrency, signal: interruption.signal,
-    annotationNames: flags.annotate ? annotationNames(targets.map((t) => inFolder.get(t.path) ?? basename(t.path))) : undefined,
-    onProgress: (done, total, result) => { checked = done; progress.update(done, total, result); },
+  // The report is written as results arrive, in the targets' order, in the reader's language; only counts
+  // stay in memory (the roster was matched before any photo was checked).
+  const wording = { lang, profile, rules: ruleLookup(extra) };
+  const format = flags.format === 'json' ? (await import('../report/json.js')).jsonStream(profile.id, roster)
+    : flags.format === 'csv' ? (await import('../report/csv.js')).csvStream(lang, roster)
+    : flags.format === 'junit' ? (await import('../report/junit.js')).junitStream(profile.id, lang, roster)
+    : flags.format === 'html' ? (await import('../report/html.js')).htmlStream(profile.id, lang, roster, { labels: inFolder, profileName: profile.description[lang] })
+    : (await import('../report/text.js')).textStream(profile.id, targets.length, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined, profileName: profile.description[lang] });
+  const output = await openReport(format, flags.out, { inputs: targets.map((t) => t.path) }).catch((error: Error) => {
+    throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
   });
-  interruption.off();
-  progress.done();
+  const summary = { total: 0, pass: 0, fail: 0, error: 0 };
+  // Photos with a warning, for --max-warnings / --strict (a photo counts once, however many warnings it has).
+  let warned = 0;
+  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
+  let warnings: string[];
+  try {
+    if (!format.headAtEnd) await output.write(format.head());
+    ({ warnings } = await checkAll(targets, {
+      profileId: profile.id, profile, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), ruleOptions, disabled: flags.disable,
+      pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
+      photoOutputs: new URL('../report/photo-outputs.js', import.meta.url).href,
+    }, {
+      concurrency, signal: interruption.signal,
+      annotationNames: flags.annotate ? annotationNames(targets.map((t) => inFolder.get(t.path) ?? basename(t.path))) : undefined,
+      onProgress: (done, total, result) => { checked = done; progress.update(done, total, result); },
+      onResult: async ({ result, pictures }) => {
+        summary.total++;
+        summary[result.verdict]++;
+        if (result.checks.some((c) => c.status === 'warn')) warned++;
+        await output.write(format.file(localiseFile(result, wording), pictures));
+      },
+    }));
+  } catch (error) {
+    await output.abandon();
+    if (error instanceof WriteFailed) throw new UsageError(`cannot write ${flags.out ?? 'the report'}: ${error.message}`);
+    throw error;
+  } finally {
+    interruption.off();
+    progress.done();
+  }
   if (interruption.signal.aborted) {
+    if (flags.out) await output.abandon();
+    else {
+      await output.write(format.tail(summary));
+      await output.finish(format.headAtEnd ? format.head(summary) : undefined);
+    }
     process.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
     return EXIT.interrupted;
   }
   for (const warning of warnings) process.stderr.write(`gradphoto: ${printable(warning)}\n`);
 
-  const result: RunResult = summarise(profile.id, files);
   const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;
-  // Photos with a warning, for --max-warnings / --strict (a photo counts once, however many warnings it has).
-  const warned = files.filter((f) => f.checks.some((c) => c.status === 'warn')).length;
   const tooManyWarnings = warned > maxWarnings;
   const code = missingArgument(paths, targets) ? EXIT.trouble
-    : result.summary.fail + result.summary.error + rosterProblems > 0 || tooManyWarnings ? EXIT.problems : EXIT.ok;
-  // Results carry messageIds and data; here, once, they are worded in the reader's language for every format.
-  const report = localiseRun(result, { lang, profile, rules: ruleLookup(extra) });
-  const output = flags.format === 'json' ? formatJson(report, roster)
-    : flags.format === 'csv' ? formatCsv(report, lang, roster)
-    : flags.format === 'junit' ? formatJunit(report, lang, roster)
-    : flags.format === 'html' ? formatHtml(report, lang, pictures, roster, { labels: inFolder, profileName: profile.description[lang] })
-    : formatText(report, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined, profileName: profile.description[lang] })
-      + (roster ? formatRosterText(roster, lang) : '');
-  if (flags.out) {
-    await writeAtomic(flags.out, Buffer.from(output), { force: true, inputs: targets.map((t) => t.path) }).catch((error: Error) => {
-      throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
-    });
-    process.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, counted(result.summary))} → ${flags.out}\n`);
-  } else {
-    exitIfReaderLeaves = code;
-    process.stdout.write(output);
-  }
+    : summary.fail + summary.error + rosterProblems > 0 || tooManyWarnings ? EXIT.problems : EXIT.ok;
+  if (!flags.out) exitIfReaderLeaves = code;
+  await output.write(format.tail(summary) + (flags.format === 'text' && roster ? formatRosterText(roster, lang) : ''));
+  await output.finish(format.headAtEnd ? format.head(summary) : undefined).catch((error: Error) => {
+    throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
+  });
+  if (flags.out) process.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, counted(summary))} → ${flags.out}\n`);
   if (tooManyWarnings) {
     process.stderr.write(`gradphoto: ${warned} photo${warned === 1 ? ' has' : 's have'} warnings, more than ${flags.strict ? '--strict' : `--max-warnings ${maxWarnings}`} allows\n`);
   }
@@ -179,6 +201,7 @@ async function checkEngine(): Promise<void> {
  */
 async function admissionSetup(path: string, targets: Target[], roster: RosterReport | undefined, lang: Lang): Promise<AdmissionSetup> {
   const isFolder = await stat(path).then((info) => info.isDirectory(), () => false);
+  const { nameParts } = await import('../roster/roster.js');
   if (!isFolder) {
     const found = await measureAdmission(path, loadForRule);
     if ('signature' in found) return { references: { '*': { ...found.signature, path } } };

@@ -12,6 +12,12 @@ export class WriteRefusal extends Error {
 /** Temporary files of writes under way: removed if the run is interrupted (abandonWrites). */
 const underWay = new Set<string>();
 
+/** A temporary file of the caller's (a spooled report) to remove with the others if the run is interrupted; `false` when it is gone. */
+export function temporaryUnderWay(path: string, present = true): void {
+  if (present) underWay.add(path);
+  else underWay.delete(path);
+}
+
 /** Remove the temporary files of writes under way, synchronously (the process is about to exit). */
 export function abandonWrites(): void {
   for (const temporary of underWay) {
@@ -52,12 +58,29 @@ export function outputPathIn(dir: string, name: string): string {
   return join(dir, ...folders, `${stem}.jpg`);
 }
 
+/** A file being written: bytes appended in order, then `commit` renames it into place, or `abandon` removes it. */
+export interface AtomicFile {
+  write(bytes: Uint8Array | string): Promise<void>;
+  commit(): Promise<void>;
+  abandon(): Promise<void>;
+}
+
 /**
  * Write bytes to `target` atomically: a new temporary file in the same folder (created exclusively,
  * flushed to disk), then a rename. Refuses to replace an existing file unless `force`, never
  * replaces the input, never writes through a symbolic link, never writes outside `root`.
  */
 export async function writeAtomic(target: string, bytes: Buffer, options: { force: boolean; inputs: string[]; root?: string }): Promise<void> {
+  const file = await openAtomic(target, options);
+  await file.write(bytes); // a failed write removes the temporary file itself
+  await file.commit();
+}
+
+/**
+ * writeAtomic for bytes that come piece by piece (a report streamed as results arrive): the same refusals,
+ * made before anything is written, then a temporary file appended to and renamed over `target` by `commit`.
+ */
+export async function openAtomic(target: string, options: { force: boolean; inputs: string[]; root?: string }): Promise<AtomicFile> {
   const absolute = resolve(target);
   if (options.root) {
     const root = await realpath(resolve(options.root));
@@ -79,22 +102,37 @@ export async function writeAtomic(target: string, bytes: Buffer, options: { forc
   const temporary = join(dirname(absolute), `.gradphoto-${randomBytes(8).toString('hex')}.tmp`);
   const handle = await open(temporary, 'wx', 0o644).catch((error: NodeJS.ErrnoException) => { throw writeFailed(error, target); });
   underWay.add(temporary);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
+  const abandon = async () => {
+    await handle.close().catch(() => undefined);
     await unlink(temporary).catch(() => undefined);
     underWay.delete(temporary);
-    throw writeFailed(error as NodeJS.ErrnoException, target);
-  }
-  await handle.close();
-  try {
-    await rename(temporary, absolute);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw writeFailed(error as NodeJS.ErrnoException, target);
-  } finally {
-    underWay.delete(temporary);
-  }
+  };
+  return {
+    async write(bytes) {
+      try {
+        await handle.writeFile(bytes);
+      } catch (error) {
+        await abandon();
+        throw writeFailed(error as NodeJS.ErrnoException, target);
+      }
+    },
+    async commit() {
+      try {
+        await handle.sync();
+      } catch (error) {
+        await abandon();
+        throw writeFailed(error as NodeJS.ErrnoException, target);
+      }
+      await handle.close();
+      try {
+        await rename(temporary, absolute);
+      } catch (error) {
+        await unlink(temporary).catch(() => undefined);
+        throw writeFailed(error as NodeJS.ErrnoException, target);
+      } finally {
+        underWay.delete(temporary);
+      }
+    },
+    abandon,
+  };
 }

@@ -258,7 +258,8 @@ export const enUi = {
   /** Said on Ctrl-C: what was done before the run stopped. */
   interrupted: {
     stopping: 'Stopping after the photos under way (Ctrl-C again to stop at once)…',
-    check: 'Interrupted: {done} of {total} photos checked; no report was written (it is written at the end).',
+    check: 'Interrupted: {done} of {total} photos checked; no report was written (a report file is put in place only when every photo is checked).',
+    checkStdout: 'Interrupted: {done} of {total} photos checked; the report on standard output is complete for those {done} and leaves the rest out.',
     annotations: 'The annotations drawn so far are in {dir}.',
     fix: 'Interrupted: {done} of {total} photos done; {written} written to {dir}, each complete (none is half-written).',
   },

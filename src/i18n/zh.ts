@@ -259,7 +259,8 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
   },
   interrupted: {
     stopping: '处理完当前的照片后停止（再按 Ctrl-C 立即停止）……',
-    check: '已中断：{total} 张照片中已检查 {done} 张；报告未写出（报告在全部检查完后才写）。',
+    check: '已中断：{total} 张照片中已检查 {done} 张；报告未写出（报告文件在全部检查完后才放到位）。',
+    checkStdout: '已中断：{total} 张照片中已检查 {done} 张；标准输出上的报告只包含这 {done} 张，其余未列入。',
     annotations: '已画好的标注图在 {dir}。',
     fix: '已中断：{total} 张照片中已处理 {done} 张；{written} 张已写入 {dir}，均为完整文件（没有写了一半的文件）。',
   },

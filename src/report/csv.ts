@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { ruleName, uiStrings } from '../i18n/index.js';
 import type { Lang, Report } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
+import { type StreamFormat, wholeReport } from './stream.js';
 
 /** A cell's text that Excel shows as text: formulas defused (=, +, -, @ at the start). */
 const defused = (value: string | number): string => {
@@ -32,30 +33,38 @@ const plain = (message: string) => message.replace(/`([^`]*)`/g, '$1');
 
 /**
  * One row per photo: verdict, failing and warning rules (ids), and the messages. UTF-8 with a BOM
- * and CRLF line ends, which is what Excel needs to open Chinese text correctly.
+ * and CRLF line ends, which is what Excel needs to open Chinese text correctly. Written row by row
+ * as results arrive (StreamFormat).
  *
  * With a roster, each row starts with the student the photo belongs to (number, ID number, name),
  * and every student without a photo gets a row of their own, so the sheet can be sorted by student
  * and handed round as the class's to-do list.
  */
-export function formatCsv(result: Report, lang: Lang, roster?: RosterReport): string {
+export function csvStream(lang: Lang, roster?: RosterReport): StreamFormat {
   const ui = uiStrings(lang).csv;
   const names = (rules: string[]) => rules.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', ');
   const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
   const several = new Set(roster?.duplicatePhotos.flatMap(({ photos }) => photos) ?? []);
   const who = (student: Student | undefined) => (roster ? [student?.studentId ?? '', student?.idNumber ?? '', student?.name ?? ''] : []);
-  const rows = [[...(roster ? [ui.studentId, ui.idNumber, ui.name] : []), ui.path, ui.verdict, ui.failing, ui.warnings, ui.messages]];
-  for (const file of result.files) {
-    const failing = [...new Set(file.checks.filter((c) => c.status === 'fail').map((c) => c.rule))];
-    const warnings = [...new Set(file.checks.filter((c) => c.status === 'warn').map((c) => c.rule))];
-    const messages = file.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${ruleName(lang, c.rule)}${lang === 'zh' ? '：' : ': '}${plain(c.message)}`);
-    const student = studentOf.get(file.path);
-    if (roster && !student) messages.unshift(ui.notOnRoster);
-    if (several.has(file.path)) messages.unshift(ui.severalPhotos);
-    rows.push([...who(student), file.path, uiStrings(lang).verdict[file.verdict], names(failing), names(warnings), messages.join('\n')]);
-  }
-  for (const student of roster?.missing ?? []) rows.push([...who(student), '', ui.noPhoto, '', '', ui.noPhotoAdvice]);
   // With a roster, the first two columns are the 学号 and 身份证号 (the header row is words, never digits).
   const cell = (value: string, column: number) => (roster && column < 2 ? idCell(value) : defused(value));
-  return `\ufeff${csvRows(rows.map((row) => row.map(cell)))}`;
+  const rows = (list: string[][]) => (list.length === 0 ? '' : csvRows(list.map((row) => row.map(cell))));
+  return {
+    head: () => `\ufeff${rows([[...(roster ? [ui.studentId, ui.idNumber, ui.name] : []), ui.path, ui.verdict, ui.failing, ui.warnings, ui.messages]])}`,
+    file(file) {
+      const failing = [...new Set(file.checks.filter((c) => c.status === 'fail').map((c) => c.rule))];
+      const warnings = [...new Set(file.checks.filter((c) => c.status === 'warn').map((c) => c.rule))];
+      const messages = file.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${ruleName(lang, c.rule)}${lang === 'zh' ? '：' : ': '}${plain(c.message)}`);
+      const student = studentOf.get(file.path);
+      if (roster && !student) messages.unshift(ui.notOnRoster);
+      if (several.has(file.path)) messages.unshift(ui.severalPhotos);
+      return rows([[...who(student), file.path, uiStrings(lang).verdict[file.verdict], names(failing), names(warnings), messages.join('\n')]]);
+    },
+    tail: () => rows((roster?.missing ?? []).map((student) => [...who(student), '', ui.noPhoto, '', '', ui.noPhotoAdvice])),
+  };
+}
+
+/** The whole CSV at once (csvStream's rows joined). */
+export function formatCsv(result: Report, lang: Lang, roster?: RosterReport): string {
+  return wholeReport(csvStream(lang, roster), result.files, result.summary);
 }

@@ -1,6 +1,7 @@
 import { counted, interpolate, ruleName, uiStrings } from '../i18n/index.js';
 import type { Lang, PhotoPictures, Report } from '../contract/types.js';
 import type { RosterReport, Student } from '../roster/roster.js';
+import { RuleCounts, type StreamFormat, wholeReport } from './stream.js';
 
 export const escapeHtml = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -54,43 +55,60 @@ export interface HtmlView {
 /** A message with `commands` shown as code, everything else escaped. */
 const messageHtml = (message: string) => escapeHtml(message).replace(/`([^`]*)`/g, '<code>$1</code>');
 
-/** One self-contained page: summary, filters, and a card per photo with its thumbnail, verdict and what to fix. */
-export function formatHtml(result: Report, lang: Lang, pictures: ReadonlyMap<string, Pictures> = new Map(), roster?: RosterReport, view: HtmlView = {}): string {
+/**
+ * One self-contained page: summary, filters, and a card per photo with its thumbnail, verdict and what to
+ * fix. Cards are written as results arrive, each with its pictures, and forgotten; the summary above them
+ * is known only at the end, so the head comes last (headAtEnd).
+ */
+export function htmlStream(profile: string, lang: Lang, roster?: RosterReport, view: HtmlView = {}): StreamFormat {
   const ui = uiStrings(lang);
   const studentOf = new Map(roster?.assignments.map(({ photo, student }) => [photo, student]) ?? []);
-  const rosterSection = roster ? formatRosterHtml(roster, lang) : '';
-  const counts = new Map<string, number>();
-  for (const file of result.files) for (const rule of new Set(file.checks.filter((c) => c.status === 'fail').map((c) => c.rule))) counts.set(rule, (counts.get(rule) ?? 0) + 1);
-  const byRule = [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `<span title="${escapeHtml(rule)}">${escapeHtml(ruleName(lang, rule))}</span> ×${n}`).join(lang === 'zh' ? '，' : ', ');
-  const cards = result.files.map((file) => {
-    const picture = pictures.get(file.path);
-    const problems = file.checks.filter((c) => c.status === 'fail' || c.status === 'warn')
-      .map((c) => `<li class="${c.status}"><span class="rule" title="${escapeHtml(c.rule)}">${escapeHtml(ruleName(lang, c.rule))}</span>${lang === 'zh' ? '：' : ': '}${messageHtml(c.message)}</li>`).join('');
-    const thumb = picture?.thumbnail ? `<img class="thumb" alt="${escapeHtml(ui.html.photo)}" src="${picture.thumbnail}">` : '<div class="nothumb"></div>';
-    const overlay = picture?.overlay ? `<details><summary>${escapeHtml(ui.html.overlay)}</summary><img alt="${escapeHtml(ui.html.overlay)}" src="${picture.overlay}"></details>` : '';
-    const student = studentOf.get(file.path);
-    const studentLine = student ? `<div class="student">${escapeHtml([student.name, student.studentId].filter(Boolean).join(' '))}</div>` : '';
-    return `<article class="card ${file.verdict}">${thumb}<div>${studentLine}<div class="path" title="${escapeHtml(file.path)}">${escapeHtml(view.labels?.get(file.path) ?? file.path)}</div>`
-      + `<span class="badge">${escapeHtml(ui.verdict[file.verdict])}</span>${problems ? `<ul>${problems}</ul>` : ''}${overlay}</div></article>`;
-  }).join('\n');
-  return `<!doctype html>
+  const failing = new RuleCounts();
+  let first = true;
+  return {
+    headAtEnd: true,
+    head(summary) {
+      const byRule = failing.sorted().map(([rule, n]) => `<span title="${escapeHtml(rule)}">${escapeHtml(ruleName(lang, rule))}</span> ×${n}`).join(lang === 'zh' ? '，' : ', ');
+      return `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(ui.html.title)}</title><style>${STYLE}</style></head>
 <body data-filter="all">
-<h1>${escapeHtml(ui.html.title)} · ${escapeHtml(view.profileName ?? result.profile)}</h1>
-<p class="summary">${escapeHtml(interpolate(ui.html.summary, counted(result.summary)))}</p>
+<h1>${escapeHtml(ui.html.title)} · ${escapeHtml(view.profileName ?? profile)}</h1>
+<p class="summary">${escapeHtml(interpolate(ui.html.summary, counted(summary!)))}</p>
 ${byRule ? `<p class="rules">${escapeHtml(ui.html.byRule)}: ${byRule}</p>` : ''}
-${rosterSection}
+${roster ? formatRosterHtml(roster, lang) : ''}
 <div class="filters"><button data-filter="all">${escapeHtml(ui.html.all)}</button><button data-filter="failing">${escapeHtml(ui.html.failing)}</button><button data-filter="errors">${escapeHtml(ui.html.errors)}</button> <span class="count"></span></div>
 <main class="grid">
-${cards}
+`;
+    },
+    file(file, picture) {
+      failing.add(file, 'fail');
+      const problems = file.checks.filter((c) => c.status === 'fail' || c.status === 'warn')
+        .map((c) => `<li class="${c.status}"><span class="rule" title="${escapeHtml(c.rule)}">${escapeHtml(ruleName(lang, c.rule))}</span>${lang === 'zh' ? '：' : ': '}${messageHtml(c.message)}</li>`).join('');
+      const thumb = picture?.thumbnail ? `<img class="thumb" alt="${escapeHtml(ui.html.photo)}" src="${picture.thumbnail}">` : '<div class="nothumb"></div>';
+      const overlay = picture?.overlay ? `<details><summary>${escapeHtml(ui.html.overlay)}</summary><img alt="${escapeHtml(ui.html.overlay)}" src="${picture.overlay}"></details>` : '';
+      const student = studentOf.get(file.path);
+      const studentLine = student ? `<div class="student">${escapeHtml([student.name, student.studentId].filter(Boolean).join(' '))}</div>` : '';
+      const card = `<article class="card ${file.verdict}">${thumb}<div>${studentLine}<div class="path" title="${escapeHtml(file.path)}">${escapeHtml(view.labels?.get(file.path) ?? file.path)}</div>`
+        + `<span class="badge">${escapeHtml(ui.verdict[file.verdict])}</span>${problems ? `<ul>${problems}</ul>` : ''}${overlay}</div></article>`;
+      const piece = first ? card : `\n${card}`;
+      first = false;
+      return piece;
+    },
+    tail: () => `
 </main>
 <p class="empty">${escapeHtml(ui.html.nothing)}</p>
 <script>${SCRIPT}</script>
 </body></html>
-`;
+`,
+  };
+}
+
+/** The whole page at once (htmlStream's pieces, head first). */
+export function formatHtml(result: Report, lang: Lang, pictures: ReadonlyMap<string, Pictures> = new Map(), roster?: RosterReport, view: HtmlView = {}): string {
+  return wholeReport(htmlStream(result.profile, lang, roster, view), result.files, result.summary, (file) => pictures.get(file.path));
 }
 
 const who = (s: Student) => [s.studentId, s.name, s.idNumber].filter(Boolean).join(' ');
