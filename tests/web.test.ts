@@ -245,6 +245,30 @@ test('web: a teacher picks a whole class folder: its photos in subfolders and it
   assert.deepEqual(errors, []);
 });
 
+test('web: picking another standard (GA 461 ID card) checks the photo again with the CLI\'s --profile statuses, and fix makes its frame', { skip, timeout: 300_000 }, async () => {
+  const cli = JSON.parse((await runCli(['check', EXAMPLE, '--profile', 'id-card', '--format', 'json', '--lang', 'en'])).stdout) as { profile: string; files: { verdict: string; checks: { rule: string; status: string }[] }[] };
+  assert.equal(cli.profile, 'id-card');
+  const { page, errors } = await openPage();
+  await page.setInputFiles('[data-input=photos]', EXAMPLE);
+  await page.waitForSelector('[data-view=student] li[data-rule]', { timeout: 120_000 });
+  // The default standard takes the example's 480x640; the ID card's 358x441 does not.
+  assert.equal(await page.getAttribute('li[data-rule="image.dimensions"]', 'data-status'), 'pass');
+  await page.selectOption('[data-input=profile]', 'id-card');
+  await page.waitForSelector('body[data-profile="id-card"]');
+  await page.waitForSelector('li[data-rule="image.dimensions"][data-status="fail"]');
+  assert.deepEqual(await rowsOf(page), cli.files[0].checks.map((c) => `${c.rule}:${c.status}`));
+  await page.click('[data-action=fix]');
+  await page.waitForSelector('[data-fix]', { timeout: 200_000 });
+  // The CLI fixes it for this profile (gradphoto fix --profile id-card): so must the page.
+  assert.equal(await page.getAttribute('[data-fix]', 'data-fix'), 'fixed');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=fixed]')]);
+  const fixed = await readFile(await download.path());
+  const meta = await sharp(fixed).metadata();
+  assert.deepEqual([meta.width, meta.height], [358, 441]);
+  assert.ok(fixed.length >= 14336 && fixed.length <= 20480, `${fixed.length} bytes`);
+  assert.deepEqual(errors, []);
+});
+
 test('web: screenshots at phone and desktop widths; nothing wider than a phone\'s screen', { skip, timeout: 240_000 }, async () => {
   const shots = join(ROOT, 'dist', 'screenshots');
   await mkdir(shots, { recursive: true });

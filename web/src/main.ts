@@ -4,7 +4,7 @@ import type { Lang, Report, ReportFile } from '../../src/contract/types.js';
 import { interpolate, ruleName, uiStrings } from '../../src/i18n/index.js';
 import { matchRoster, parseRoster, type RosterReport, type Student } from '../../src/roster/roster.js';
 import type { CheckedFix } from '../../src/fix/verdict.js';
-import { DEFAULT_PROFILE } from '../../src/profiles/index.js';
+import { DEFAULT_PROFILE, profiles } from '../../src/profiles/index.js';
 import type { Geometry } from './pipeline.js';
 import { PAGE } from './strings.js';
 import type { Request } from './worker.js';
@@ -43,6 +43,8 @@ const fixPhoto = (item: Checked) => ask<NonNullable<Checked['fix']>>({ op: 'fix'
 let keys = 0;
 
 let lang: Lang = 'zh';
+/** The built-in profile photos are checked against (the select's value). */
+let profileId = DEFAULT_PROFILE;
 let checked: Checked[] = [];
 let students: Student[] | undefined;
 let filter = 'all';
@@ -70,6 +72,30 @@ function translateStatic() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   for (const node of document.querySelectorAll<HTMLElement>('[data-text]')) node.textContent = (words() as Record<string, unknown>)[node.dataset.text!] as string;
   $('[data-action=lang]').textContent = words().switchTo;
+  // Every built-in standard, named in the page's language.
+  const select = $<HTMLSelectElement>('[data-input=profile]');
+  select.replaceChildren(...[...profiles.values()].map((p) => {
+    const option = el('option', { value: p.id }, p.description[lang]);
+    if (p.id === profileId) option.setAttribute('selected', '');
+    return option;
+  }));
+}
+
+/** Another standard: every photo is checked again against it (their pixels stay decoded in the checking thread). */
+async function switchProfile(id: string) {
+  profileId = id;
+  await ask({ op: 'profile', profile: id });
+  for (const item of checked) {
+    item.result = await ask<ReportFile>({ op: 'rerun', key: item.key, lang });
+    item.fix = undefined;
+  }
+  document.body.dataset.profile = id;
+  if (checked.length === 0) return;
+  progress(interpolate(words().done, { ...runResult().summary, seconds: lastSeconds.toFixed(1) }));
+  showClass();
+  const open = $<HTMLElement>('[data-view=student]');
+  const shown = open.hidden ? undefined : checked.find((item) => open.querySelector('h2')?.firstChild?.textContent === item.name);
+  if (shown) await showStudent(shown);
 }
 
 /** The overlay as SVG over the photo: allowed bands, face boxes, head-top and eye lines, face width marks. */
@@ -168,7 +194,7 @@ function showFix(item: Checked, side: HTMLElement) {
 function runResult(): Report {
   const files = checked.map((item) => item.result);
   const count = (verdict: string) => files.filter((file) => file.verdict === verdict).length;
-  return { profile: DEFAULT_PROFILE, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
+  return { profile: profileId, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
 }
 
 function roster(): RosterReport | undefined {
@@ -321,6 +347,8 @@ async function switchLanguage() {
 function start() {
   translateStatic();
   $('[data-action=lang]').addEventListener('click', () => void switchLanguage());
+  const standard = $<HTMLSelectElement>('[data-input=profile]');
+  standard.addEventListener('change', () => void switchProfile(standard.value));
   const photos = $<HTMLInputElement>('[data-input=photos]');
   photos.addEventListener('change', () => void checkFiles([...photos.files ?? []].map((file) => ({ file, name: file.name }))));
   const folder = $<HTMLInputElement>('[data-input=folder]');

@@ -11,11 +11,21 @@ import { headTopOf } from '../../src/analysis/person.js';
 import { DEFAULT_PROFILE, profiles } from '../../src/profiles/index.js';
 import { localiseFile } from '../../src/report/localise.js';
 import { builtinRules, ruleOptions } from '../../src/rules/index.js';
+import type { BackgroundColorOptions } from '../../src/rules/background-color.js';
 import type { FacePositionOptions } from '../../src/rules/face-position.js';
 import type { FaceSizeOptions } from '../../src/rules/face-size.js';
 
-export const profile = profiles.get(DEFAULT_PROFILE)!;
-const rules = resolveRules(profile, builtinRules);
+/** The standard photos are checked and fixed against: the default until the page picks another built-in. */
+export let profile = profiles.get(DEFAULT_PROFILE)!;
+let rules = resolveRules(profile, builtinRules);
+
+/** Check and fix against another built-in profile from now on. */
+export function useProfile(id: string): void {
+  const next = profiles.get(id);
+  if (!next) throw new Error(`no built-in profile ${id}`);
+  profile = next;
+  rules = resolveRules(profile, builtinRules);
+}
 
 export interface Checked {
   name: string;
@@ -35,14 +45,23 @@ export async function checkPhoto(name: string, bytes: Uint8Array, lang: Lang): P
   return { name, bytes, outcome, raw, result: localiseFile(raw, { lang, profile }) };
 }
 
+/** The photo checked again against the profile now in use (its decoded pixels are kept); a fix made for another profile is dropped. */
+export async function rerun(checked: Checked, lang: Lang): Promise<ReportFile> {
+  checked.raw = await checkFile(checked.name, rules, { frame: profile.frame, loading: Promise.resolve(checked.outcome) });
+  checked.result = localiseFile(checked.raw, { lang, profile });
+  checked.fix = undefined;
+  return checked.result;
+}
+
 /** The same result in another language: worded again, as every reporter words core's results. */
 export function recheck(checked: Checked, lang: Lang): ReportFile {
   return localiseFile(checked.raw, { lang, profile });
 }
 
-/** `gradphoto fix`: crop, blue background, the byte window, then the check of what was made. */
+/** `gradphoto fix`: crop, the profile's first background colour, its byte window, then the check of what was made. */
 export function fixPhoto(checked: Checked): Promise<CheckedFix> {
-  return fixAndCheck(checked.outcome, checked.name.replace(/\.[^.]*$/, '') + '.jpg', { profile, background: 'blue', rules });
+  const background = ruleOptions<BackgroundColorOptions>(profile, 'background.color').colours[0].id;
+  return fixAndCheck(checked.outcome, checked.name.replace(/\.[^.]*$/, '') + '.jpg', { profile, background, rules });
 }
 
 /** What the overlay draws, in the standard frame's pixels (the photo scaled to the frame's width). */
