@@ -82,10 +82,8 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   }
   await checkEngine();
   // Validate rule modules and --disable here, once, so a mistake is a usage error before any work.
-  const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
-  let ruleOptions: Record<string, Record<string, unknown>>;
+  const { extra, ruleOptions } = await pluginRules(flags.rule, flags.ruleOptions);
   try {
-    ruleOptions = extraRuleOptions(extra, parseRuleOptions(flags.ruleOptions), builtinRules);
     resolveRules(profile, builtinRules, extra, flags.disable, ruleOptions);
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^rule options/, '--rule-options'));
@@ -260,6 +258,16 @@ function progressBar(total: number, lang: Lang): { update: (done: number, total:
 
 class UsageError extends Error {}
 
+/** The --rule modules and their --rule-options, checked against each rule's options: a mistake is a usage error naming the flag. */
+async function pluginRules(rulePaths: string[], optionsText: string | undefined) {
+  const extra = await loadRuleModules(rulePaths).catch((error: Error) => { throw new UsageError(error.message); });
+  try {
+    return { extra, ruleOptions: extraRuleOptions(extra, parseRuleOptions(optionsText), builtinRules) };
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^rule options/, '--rule-options'));
+  }
+}
+
 /** --rule-options' JSON text, or a usage error saying where it stops being JSON. */
 function parseRuleOptions(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -316,14 +324,8 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .action(async function (this: Command) {
       const flags = this.opts<{ lang?: string; profile?: string; rule: string[]; ruleOptions?: string }>();
       const profile = await loadProfile(flags.profile ?? DEFAULT_PROFILE).catch((error: Error) => { throw new UsageError(error.message); });
-      const extra = await loadRuleModules(flags.rule).catch((error: Error) => { throw new UsageError(error.message); });
-      let options: Record<string, Record<string, unknown>>;
-      try {
-        options = extraRuleOptions(extra, parseRuleOptions(flags.ruleOptions), builtinRules);
-      } catch (error) {
-        throw new UsageError((error as Error).message.replace(/^rule options/, '--rule-options'));
-      }
-      const listed = extra.map((rule) => ({ rule, options: { ...rule.meta.defaultOptions, ...options[rule.id] } }));
+      const { extra, ruleOptions } = await pluginRules(flags.rule, flags.ruleOptions);
+      const listed = extra.map((rule) => ({ rule, options: { ...rule.meta.defaultOptions, ...ruleOptions[rule.id] } }));
       process.stdout.write(formatRulesListing(profile, pickLang(flags.lang), listed));
       this.setOptionValue('exitCode', EXIT.ok);
     });

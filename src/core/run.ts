@@ -1,7 +1,7 @@
 import type { Profile, RuleLevel } from '../profiles/types.js';
 import { DEFAULT_LIMITS, loadForRule, loadPhoto, type LoadLimits, type LoadOutcome } from './load.js';
 import { describeThrown, jsonText, RULE_OUTPUT_LIMIT } from '../contract/rule.js';
-import type { Check, FileResult, Photo, Rule, RunResult, Verdict } from '../contract/types.js';
+import type { Check, FileResult, Photo, Rule, Verdict } from '../contract/types.js';
 
 /** A rule with the options and level its profile gives it. */
 export interface ActiveRule {
@@ -198,7 +198,3 @@ export async function checkFile(path: string, rules: ActiveRule[], options: Chec
   return result;
 }
 
-export function summarise(profile: string, files: FileResult[]): RunResult {
-  const count = (verdict: Verdict) => files.filter((f) => f.verdict === verdict).length;
-  return { profile, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
-}

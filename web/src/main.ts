@@ -1,5 +1,6 @@
 /** The page: pick or drop photos (and a roster), see each rule's result, the overlay, fix and download. */
 import { zipSync } from 'fflate';
+import { summarise } from '../../src/contract/summary.js';
 import type { Lang, Report, ReportFile } from '../../src/contract/types.js';
 import { interpolate, ruleName, uiStrings } from '../../src/i18n/index.js';
 import { matchRoster, parseRoster, type RosterReport, type Student } from '../../src/roster/roster.js';
@@ -93,9 +94,14 @@ async function switchProfile(id: string) {
   if (checked.length === 0) return;
   progress(interpolate(words().done, { ...runResult().summary, seconds: lastSeconds.toFixed(1) }));
   showClass();
-  const open = $<HTMLElement>('[data-view=student]');
-  const shown = open.hidden ? undefined : checked.find((item) => open.querySelector('h2')?.firstChild?.textContent === item.name);
+  const shown = shownItem();
   if (shown) await showStudent(shown);
+}
+
+/** The photo the student view shows, if it is open. */
+function shownItem(): Checked | undefined {
+  const open = $<HTMLElement>('[data-view=student]');
+  return open.hidden ? undefined : checked.find((item) => open.querySelector('h2')?.firstChild?.textContent === item.name);
 }
 
 /** The overlay as SVG over the photo: allowed bands, face boxes, head-top and eye lines, face width marks. */
@@ -192,9 +198,7 @@ function showFix(item: Checked, side: HTMLElement) {
 }
 
 function runResult(): Report {
-  const files = checked.map((item) => item.result);
-  const count = (verdict: string) => files.filter((file) => file.verdict === verdict).length;
-  return { profile: profileId, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
+  return summarise(profileId, checked.map((item) => item.result));
 }
 
 function roster(): RosterReport | undefined {
@@ -339,8 +343,7 @@ async function switchLanguage() {
   translateStatic();
   for (const item of checked) item.result = await ask<ReportFile>({ op: 'word', key: item.key, lang });
   showClass();
-  const open = $<HTMLElement>('[data-view=student]');
-  const shown = open.hidden ? undefined : checked.find((item) => open.querySelector('h2')?.firstChild?.textContent === item.name);
+  const shown = shownItem();
   if (shown) await showStudent(shown);
 }
 

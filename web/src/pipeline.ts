@@ -38,16 +38,20 @@ export interface Checked {
   fix?: CheckedFix;
 }
 
+/** The profile in use's rules over a photo already loaded. */
+const checkAgainstProfile = (name: string, outcome: LoadOutcome): Promise<FileResult> =>
+  checkFile(name, rules, { frame: profile.frame, loading: Promise.resolve(outcome) });
+
 /** Check one photo's bytes as `gradphoto check` checks a file. */
 export async function checkPhoto(name: string, bytes: Uint8Array, lang: Lang): Promise<Checked> {
   const outcome = await loadPhotoBytes(name, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  const raw = await checkFile(name, rules, { frame: profile.frame, loading: Promise.resolve(outcome) });
+  const raw = await checkAgainstProfile(name, outcome);
   return { name, bytes, outcome, raw, result: localiseFile(raw, { lang, profile }) };
 }
 
 /** The photo checked again against the profile now in use (its decoded pixels are kept); a fix made for another profile is dropped. */
 export async function rerun(checked: Checked, lang: Lang): Promise<ReportFile> {
-  checked.raw = await checkFile(checked.name, rules, { frame: profile.frame, loading: Promise.resolve(checked.outcome) });
+  checked.raw = await checkAgainstProfile(checked.name, checked.outcome);
   checked.result = localiseFile(checked.raw, { lang, profile });
   checked.fix = undefined;
   return checked.result;

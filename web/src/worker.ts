@@ -3,6 +3,7 @@
  * responsive (scrolling, the language switch, the progress line) while a class folder is checked. It
  * holds each checked photo (its decoded pixels) under the key the page gave it, for the overlay and fix.
  */
+import { summarise } from '../../src/contract/summary.js';
 import type { Lang, Report } from '../../src/contract/types.js';
 import { formatCsv } from '../../src/report/csv.js';
 import { refusalMessage } from '../../src/report/fix-refusal.js';
@@ -52,9 +53,7 @@ async function answer(request: Request): Promise<unknown> {
     }
     case 'csv': {
       // The class's CSV report, as `gradphoto check --format csv` writes it.
-      const files = request.keys.map((key) => recheck(photoOf(key), request.lang));
-      const count = (verdict: string) => files.filter((file) => file.verdict === verdict).length;
-      const report: Report = { profile: profile.id, files, summary: { total: files.length, pass: count('pass'), fail: count('fail'), error: count('error') } };
+      const report: Report = summarise(profile.id, request.keys.map((key) => recheck(photoOf(key), request.lang)));
       return formatCsv(report, request.lang, request.roster);
     }
     case 'forget': held.clear(); return undefined;
