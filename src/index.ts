@@ -20,6 +20,7 @@ import type { BackgroundColorOptions } from './rules/background-color.js';
 import { fixAndCheck } from './fix/verdict.js';
 import { uiStrings } from './i18n/index.js';
 import { refusalMessage } from './report/fix-refusal.js';
+import { reviewMessage } from './report/fix-review.js';
 import { localiseFile, ruleLookup } from './report/localise.js';
 import { DEFAULT_PROFILE, ProfileError, profileSchema, profiles, type Profile } from './profiles/index.js';
 import { builtinRules, ruleOptions } from './rules/index.js';
@@ -94,6 +95,11 @@ export interface FixResult {
   notMended?: string[];
   /** Failing rules only a new photo can mend (glasses, ears, pose...). */
   retake?: string[];
+  /**
+   * Why to look at `jpeg` before uploading it although it passes: the old background beside the
+   * person was busy (busyBackdrop) or had pieces the matte could not decide (undecidedPieces).
+   */
+  review?: { messageId: string; message: string };
   messageId?: string;
   message?: string;
 }
@@ -120,5 +126,6 @@ export async function fix(input: PhotoInput, options: FixOptions = {}): Promise<
     check: localiseFile(recheck!, { lang, profile }),
     notMended: judgement!.notMended,
     retake: judgement!.retake,
+    ...(outcome!.review && { review: reviewMessage(lang, outcome!.review) }),
   };
 }

@@ -6,7 +6,7 @@ import { boxMean, focusMatte, personMatte, type Matte } from '../src/analysis/ma
 import { loadPhoto } from '../src/core/load.js';
 import type { FileResult } from '../src/contract/types.js';
 import { onNewBackground } from '../src/fix/composite.js';
-import { fixPhoto, MATTE_LIMITS, type FixOutcome } from '../src/fix/index.js';
+import { fixPhoto, MATTE_LIMITS, REVIEW_LIMITS, reviewAdvice, type FixOutcome } from '../src/fix/index.js';
 import { judgeFix } from '../src/fix/verdict.js';
 import { defaultProfile } from '../src/profiles/index.js';
 import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
@@ -119,6 +119,9 @@ test('fix: replacing the background leaves the face where it was (mesh within 2 
   const mean = shifts.reduce((s, d) => s + d, 0) / shifts.length;
   assert.ok(mean < 2, `mean landmark shift ${mean.toFixed(2)} px`);
   assert.ok(Math.max(...shifts) < 6, `largest landmark shift ${Math.max(...shifts).toFixed(2)} px`);
+  // A plain studio backdrop beside the person: nothing to look at twice.
+  assert.ok(outcome.matte!.busyBeside! < 9, `busyBeside ${outcome.matte!.busyBeside}`);
+  assert.equal(outcome.review, undefined);
 });
 
 /** The example person on a backdrop printed with green logos and lettering (an event wall). */
@@ -145,6 +148,9 @@ test('fix: a person on a logo wall is put on blue with no logo or lettering left
   assert.equal(before.status, 'fail');
   const outcome = await fixPhoto(input, { profile: defaultProfile, background: 'blue' });
   assertFixed(outcome);
+  // The wall beside the person is busy: the student is told to look at the edges before uploading.
+  assert.ok((outcome.matte?.busyBeside ?? 0) >= REVIEW_LIMITS.busyBeside, `busyBeside ${outcome.matte?.busyBeside}`);
+  assert.equal(outcome.review?.messageId, 'busyBackdrop');
   const { data } = await sharp(outcome.jpeg).raw().toBuffer({ resolveWithObject: true });
   // Outside a 10 px band around the person (the frame is the input's: 480x640 already), no logo green is left.
   const near = new Uint8Array(480 * 640);
@@ -190,6 +196,39 @@ test('fix report: ✔ only when the fixed photo passes its re-check; what fix ca
   assert.doesNotMatch(run.stdout, /✔/);
   assert.match(run.stdout, /^▲ /m);
   assert.match(run.stdout, /Only a new photo can mend: .*forehead/);
+});
+
+test('fix report: a photo cut from a busy background passes but is marked ⚠ with what to look at, in the text and the JSON', async () => {
+  const dir = await tempDir();
+  const input = await writeTemp(dir, 'wall.jpg', (await onLogoWall()).jpeg);
+  // The example's own fringe and softness are not fix's to mend: a school profile without those rules
+  // lets the fixed photo pass, so the head line shows what the review advice does to it.
+  const profile = await writeTemp(dir, 'school.json', Buffer.from(JSON.stringify({
+    id: 'lenient', extends: 'ouc-graduate', name: { zh: '宽松', en: 'lenient' }, sources: ['test'], confidence: 'low',
+    rules: { 'face.forehead-visible': 'off', 'image.sharpness': 'off', 'face.ears-visible': 'off' },
+  })));
+  const text = await runCli(['fix', input, '-o', `${dir}/out.jpg`, '--profile', profile, '--lang', 'en', '--no-color']);
+  assert.equal(text.code, 0, text.stdout + text.stderr);
+  assert.match(text.stdout, /^⚠ /m);
+  assert.doesNotMatch(text.stdout, /^✔ /m);
+  assert.match(text.stdout, /Look before you upload: the old background beside you was busy \(lettering, logos, patterns or objects; \d+ where a plain wall reads under 15\)/);
+  const json = await runCli(['fix', input, '-o', `${dir}/out2.jpg`, '--profile', profile, '--format', 'json', '--lang', 'zh']);
+  const entry = JSON.parse(json.stdout).files[0];
+  assert.equal(entry.status, 'fixed');
+  assert.equal(entry.review.messageId, 'busyBackdrop');
+  assert.match(entry.review.message, /^上传前请放大检查/);
+  // The same photo on its plain studio backdrop passes with a plain ✔.
+  const plain = await runCli(['fix', EXAMPLE, '-o', `${dir}/out3.jpg`, '--profile', profile, '--lang', 'en', '--no-color']);
+  assert.match(plain.stdout, /^✔ /m);
+  assert.doesNotMatch(plain.stdout, /Look before you upload/);
+});
+
+test('reviewAdvice: a busy backdrop beside the person, or any undecided piece, asks for a look; a plain one does not', () => {
+  const quality = { faceInside: 1, uncertain: 0.02, detached: 0, person: 0.4, unsurePatches: 0 };
+  assert.equal(reviewAdvice({ ...quality, busyBeside: 6 }), undefined);
+  assert.deepEqual(reviewAdvice({ ...quality, busyBeside: 23.4 }), { messageId: 'busyBackdrop', data: { value: 23, max: REVIEW_LIMITS.busyBeside } });
+  assert.deepEqual(reviewAdvice({ ...quality, busyBeside: 6, unsurePatches: 0.0004 }), { messageId: 'undecidedPieces', data: { share: 0.04 } });
+  assert.deepEqual(reviewAdvice({ ...quality, busyBeside: 6, detached: 0.0001 }), { messageId: 'undecidedPieces', data: { share: 0.01 } });
 });
 
 test('judgeFix: failures fix is responsible for make a result "not fixed"; the person\'s own are retakes', () => {

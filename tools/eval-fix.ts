@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const files = (await fg(['**/*.{jpg,jpeg,JPG,JPEG,png}'], { cwd: folder, onlyFiles: true })).sort();
   const rules = resolveRules(defaultProfile, builtinRules);
   const tiles: Buffer[] = [];
-  const refused = new Map<string, string[]>(); const failing = new Map<string, string[]>(); const fixed: string[] = [];
+  const refused = new Map<string, string[]>(); const failing = new Map<string, string[]>(); const fixed: string[] = []; const review: string[] = [];
   let ms = 0; let matteCount = 0;
   for (const file of files) {
     const path = join(folder, file);
@@ -76,9 +76,10 @@ async function main(): Promise<void> {
     const ours = failed.filter((rule) => FIX_RESPONSIBLE.has(rule));
     if (ours.length) for (const rule of ours) failing.set(rule, [...(failing.get(rule) ?? []), file]);
     else fixed.push(file);
+    if (!ours.length && outcome.review) review.push(`${file} (${outcome.review.messageId} ${Object.values(outcome.review.data)[0]})`);
     const m = outcome.matte;
-    tiles.push(await tile(path, [file, m ? `face ${(m.faceInside * 100).toFixed(0)}% band ${(m.uncertain * 100).toFixed(0)}% patches ${(m.unsurePatches * 100).toFixed(1)}% det ${(m.detached * 100).toFixed(0)}%` : outcome.steps.join(',')], '#555'),
-      await tile(outcome.jpeg, [ours.length ? `NOT FIXED: ${ours.join(' ')}` : 'fixed', `retake: ${failed.filter((r) => !ours.includes(r)).join(' ')}`], ours.length ? '#a00' : '#070'));
+    tiles.push(await tile(path, [file, m ? `face ${(m.faceInside * 100).toFixed(0)}% band ${(m.uncertain * 100).toFixed(0)}% patches ${(m.unsurePatches * 100).toFixed(1)}% det ${(m.detached * 100).toFixed(0)}% busy ${(m.busyBeside ?? 0).toFixed(1)}` : outcome.steps.join(',')], '#555'),
+      await tile(outcome.jpeg, [ours.length ? `NOT FIXED: ${ours.join(' ')}` : outcome.review ? `fixed, look first: ${outcome.review.messageId}` : 'fixed', `retake: ${failed.filter((r) => !ours.includes(r)).join(' ')}`], ours.length ? '#a00' : outcome.review ? '#a60' : '#070'));
   }
   // Contact sheet: four pairs a row.
   const perRow = 8;
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   console.log(`| outcome | photos | which |`);
   console.log(`|---|---|---|`);
   console.log(`| fixed (re-check passes what fix can mend) | ${fixed.length} | ${fixed.join(', ')} |`);
+  console.log(`| of which: look before upload (busy old background beside the person) | ${review.length} | ${review.join(', ')} |`);
   for (const [reason, list] of [...refused].sort((a, b) => b[1].length - a[1].length)) console.log(`| refused: ${reason} | ${list.length} | ${list.join(', ')} |`);
   for (const [rule, list] of [...failing].sort((a, b) => b[1].length - a[1].length)) console.log(`| fixed but failing: ${rule} | ${list.length} | ${list.join(', ')} |`);
   console.log(`\n${total} photos, ${fixed.length} fixed, ${[...refused.values()].flat().length} refused, ${failingPhotos.size} fixed but failing; `

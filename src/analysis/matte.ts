@@ -526,6 +526,11 @@ export interface MatteQuality {
    * model doubts but whose colours are the person's (the example's spacesuit ring).
    */
   unsurePatches: number;
+  /**
+   * How busy the old backdrop is right beside the person (busyBeside, after compositing): where it is,
+   * pieces of it can stay along the hair and shoulders however the matte is made.
+   */
+  busyBeside?: number;
 }
 
 /** Label the 4-connected component of `mask` containing `seed`; returns 1 inside it. */
@@ -744,4 +749,34 @@ export function refineEdges(image: Image, matte: Matte): EdgeColours {
     alpha[i] = mixed < 0.03 ? 0 : mixed > 0.97 ? 1 : mixed;
   }
   return colours;
+}
+
+/**
+ * How busy the backdrop is right beside the person: the mean colour change between neighbouring
+ * pixels (|ΔR|+|ΔG|+|ΔB|, across and down) over the backdrop pixels (alpha 0) within 24 px of the
+ * person (alpha ≥ 0.5), at a 480-px frame's scale. A plain wall reads 1–9, lettering, logos, foliage
+ * and curtains 15–50 (eval:fix on ../shared/photos, models/README.md). This is where a leftover of the
+ * old backdrop would be, and where the model is most often wrong with confidence.
+ */
+export function busyBeside(image: Image, matte: Matte): number {
+  const { width, height, data } = image;
+  const { alpha } = matte;
+  const n = width * height;
+  const unit = Math.min(width, height) / 480;
+  const person = new Float32Array(n);
+  for (let i = 0; i < n; i++) person[i] = alpha[i] >= 0.5 ? 1 : 0;
+  const near = boxMean(person, width, height, Math.max(2, Math.round(24 * unit)));
+  let count = 0; let change = 0;
+  for (let y = 0; y + 1 < height; y++) {
+    for (let x = 0; x + 1 < width; x++) {
+      const i = y * width + x;
+      if (alpha[i] !== 0 || near[i] <= 0) continue;
+      const o = i * 3; const r = o + 3; const d = o + width * 3;
+      change += Math.abs(data[o] - data[r]) + Math.abs(data[o + 1] - data[r + 1]) + Math.abs(data[o + 2] - data[r + 2])
+        + Math.abs(data[o] - data[d]) + Math.abs(data[o + 1] - data[d + 1]) + Math.abs(data[o + 2] - data[d + 2]);
+      count++;
+    }
+  }
+  // A frame smaller than 480 px packs the same texture into fewer pixels: its steps are that much larger.
+  return count ? (change / count) * unit : 0;
 }

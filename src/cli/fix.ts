@@ -14,6 +14,7 @@ import { outputPathIn, writeAtomic, WriteRefusal } from '../fix/write.js';
 import { interpolate, ruleName, uiStrings } from '../i18n/index.js';
 import type { Profile } from '../profiles/types.js';
 import { refusalMessage } from '../report/fix-refusal.js';
+import { reviewMessage } from '../report/fix-review.js';
 import { localiseFile, ruleDescription } from '../report/localise.js';
 import { formatFile, printable } from '../report/text.js';
 import { onInterrupt } from './interrupt.js';
@@ -53,6 +54,8 @@ export interface FixEntry {
   /** Failing rules fix should have mended (status notFixed), and failing rules that need a new photo. */
   notMended?: string[];
   retake?: string[];
+  /** Why to look at the result before uploading it although it passes (a busy old background beside the person). */
+  review?: { messageId: string; message: string };
 }
 
 type UiSteps = ReturnType<typeof uiStrings>['fixSteps'];
@@ -158,6 +161,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
       message: interpolate(ui[messageId as 'fixed'], data),
       quality: outcome.fit.quality, encodes: outcome.fit.encodes, bytes: outcome.jpeg.length, check: localiseFile(check, { lang, profile }),
       notMended: judgement.notMended, retake: judgement.retake,
+      ...(outcome.review && { review: reviewMessage(lang, outcome.review) }),
     });
   }
 
@@ -171,12 +175,14 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   } else {
     const chalk = new Chalk({ level: colour ? 1 : 0 });
     const blocks = entries.map((entry) => {
-      // ✔ only for a result that passes its re-check; ✖ for refusals and results fix could not mend.
+      // ✔ only for a result that passes its re-check and needs no second look; ⚠ for one that passes but
+      // was cut from a busy background; ✖ for refusals and results fix could not mend.
       const passed = entry.check?.verdict === 'pass';
       const input = printable(entry.input);
       const head = entry.status === 'refused' || entry.status === 'notFixed' ? chalk.red(`✖ ${input}`)
-        : passed ? chalk.green(`✔ ${input}`) : chalk.yellow(`▲ ${input}`);
+        : passed && entry.review ? chalk.yellow(`⚠ ${input}`) : passed ? chalk.green(`✔ ${input}`) : chalk.yellow(`▲ ${input}`);
       const lines = [`${head}\n   ${printable(entry.message)}`];
+      if (entry.review) lines.push(`   ${chalk.yellow(printable(entry.review.message))}`);
       if (entry.retake?.length) {
         const names = entry.retake.map((id) => { const rule = builtinRules.get(id); return rule ? ruleDescription(rule, lang, profile) : id; });
         lines.push(`   ${interpolate(ui.retake, { rules: names.join(lang === 'zh' ? '、' : '; ') })}`);

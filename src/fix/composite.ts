@@ -1,5 +1,5 @@
 import type { Rgb } from '../analysis/colour.js';
-import { edgeColour, focusMatte, personMatte, protectFace, refineEdges, type EdgeColours, type Matte, type MatteQuality } from '../analysis/matte.js';
+import { busyBeside, edgeColour, focusMatte, personMatte, protectFace, refineEdges, type EdgeColours, type Matte, type MatteQuality } from '../analysis/matte.js';
 import type { RawImage } from './encode.js';
 
 /**
@@ -38,5 +38,6 @@ export async function onNewBackground(image: RawImage, mesh: [number, number, nu
   const quality = focusMatte(matte, mesh);
   const edges = refineEdges(image, matte);
   protectFace(matte, mesh);
+  quality.busyBeside = busyBeside(image, matte);
   return { image: composite(image, matte, edges, colour), matte, quality };
 }

@@ -218,6 +218,8 @@ export const enUi = {
     fixed: 'Fixed: {output} ({kb} KB, quality {quality}, {encodes} encodes; {steps}).',
     unchanged: 'Already compliant: {output} is a byte-for-byte copy.',
     refused: 'Not fixed: {reason}',
+    busyBackdrop: 'Look before you upload: the old background beside you was busy (lettering, logos, patterns or objects; {value} where a plain wall reads under {max}), and a piece of it can stay along the hair or shoulders. Check the edges at full size; if anything of the old background shows, retake in front of a plain wall.',
+    undecidedPieces: 'Look before you upload: beside the person, {share}% of the frame could not be told apart from the old background, and fix had to decide it. Check the edges of the hair and shoulders at full size; if anything of the old background shows, retake in front of a plain wall.',
     checkAfter: 'Check of the result: {verdict}.',
     unreadable: 'the file cannot be read ({reason}).',
     undecodable: 'the file cannot be decoded ({reason}); see `gradphoto check`.',

@@ -221,6 +221,8 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     fixed: '已修正：{output}（{kb} KB，质量 {quality}，编码 {encodes} 次；{steps}）。',
     unchanged: '已符合要求：{output} 与原文件逐字节相同。',
     refused: '未修正：{reason}',
+    busyBackdrop: '上传前请放大检查：原背景在人像旁边较杂乱（文字、标志、图案或物体；数值 {value}，纯色墙面低于 {max}），头发或肩膀边缘可能残留原背景。请放大查看边缘；如有残留，请在纯色墙前重拍。',
+    undecidedPieces: '上传前请放大检查：人像旁边有 {share}% 的画面无法与原背景区分，由程序自行判断。请放大查看头发和肩膀边缘；如有原背景残留，请在纯色墙前重拍。',
     checkAfter: '修正结果检查：{verdict}。',
     unreadable: '无法读取文件（{reason}）。',
     undecodable: '无法解码文件（{reason}），请用 `gradphoto check` 查看。',

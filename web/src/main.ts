@@ -3,6 +3,7 @@ import { zipSync } from 'fflate';
 import { summarise } from '../../src/contract/summary.js';
 import type { Lang, Report, ReportFile } from '../../src/contract/types.js';
 import { interpolate, ruleName, uiStrings } from '../../src/i18n/index.js';
+import { reviewMessage } from '../../src/report/fix-review.js';
 import { matchRoster, parseRoster, type RosterReport, type Student } from '../../src/roster/roster.js';
 import type { CheckedFix } from '../../src/fix/verdict.js';
 import { DEFAULT_PROFILE, profiles } from '../../src/profiles/index.js';
@@ -18,7 +19,7 @@ interface Checked {
   /** Whether it decoded (the overlay and fix need a photo). */
   photo: boolean;
   result: ReportFile;
-  fix?: Pick<CheckedFix, 'status' | 'refusal' | 'judgement'> & { said?: Record<Lang, string>; outcome?: { jpeg: Uint8Array; steps: string[] }; check?: { verdict: ReportFile['verdict'] } };
+  fix?: Pick<CheckedFix, 'status' | 'refusal' | 'judgement'> & { said?: Record<Lang, string>; outcome?: { jpeg: Uint8Array; steps: string[]; review?: { messageId: string; data: Record<string, string | number> } }; check?: { verdict: ReportFile['verdict'] } };
 }
 
 /** The checking thread (worker.ts): the page asks, it answers, in order of the requests' ids. */
@@ -189,6 +190,7 @@ function showFix(item: Checked, side: HTMLElement) {
       el('figure', {}, el('img', { src: url(jpeg), alt: words().after, 'data-image': 'after' }), el('figcaption', {}, `${words().after} · ${(jpeg.length / 1024).toFixed(1)} KB`))));
     const steps = fix.outcome!.steps.map((step) => uiStrings(lang).fixSteps[step as keyof ReturnType<typeof uiStrings>['fixSteps']] ?? step).join(' · ');
     box.append(el('p', {}, steps), el('p', {}, interpolate(words().recheck, { verdict: uiStrings(lang).verdict[fix.check!.verdict] })));
+    if (fix.outcome!.review) box.append(el('p', { class: 'review', 'data-review': fix.outcome!.review.messageId }, reviewMessage(lang, fix.outcome!.review).message));
     if (fix.judgement?.retake.length) box.append(el('p', {}, interpolate(words().retake, { rules: fix.judgement.retake.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', ') })));
     const link = el('a', { class: 'primary', 'data-download': 'fixed', href: url(jpeg), download: fixedName(item.name) }, words().download);
     box.append(link);

@@ -45,7 +45,7 @@ async function answer(request: Request): Promise<unknown> {
     case 'fix': {
       const made = await fixPhoto(photoOf(request.key));
       // Only what the page shows travels back: the JPEG, the steps, the re-check's verdict and the judgement.
-      const outcome = made.outcome && { jpeg: new Uint8Array(made.outcome.jpeg), steps: made.outcome.steps };
+      const outcome = made.outcome && { jpeg: new Uint8Array(made.outcome.jpeg), steps: made.outcome.steps, review: made.outcome.review };
       const checked = photoOf(request.key);
       // A refusal is worded here, in both languages, where the rules' words are.
       const said = made.refusal && { zh: refusalMessage('zh', made.refusal.messageId, made.refusal.data, checked.name), en: refusalMessage('en', made.refusal.messageId, made.refusal.data, checked.name) };
