@@ -166,6 +166,8 @@ test('web: fix downloads a JPEG in the 30720–40000 byte window that the CLI th
   await page.click('[data-action=fix]');
   await page.waitForSelector('[data-download=fixed]', { timeout: 120_000 });
   assert.ok(await page.$('[data-fix] img[data-image=before]') && await page.$('[data-fix] img[data-image=after]'), 'before and after are shown');
+  // A plain studio backdrop: no "look before you upload" under the result.
+  assert.equal(await page.$('[data-fix] [data-review]'), null);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=fixed]')]);
   assert.equal(download.suggestedFilename(), 'example-fixed.jpg');
   const saved = join(dir, 'example-fixed.jpg');
@@ -266,6 +268,48 @@ test('web: picking another standard (GA 461 ID card) checks the photo again with
   const meta = await sharp(fixed).metadata();
   assert.deepEqual([meta.width, meta.height], [358, 441]);
   assert.ok(fixed.length >= 14336 && fixed.length <= 20480, `${fixed.length} bytes`);
+  assert.deepEqual(errors, []);
+});
+
+test('web: a school\'s own profile file is read as --profile file.json reads it: its mistakes named by line, then its statuses and fix', { skip, timeout: 300_000 }, async () => {
+  const school = join(ROOT, 'profiles', 'example-school.json');
+  const cli = JSON.parse((await runCli(['check', EXAMPLE, '--profile', school, '--format', 'json', '--lang', 'en'])).stdout) as { profile: string; files: { checks: { rule: string; status: string }[] }[] };
+  assert.equal(cli.profile, 'example-school');
+  const { page, errors } = await openPage();
+  await page.setInputFiles('[data-input=photos]', EXAMPLE);
+  await page.waitForSelector('[data-view=student] li[data-rule]', { timeout: 120_000 });
+  const before = await rowsOf(page);
+  // A file with mistakes: each is named with its line, as the CLI names them, and the standard in use stays.
+  const broken = join(dir, 'broken.json');
+  await writeFile(broken, '{\n  "id": "broken-school",\n  "extends": "ouc-graduate",\n  "name": { "zh": "坏", "en": "broken" },\n  "bytes": { "min": "thirty" }\n}\n');
+  await page.setInputFiles('[data-input=profile-file]', broken);
+  await page.waitForSelector('[data-profile-error]:not([hidden])');
+  const said = await page.textContent('[data-profile-error]') ?? '';
+  assert.match(said, /broken\.json:5: bytes\.min: must be a whole number, not "thirty"/);
+  assert.match(said, /broken\.json:1: "sources" is missing/);
+  assert.deepEqual(await rowsOf(page), before);
+  // The school's file: listed after the built-ins, chosen, and every status equals the CLI's with --profile.
+  await page.setInputFiles('[data-input=profile-file]', school);
+  await page.waitForSelector('body[data-profile="example-school"]');
+  assert.ok(await page.$('[data-profile-error][hidden]'), 'the earlier mistakes are cleared');
+  assert.equal(await page.$eval('[data-input=profile]', (select) => (select as HTMLSelectElement).value), 'own');
+  assert.match(await page.$eval('[data-input=profile] option:checked', (option) => option.textContent ?? ''), /example-school\.json/);
+  assert.deepEqual(await rowsOf(page), cli.files[0].checks.map((c) => `${c.rule}:${c.status}`));
+  // Its fix: the school's white background and its 30–50 KB window.
+  await page.click('[data-action=fix]');
+  await page.waitForSelector('[data-download=fixed]', { timeout: 200_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=fixed]')]);
+  const fixed = await readFile(await download.path());
+  assert.ok(fixed.length >= 30720 && fixed.length <= 51200, `${fixed.length} bytes`);
+  const { data } = await sharp(fixed).raw().toBuffer({ resolveWithObject: true });
+  assert.ok(data[0] > 240 && data[1] > 240 && data[2] > 240, `top-left pixel ${[data[0], data[1], data[2]]} is white`);
+  // Back to a built-in and to the file again: each is checked against its own numbers.
+  await page.selectOption('[data-input=profile]', 'ouc-graduate');
+  await page.waitForSelector('body[data-profile="ouc-graduate"]');
+  assert.deepEqual(await rowsOf(page), before);
+  await page.selectOption('[data-input=profile]', 'own');
+  await page.waitForSelector('body[data-profile="example-school"]');
+  assert.deepEqual(await rowsOf(page), cli.files[0].checks.map((c) => `${c.rule}:${c.status}`));
   assert.deepEqual(errors, []);
 });
 

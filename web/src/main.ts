@@ -45,8 +45,12 @@ const fixPhoto = (item: Checked) => ask<NonNullable<Checked['fix']>>({ op: 'fix'
 let keys = 0;
 
 let lang: Lang = 'zh';
-/** The built-in profile photos are checked against (the select's value). */
+/** The profile photos are checked against: a built-in's id, or a school's own profile file's. */
 let profileId = DEFAULT_PROFILE;
+/** A school's own standard, loaded from its profile file: listed after the built-ins as the select's value "own". */
+let ownProfile: { id: string; description: Record<Lang, string>; text: string; file: string } | undefined;
+const OWN = 'own';
+let usingOwn = false;
 let checked: Checked[] = [];
 let students: Student[] | undefined;
 let filter = 'all';
@@ -76,17 +80,43 @@ function translateStatic() {
   $('[data-action=lang]').textContent = words().switchTo;
   // Every built-in standard, named in the page's language.
   const select = $<HTMLSelectElement>('[data-input=profile]');
-  select.replaceChildren(...[...profiles.values()].map((p) => {
-    const option = el('option', { value: p.id }, p.description[lang]);
-    if (p.id === profileId) option.setAttribute('selected', '');
+  const listed = [...profiles.values()].map((p) => ({ value: p.id, name: p.description[lang], selected: !usingOwn && p.id === profileId }));
+  if (ownProfile) listed.push({ value: OWN, name: `${ownProfile.description[lang]} (${ownProfile.file})`, selected: usingOwn });
+  select.replaceChildren(...listed.map(({ value, name, selected }) => {
+    const option = el('option', { value }, name);
+    if (selected) option.setAttribute('selected', '');
     return option;
   }));
 }
 
+/**
+ * A school's own profile file (the JSON `gradphoto --profile file.json` takes): validated in the checking
+ * thread by the CLI's own reader; every mistake is shown with its key and line, and the standard in use stays.
+ */
+async function loadProfileFile(file: File) {
+  const text = await file.text();
+  const problem = $<HTMLElement>('[data-profile-error]');
+  try {
+    const loaded = await ask<{ id: string; description: Record<Lang, string> }>({ op: 'profileFile', text, file: file.name });
+    ownProfile = { ...loaded, text, file: file.name };
+    problem.hidden = true;
+    profileId = loaded.id;
+    usingOwn = true;
+    translateStatic();
+    await switchProfile(OWN, true);
+  } catch (error) {
+    problem.textContent = `${words().profileProblem}\n${(error as Error).message}`;
+    problem.hidden = false;
+  }
+}
+
 /** Another standard: every photo is checked again against it (their pixels stay decoded in the checking thread). */
-async function switchProfile(id: string) {
-  profileId = id;
-  await ask({ op: 'profile', profile: id });
+async function switchProfile(value: string, loaded = false) {
+  const own = value === OWN && ownProfile;
+  profileId = own ? own.id : value;
+  usingOwn = Boolean(own);
+  if (own) { if (!loaded) await ask({ op: 'profileFile', text: own.text, file: own.file }); } else await ask({ op: 'profile', profile: value });
+  const id = profileId;
   for (const item of checked) {
     item.result = await ask<ReportFile>({ op: 'rerun', key: item.key, lang });
     item.fix = undefined;
@@ -354,6 +384,8 @@ function start() {
   $('[data-action=lang]').addEventListener('click', () => void switchLanguage());
   const standard = $<HTMLSelectElement>('[data-input=profile]');
   standard.addEventListener('change', () => void switchProfile(standard.value));
+  const profileFile = $<HTMLInputElement>('[data-input=profile-file]');
+  profileFile.addEventListener('change', () => { const file = profileFile.files?.[0]; if (file) void loadProfileFile(file); });
   const photos = $<HTMLInputElement>('[data-input=photos]');
   photos.addEventListener('change', () => void checkFiles([...photos.files ?? []].map((file) => ({ file, name: file.name }))));
   const folder = $<HTMLInputElement>('[data-input=folder]');

@@ -8,7 +8,8 @@ import type { FileResult, Lang, Photo, ReportFile } from '../../src/contract/typ
 import { fixAndCheck, type CheckedFix } from '../../src/fix/verdict.js';
 import { faces } from '../../src/analysis/face.js';
 import { headTopOf } from '../../src/analysis/person.js';
-import { DEFAULT_PROFILE, profiles } from '../../src/profiles/index.js';
+import { DEFAULT_PROFILE, profiles, type Profile } from '../../src/profiles/index.js';
+import { profileFromText } from '../../src/core/profile-file.js';
 import { localiseFile } from '../../src/report/localise.js';
 import { builtinRules, ruleOptions } from '../../src/rules/index.js';
 import type { BackgroundColorOptions } from '../../src/rules/background-color.js';
@@ -25,6 +26,17 @@ export function useProfile(id: string): void {
   if (!next) throw new Error(`no built-in profile ${id}`);
   profile = next;
   rules = resolveRules(profile, builtinRules);
+}
+
+/**
+ * Check and fix against a school's own profile file from now on, read and validated as
+ * `gradphoto --profile file.json` does (every mistake named with its key and line: a ProfileError).
+ */
+export function useProfileText(text: string, file: string): Profile {
+  const next = profileFromText(text, file, builtinRules);
+  profile = next;
+  rules = resolveRules(profile, builtinRules);
+  return next;
 }
 
 export interface Checked {

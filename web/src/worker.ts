@@ -8,13 +8,14 @@ import type { Lang, Report } from '../../src/contract/types.js';
 import { formatCsv } from '../../src/report/csv.js';
 import { refusalMessage } from '../../src/report/fix-refusal.js';
 import type { RosterReport } from '../../src/roster/roster.js';
-import { checkPhoto, fixPhoto, geometry, profile, recheck, rerun, useProfile, type Checked } from './pipeline.js';
+import { checkPhoto, fixPhoto, geometry, profile, recheck, rerun, useProfile, useProfileText, type Checked } from './pipeline.js';
 
 /** What the page asks; every answer carries the request's id. */
 export type Request =
   | { id: number; op: 'check'; key: number; name: string; bytes: Uint8Array; lang: Lang }
   | { id: number; op: 'word'; key: number; lang: Lang }
   | { id: number; op: 'profile'; profile: string }
+  | { id: number; op: 'profileFile'; text: string; file: string }
   | { id: number; op: 'rerun'; key: number; lang: Lang }
   | { id: number; op: 'geometry'; key: number }
   | { id: number; op: 'fix'; key: number }
@@ -37,6 +38,11 @@ async function answer(request: Request): Promise<unknown> {
     }
     case 'word': return recheck(photoOf(request.key), request.lang);
     case 'profile': useProfile(request.profile); return undefined;
+    case 'profileFile': {
+      // A mistake in the file throws (ProfileError: each key and line), and the page shows it; the profile in use stays.
+      const loaded = useProfileText(request.text, request.file);
+      return { id: loaded.id, description: loaded.description };
+    }
     case 'rerun': return rerun(photoOf(request.key), request.lang);
     case 'geometry': {
       const { outcome } = photoOf(request.key);
