@@ -9,6 +9,8 @@ import { onNewBackground } from '../src/fix/composite.js';
 import { fixPhoto, MATTE_LIMITS, REVIEW_LIMITS, reviewAdvice, type FixOutcome } from '../src/fix/index.js';
 import { judgeFix } from '../src/fix/verdict.js';
 import { defaultProfile } from '../src/profiles/index.js';
+import { readFile } from 'node:fs/promises';
+import { fix as fixLibrary } from '../src/index.js';
 import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
 
 const BLUE = [100, 197, 255];
@@ -217,6 +219,10 @@ test('fix report: a photo cut from a busy background passes but is marked ⚠ wi
   assert.equal(entry.status, 'fixed');
   assert.equal(entry.review.messageId, 'busyBackdrop');
   assert.match(entry.review.message, /^上传前请放大检查/);
+  // The library says the same: import { fix } from 'gradphoto'.
+  const library = await fixLibrary(await readFile(input), { name: 'wall.jpg', lang: 'en', profile });
+  assert.equal(library.review?.messageId, 'busyBackdrop');
+  assert.match(library.review?.message ?? '', /^Look before you upload/);
   // The same photo on its plain studio backdrop passes with a plain ✔.
   const plain = await runCli(['fix', EXAMPLE, '-o', `${dir}/out3.jpg`, '--profile', profile, '--lang', 'en', '--no-color']);
   assert.match(plain.stdout, /^✔ /m);
