@@ -9,7 +9,7 @@ import { onNewBackground } from '../src/fix/composite.js';
 import { fixPhoto, MATTE_LIMITS, type FixOutcome } from '../src/fix/index.js';
 import { judgeFix } from '../src/fix/verdict.js';
 import { defaultProfile } from '../src/profiles/index.js';
-import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
+import { ASTRONAUT, EXAMPLE, check, only, runCliInProcess, statuses, tempDir, writeTemp } from './helpers.js';
 
 const BLUE = [100, 197, 255];
 
@@ -184,7 +184,7 @@ test('background.uniform: lettering and a patch left in a replaced blue backgrou
 
 test('fix report: ✔ only when the fixed photo passes its re-check; what fix cannot mend is listed as a retake', async () => {
   const dir = await tempDir();
-  const run = await runCli(['fix', EXAMPLE, '-o', `${dir}/out.jpg`, '--lang', 'en', '--no-color']);
+  const run = await runCliInProcess(['fix', EXAMPLE, '-o', `${dir}/out.jpg`, '--lang', 'en', '--no-color']);
   // The example's fringe and softness fail the re-check: fixed, but not a ✔.
   assert.equal(run.code, 1);
   assert.doesNotMatch(run.stdout, /✔/);
