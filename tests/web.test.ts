@@ -128,7 +128,9 @@ test('web: for the fixtures and a dozen variants, every rule\'s status in the pa
   for (const path of paths) {
     const name = basename(path);
     await page.click(`tr[data-photo="${name}"]`);
-    await page.waitForFunction((shown) => document.querySelector('[data-view=student] h2')?.firstChild?.textContent === shown, name);
+    // The heading comes first and the rule list after the overlay's geometry (from the checking thread): wait for both.
+    await page.waitForFunction((shown) => document.querySelector('[data-view=student] h2')?.firstChild?.textContent === shown
+      && document.querySelector('[data-view=student] ul.rules') !== null, name);
     const inPage = await rowsOf(page);
     const want = expected.get(name)!;
     const fromCli = want.checks.map((c) => `${c.rule}:${c.status}`);
