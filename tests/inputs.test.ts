@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, EXAMPLE, runCliInProcess, tempDir } from './helpers.js';
+import { EXAMPLE, runCliInProcess, tempDir } from './helpers.js';
 
 type Report = { files: { path: string; verdict: string; checks: { rule: string; messageId: string }[] }[] };
 
@@ -27,12 +26,8 @@ test('inputs: a quoted pattern is expanded, a photo named twice is checked once,
 });
 
 test('inputs: "-" reads the photo from standard input (cat photo.jpg | gradphoto check -)', async () => {
-  const child = spawn(process.execPath, [BIN, 'check', '-', '--format', 'json'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => { out += chunk; });
-  child.stdin.end(await readFile(EXAMPLE));
-  const code = await new Promise<number | null>((done) => child.on('close', done));
-  const report = JSON.parse(out) as Report;
+  const { code, stdout } = await runCliInProcess(['check', '-', '--format', 'json'], { stdin: await readFile(EXAMPLE) });
+  const report = JSON.parse(stdout) as Report;
   assert.equal(code, 1); // the example fails (a grey backdrop), so the exit code says so
   assert.equal(report.files.length, 1);
   assert.equal(report.files[0].path, '-');
