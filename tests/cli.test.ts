@@ -220,3 +220,35 @@ test('README: the JSON example is what check prints for the example; no develope
   assert.doesNotMatch(readme, /\.\.\/shared/, 'a path only the developers have');
   assert.doesNotMatch(readme, /per failing rule/);
 });
+
+test('main() called again and again in one process: nothing of one run is left for the next (listeners, --rule modules, standard input)', async () => {
+  const dir = await tempDir();
+  const rule = (word: string) => Buffer.from(`export default { id: 'local.word', meta: { description: { en: 'w', zh: 'w' }, messageIds: ['ok'], messages: { en: { ok: '${word}' }, zh: { ok: '${word}' } }, defaultOptions: {}, needs: 'bytes' },
+  check() { return { status: 'pass', messageId: 'ok' }; } };`);
+  const rulePath = await writeTemp(dir, 'word.mjs', rule('first'));
+  const message = async () => {
+    const run = await runCliInProcess(['check', EXAMPLE, '--rule', rulePath, '--format', 'json', '--lang', 'en']);
+    return JSON.parse(run.stdout).files[0].checks.find((c: { rule: string }) => c.rule === 'local.word').message as string;
+  };
+  const photo = await readFile(EXAMPLE);
+  const runs = async () => {
+    const piped = await runCliInProcess(['check', '-', '--format', 'json'], { stdin: photo });
+    assert.deepEqual([piped.code, JSON.parse(piped.stdout).files[0].verdict], [1, 'fail']); // the example itself, read
+    assert.equal((await runCliInProcess(['fix', '-', '-o', join(dir, 'stdin.jpg'), '--force', '--format', 'json'], { stdin: photo })).code, 1);
+    assert.equal((await runCliInProcess(['check', '--frobnicate'])).code, 2);
+  };
+  await runs();
+  const listeners = () => ['SIGINT', 'SIGTERM', 'exit'].map((event) => process.listenerCount(event)).concat(process.stdout.listenerCount('error'));
+  const before = listeners();
+  assert.equal(process.listenerCount('SIGINT'), 0, 'a run left its Ctrl-C listener');
+  await runs();
+  await runs();
+  assert.deepEqual(listeners(), before);
+  // The photo on standard input is each run's own (it was read once per process), and a --rule module
+  // changed between runs is imported again, as a new process would.
+  const other = (await runCliInProcess(['check', '-', '--format', 'json'], { stdin: (await readFile(EXAMPLE)).subarray(0, 5000) })).stdout;
+  assert.deepEqual(JSON.parse(other).files[0].error?.messageId, 'truncated');
+  assert.equal(await message(), 'first');
+  await writeFile(rulePath, rule('second'));
+  assert.equal(await message(), 'second');
+});
