@@ -16,8 +16,15 @@ import { ASTRONAUT, EXAMPLE, ROOT, check, only, runCliInProcess, statuses, tempD
 const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 const BLUE: Rgb = [100, 197, 255];
 
-/** The example on another plain background colour (an ID photo from another studio). */
-async function onBackground(colour: Rgb): Promise<Buffer> {
+/** The example on another plain background colour (an ID photo from another studio); each colour made once for the file's tests. */
+const made = new Map<string, Promise<Buffer>>();
+function onBackground(colour: Rgb): Promise<Buffer> {
+  const key = colour.join(',');
+  if (!made.has(key)) made.set(key, makeOnBackground(colour));
+  return made.get(key)!;
+}
+
+async function makeOnBackground(colour: Rgb): Promise<Buffer> {
   const outcome = await loadPhoto(EXAMPLE);
   if (outcome.kind !== 'photo') throw new Error('example did not load');
   const face = (await faces(outcome.photo)).main;
