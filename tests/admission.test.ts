@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { ASTRONAUT, EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
+import { ASTRONAUT, EXAMPLE, runCliInProcess, tempDir, writeTemp } from './helpers.js';
 
 type Check = { rule: string; status: string; messageId: string; message: string; measured: { hashDistance: number; landmarkDistance: number } };
 const admissionOf = (file: { checks: Check[] }) => file.checks.find((c) => c.rule === 'admission.different')!;
@@ -19,7 +19,7 @@ test('admission.different: the admission photo cropped, resized or re-encoded fa
   };
   const paths: string[] = [];
   for (const [name, bytes] of Object.entries(variants)) paths.push(await writeTemp(dir, name, bytes));
-  const run = await runCli(['check', ...paths, '--admission-photo', EXAMPLE, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['check', ...paths, '--admission-photo', EXAMPLE, '--format', 'json', '--lang', 'en']);
   const files = JSON.parse(run.stdout).files as { checks: Check[] }[];
   for (const index of [0, 1, 2]) {
     const c = admissionOf(files[index]);
@@ -41,12 +41,12 @@ test('admission.different with a folder: matched by file name; a photo without a
   await writeTemp(grad, '2026001.jpg', await sharp(EXAMPLE).resize(360, 480).jpeg({ quality: 80 }).toBuffer());
   await copyFile(EXAMPLE, join(grad, '2026002.jpg'));
   await writeTemp(admissions, '2026001.png', await sharp(ASTRONAUT).png().toBuffer()); // a second file for the same student
-  const run = await runCli(['check', grad, '--admission-photo', admissions, '--format', 'json']);
+  const run = await runCliInProcess(['check', grad, '--admission-photo', admissions, '--format', 'json']);
   assert.match(run.stderr, /two photos for 2026001 \(.*2026001\.jpg, .*2026001\.png\); comparing with the first/);
   const files = JSON.parse(run.stdout).files;
   assert.equal(admissionOf(files[0]).messageId, 'same');
   assert.equal(admissionOf(files[1]).messageId, 'noReference');
-  const without = JSON.parse((await runCli(['check', grad, '--format', 'json'])).stdout).files;
+  const without = JSON.parse((await runCliInProcess(['check', grad, '--format', 'json'])).stdout).files;
   assert.equal(without[0].checks.some((c: Check) => c.rule === 'admission.different'), false);
 });
 
@@ -60,7 +60,7 @@ test('admission.different: a broken or faceless admission photo concerns only it
   const grad = join(dir, 'graduation');
   await mkdir(grad);
   for (const id of ['2026001', '2026002', '2026003']) await copyFile(EXAMPLE, join(grad, `${id}.jpg`));
-  const run = await runCli(['check', grad, '--admission-photo', admissions, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['check', grad, '--admission-photo', admissions, '--format', 'json', '--lang', 'en']);
   assert.equal(run.code, 1, run.stderr);
   const files = JSON.parse(run.stdout).files as { checks: Check[] }[];
   assert.equal(files.length, 3);
@@ -83,7 +83,7 @@ test('admission.different with a folder and --roster: matched by the 学号 or �
   const smaller = await sharp(EXAMPLE).resize(360, 480).jpeg({ quality: 80 }).toBuffer();
   for (const name of ['2026010004.jpg', '2026010005.jpg', '2026010006.jpg', 'IMG_0001.jpg']) await writeTemp(grad, name, smaller);
   const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名,身份证号\n2026010004,赵六,\n2026010005,钱七,\n2026010006,孙八,11010519491231002X\n'));
-  const run = await runCli(['check', grad, '--admission-photo', admissions, '--roster', roster, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['check', grad, '--admission-photo', admissions, '--roster', roster, '--format', 'json', '--lang', 'en']);
   const files = JSON.parse(run.stdout).files as { path: string; checks: Check[] }[];
   const byName = (name: string) => admissionOf(files.find((f) => f.path.endsWith(name))!);
   assert.equal(byName('2026010004.jpg').messageId, 'same');
@@ -94,13 +94,13 @@ test('admission.different with a folder and --roster: matched by the 学号 or �
   const unnamed = byName('IMG_0001.jpg');
   assert.deepEqual([unnamed.status, unnamed.messageId], ['warn', 'noKey']);
   // Without the roster, the long number in a name is the key.
-  const plain = JSON.parse((await runCli(['check', join(grad, '2026010004.jpg'), '--admission-photo', admissions, '--format', 'json'])).stdout);
+  const plain = JSON.parse((await runCliInProcess(['check', join(grad, '2026010004.jpg'), '--admission-photo', admissions, '--format', 'json'])).stdout);
   assert.equal(admissionOf(plain.files[0]).messageId, 'same');
 });
 
 test('--admission-photo and the admission folder: what is wrong is said in words, not as an id', async () => {
   const dir = await tempDir();
-  const missing = await runCli(['check', EXAMPLE, '--admission-photo', join(dir, 'nope.jpg'), '--lang', 'en']);
+  const missing = await runCliInProcess(['check', EXAMPLE, '--admission-photo', join(dir, 'nope.jpg'), '--lang', 'en']);
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr, `gradphoto: --admission-photo ${join(dir, 'nope.jpg')}: No such file or folder: ${join(dir, 'nope.jpg')}. Check the path.\n`);
   const admissions = join(dir, 'admission');
@@ -108,7 +108,7 @@ test('--admission-photo and the admission folder: what is wrong is said in words
   await writeTemp(admissions, '2026002.jpg', Buffer.from('not a jpeg at all'));
   const grad = await writeTemp(dir, '2026002.jpg', await readFile(EXAMPLE));
   for (const [lang, words] of [['en', /could not be read \(it is not a picture\)/], ['zh', /无法读取（不是图片）/]] as const) {
-    const run = await runCli(['check', grad, '--admission-photo', admissions, '--format', 'json', '--lang', lang]);
+    const run = await runCliInProcess(['check', grad, '--admission-photo', admissions, '--format', 'json', '--lang', lang]);
     const broken = admissionOf(JSON.parse(run.stdout).files[0]);
     assert.equal(broken.messageId, 'referenceUnreadable');
     assert.match(broken.message, words);

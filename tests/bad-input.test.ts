@@ -5,7 +5,7 @@ import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { BIN, EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
+import { BIN, EXAMPLE, runCliInProcess, tempDir, writeTemp } from './helpers.js';
 
 interface Report { files: { path: string; verdict: string; error?: { messageId: string; message: string }; checks: { rule: string; status: string; messageId: string; message: string }[] }[] }
 
@@ -52,7 +52,7 @@ test('a folder of bad inputs: each gets a verdict and a message that says what t
   }
   await mkdir(join(dir, 'loop'));
   await symlink(join(dir, 'loop'), join(dir, 'loop', 'again'));
-  const run = await runCli(['check', ...paths, join(dir, 'loop'), '--format', 'json', '--lang', 'en', '-j', '2']);
+  const run = await runCliInProcess(['check', ...paths, join(dir, 'loop'), '--format', 'json', '--lang', 'en', '-j', '2']);
   assert.equal(run.code, 1);
   assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at .*:\d+:\d+/, 'a stack trace leaked');
   const report = JSON.parse(run.stdout) as Report;
@@ -76,7 +76,7 @@ test('a folder of bad inputs: each gets a verdict and a message that says what t
 test('a 50 MB file is read once and judged, not choked on', async () => {
   const dir = await tempDir();
   const path = await writeTemp(dir, 'huge.jpg', Buffer.concat([await readFile(EXAMPLE), Buffer.alloc(50 * 1024 * 1024)]));
-  const run = await runCli(['check', path, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['check', path, '--format', 'json', '--lang', 'en']);
   const file = (JSON.parse(run.stdout) as Report).files[0];
   assert.equal(file.verdict, 'fail');
   assert.equal(file.checks.find((c) => c.rule === 'file.size')!.messageId, 'tooLarge');

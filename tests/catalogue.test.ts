@@ -58,8 +58,8 @@ test('language: --lang wins, LANG=en* picks English, anything else Chinese', () 
 });
 
 test('gradphoto rules lists every rule of the profile with its description and limits', async () => {
-  const { runCli } = await import('./helpers.js');
-  const run = await runCli(['rules', '--lang', 'en']);
+  const { runCliInProcess } = await import('./helpers.js');
+  const run = await runCliInProcess(['rules', '--lang', 'en']);
   assert.equal(run.code, 0);
   for (const id of Object.keys(profiles.get('chsi-graduate')!.rules)) assert.match(run.stdout, new RegExp(`^${id.replace('.', '\\.')} `, 'm'));
   assert.match(run.stdout, /face\.size +face width \(cheek to cheek\) 180–300 px in the 480x640 frame\n +minWidth=180 maxWidth=300/);
@@ -67,8 +67,8 @@ test('gradphoto rules lists every rule of the profile with its description and l
 });
 
 test('Chinese reports carry no English words from rule data (directions, colour names)', async () => {
-  const { runCli, EXAMPLE } = await import('./helpers.js');
-  const report = JSON.parse((await runCli(['check', EXAMPLE, '--lang', 'zh', '--format', 'json'])).stdout);
+  const { runCliInProcess, EXAMPLE } = await import('./helpers.js');
+  const report = JSON.parse((await runCliInProcess(['check', EXAMPLE, '--lang', 'zh', '--format', 'json'])).stdout);
   const messages = report.files[0].checks.map((c: { message: string }) => c.message).join('\n');
   assert.doesNotMatch(messages, /\b(left|right|up|down|grey|white|blue|red|dark|light|topBottom|leftRight)\b/);
   assert.match(messages, /背景为灰色/);

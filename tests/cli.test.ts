@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { progressLine } from '../src/cli/index.js';
-import { BIN, EXAMPLE, ROOT, examplePixels, fromRaw, runCli, tempDir, writeTemp } from './helpers.js';
+import { BIN, EXAMPLE, ROOT, examplePixels, fromRaw, runCli, runCliInProcess, tempDir, writeTemp } from './helpers.js';
 
 interface JsonReport {
   profile: string;
@@ -18,6 +18,8 @@ const EXAMPLE_FAILS = 'face.ears-visible,face.forehead-visible,background.color,
 /** The example's hair over the ears warns (a bob with backdrop around it); the other three fail. */
 const EXAMPLE_FAILING = EXAMPLE_FAILS.split(',').filter((rule) => rule !== 'face.ears-visible');
 
+// The one run of the real binary end to end (its exit code through process.exitCode, LANG from its environment);
+// the other tests call main() in-process (tests/helpers.ts runCliInProcess).
 test('check the example: text report in Chinese by default; exit 1 on its failures, 0 with them disabled', async () => {
   const failing = await runCli(['check', EXAMPLE], { LANG: 'zh_CN.UTF-8' });
   assert.equal(failing.code, 1, failing.stderr);
@@ -31,9 +33,9 @@ test('check the example: text report in Chinese by default; exit 1 on its failur
 });
 
 test('--lang en and LANG=en_US pick English; rule ids and JSON keys do not change', async () => {
-  const explicit = await runCli(['check', EXAMPLE, '--lang', 'en', '--format', 'json'], { LANG: 'zh_CN.UTF-8' });
-  const fromEnv = await runCli(['check', EXAMPLE, '--format', 'json'], { LANG: 'en_US.UTF-8' });
-  const chinese = await runCli(['check', EXAMPLE, '--format', 'json', '--lang', 'zh']);
+  const explicit = await runCliInProcess(['check', EXAMPLE, '--lang', 'en', '--format', 'json'], { env: { LANG: 'zh_CN.UTF-8' } });
+  const fromEnv = await runCliInProcess(['check', EXAMPLE, '--format', 'json'], { env: { LANG: 'en_US.UTF-8' } });
+  const chinese = await runCliInProcess(['check', EXAMPLE, '--format', 'json', '--lang', 'zh']);
   const en = JSON.parse(explicit.stdout) as JsonReport;
   const zh = JSON.parse(chinese.stdout) as JsonReport;
   assert.deepEqual(JSON.parse(fromEnv.stdout), en);
@@ -45,7 +47,7 @@ test('--lang en and LANG=en_US pick English; rule ids and JSON keys do not chang
 });
 
 test('--format json follows the SPEC contract', async () => {
-  const run = await runCli(['check', EXAMPLE, '--format', 'json']);
+  const run = await runCliInProcess(['check', EXAMPLE, '--format', 'json']);
   const report = JSON.parse(run.stdout) as JsonReport;
   assert.deepEqual(Object.keys(report), ['schemaVersion', 'toolVersion', 'profile', 'files', 'summary']);
   assert.equal(report.profile, 'ouc-graduate');
@@ -67,9 +69,9 @@ test('--format json follows the SPEC contract', async () => {
 });
 
 test('FORCE_COLOR colours the text report; NO_COLOR wins', async () => {
-  const coloured = await runCli(['check', EXAMPLE, '--lang', 'en', '-v'], { NO_COLOR: '', FORCE_COLOR: '1' });
+  const coloured = await runCliInProcess(['check', EXAMPLE, '--lang', 'en', '-v'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
   assert.match(coloured.stdout, /\u001b\[32m/);
-  const plain = await runCli(['check', EXAMPLE, '--lang', 'en'], { NO_COLOR: '1', FORCE_COLOR: '1' });
+  const plain = await runCliInProcess(['check', EXAMPLE, '--lang', 'en'], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
   assert.doesNotMatch(plain.stdout, /\u001b\[/);
 });
 
@@ -86,7 +88,7 @@ test('a folder with good, failing and broken files: every file reported in order
   await writeTemp(join(dir, 'sub'), '1-small.jpeg', await pixels.clone().resize(240, 320).jpeg().toBuffer());
   await symlink(dir, join(dir, 'sub', 'loop')); // a link back up must not hang the walk
 
-  const run = await runCli(['check', dir, join(dir, 'missing.jpg'), join(dir, '4-folder.jpg'), '--format', 'json', '--lang', 'en', '--disable', EXAMPLE_FAILS]);
+  const run = await runCliInProcess(['check', dir, join(dir, 'missing.jpg'), join(dir, '4-folder.jpg'), '--format', 'json', '--lang', 'en', '--disable', EXAMPLE_FAILS]);
   assert.equal(run.code, 2, run.stderr); // a path that does not exist: 2, though every file is still reported
   const report = JSON.parse(run.stdout) as JsonReport;
   const names = report.files.map((f) => f.path.slice(dir.length + 1));
@@ -102,16 +104,16 @@ test('a folder with good, failing and broken files: every file reported in order
 
 test('usage mistakes print help and exit 2', async () => {
   for (const args of [['check'], ['check', EXAMPLE, '--format', 'xml'], ['frobnicate'], ['check', EXAMPLE, '--profile', 'nope'], [], ['check', EXAMPLE, '--disable', 'no.such-rule']]) {
-    const run = await runCli(args);
+    const run = await runCliInProcess(args);
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
     assert.match(run.stdout + run.stderr, /Usage|用法|gradphoto:/);
   }
-  assert.equal((await runCli(['--help'])).code, 0);
+  assert.equal((await runCliInProcess(['--help'])).code, 0);
 });
 
 test('an empty folder is an error, not silence', async () => {
   const dir = await tempDir();
-  const run = await runCli(['check', dir, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['check', dir, '--format', 'json', '--lang', 'en']);
   assert.equal(run.code, 1);
   const report = JSON.parse(run.stdout) as JsonReport;
   assert.equal(report.files[0].checks[0].messageId, 'emptyFolder');
@@ -130,7 +132,7 @@ test('a reader that leaves early (| head) ends the run quietly, with no EPIPE cr
 test('GRADPHOTO_ENGINE set to something unknown is a usage mistake, said once, exit 2', async () => {
   const target = join(await tempDir(), 'never-written.jpg');
   for (const command of [['check', EXAMPLE], ['fix', EXAMPLE, '-o', target]]) {
-    const run = await runCli(command, { GRADPHOTO_ENGINE: 'gpu' });
+    const run = await runCliInProcess(command, { env: { GRADPHOTO_ENGINE: 'gpu' } });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /^gradphoto: GRADPHOTO_ENGINE is "gpu": use "onnxruntime" or "wasm"\n$/);
     assert.equal(run.stdout, '');
@@ -149,7 +151,7 @@ async function readmeOptions(heading: string): Promise<string[]> {
 
 test('README documents check\'s and fix\'s options in their own tables, exactly the options --help lists', async () => {
   for (const [command, heading] of [['check', "`check`'s options:"], ['fix', '`fix` takes its own options']]) {
-    const help = (await runCli([command, '--help', '--lang', 'en'])).stdout;
+    const help = (await runCliInProcess([command, '--help', '--lang', 'en'])).stdout;
     const inHelp = [...new Set([...help.matchAll(/(?:^|[ ,])(--[a-z][a-z-]+)/gm)].map((m) => m[1]))].filter((o) => o !== '--help').sort();
     assert.deepEqual((await readmeOptions(heading)).sort(), inHelp, command);
   }
@@ -158,28 +160,28 @@ test('README documents check\'s and fix\'s options in their own tables, exactly 
 test('a report that cannot be written: one sentence naming the file and what to do, never the temporary file', async () => {
   const dir = await tempDir();
   const target = join(dir, 'no-such-folder', 'report.json');
-  const run = await runCli(['check', EXAMPLE, '--format', 'json', '-o', target, '--lang', 'en']);
+  const run = await runCliInProcess(['check', EXAMPLE, '--format', 'json', '-o', target, '--lang', 'en']);
   assert.equal(run.code, 2);
   assert.equal(run.stderr, `gradphoto: cannot write ${target}: the folder ${join(dir, 'no-such-folder')} does not exist; create it or choose another path\n`);
 });
 
 test('Chinese when the language is Chinese: --help, usage errors, the progress bar, the counts; English says "1 file"', async () => {
-  const help = await runCli(['check', '--help'], { LANG: 'zh_CN.UTF-8' });
+  const help = await runCliInProcess(['check', '--help'], { env: { LANG: 'zh_CN.UTF-8' } });
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^用法： gradphoto check \[选项\] <照片或文件夹\.\.\.>$/m);
   assert.match(help.stdout, /^选项：$/m);
   assert.match(help.stdout, /-f, --format <format> +报告格式（可选："text", "json", "csv", "junit",/);
   assert.doesNotMatch(help.stdout, /Usage:|Options:|Arguments:|display help|report format|choices:|default:|write the report/);
-  assert.match((await runCli(['fix', '--help', '--lang', 'zh'], { LANG: 'en_US.UTF-8' })).stdout, /^ {2}--out-dir <dir> +把修正后的照片写入此文件夹/m);
-  assert.match((await runCli(['check', '--help', '--lang', 'en'], { LANG: 'zh_CN.UTF-8' })).stdout, /^Usage: gradphoto check \[options\] <paths\.\.\.>$/m);
+  assert.match((await runCliInProcess(['fix', '--help', '--lang', 'zh'], { env: { LANG: 'en_US.UTF-8' } })).stdout, /^ {2}--out-dir <dir> +把修正后的照片写入此文件夹/m);
+  assert.match((await runCliInProcess(['check', '--help', '--lang', 'en'], { env: { LANG: 'zh_CN.UTF-8' } })).stdout, /^Usage: gradphoto check \[options\] <paths\.\.\.>$/m);
   // An unknown option: one line and a hint, not the whole help.
-  const en = await runCli(['check', EXAMPLE, '--frobnicate', '--lang', 'en']);
+  const en = await runCliInProcess(['check', EXAMPLE, '--frobnicate', '--lang', 'en']);
   assert.deepEqual([en.code, en.stdout, en.stderr], [2, '', "gradphoto: unknown option '--frobnicate'\n(gradphoto check --help shows the options)\n"]);
-  const zh = await runCli(['fix', EXAMPLE, '--outt', 'x.jpg'], { LANG: 'zh_CN.UTF-8' });
+  const zh = await runCliInProcess(['fix', EXAMPLE, '--outt', 'x.jpg'], { env: { LANG: 'zh_CN.UTF-8' } });
   assert.deepEqual([zh.code, zh.stderr], [2, "gradphoto: 未知选项 '--outt'\n（是不是 --out？）\n（运行 gradphoto fix --help 查看选项）\n"]);
   assert.equal(progressLine('zh', 3, 10, 1, 0), '[#########---------------------] 3/10  不通过 1  错误 0');
   assert.equal(progressLine('en', 10, 10, 2, 1), '[##############################] 10/10  fail 2  error 1');
-  const one = await runCli(['check', EXAMPLE, '--lang', 'en']);
+  const one = await runCliInProcess(['check', EXAMPLE, '--lang', 'en']);
   assert.match(one.stdout, /^gradphoto · profile ouc-graduate \(Open University of China graduate photo \(CHSI diploma registration photo\)\) · 1 file$/m);
   assert.match(one.stdout, /^Summary: 1 file: 0 pass, 1 fail, 0 error$/m);
   assert.doesNotMatch(one.stdout, /file\(s\)/);
@@ -187,28 +189,28 @@ test('Chinese when the language is Chinese: --help, usage errors, the progress b
 
 test('exit codes for CI: 2 for a path that does not exist, 1 for failing photos; --max-warnings and --strict count photos with warnings', async () => {
   const dir = await tempDir();
-  const missing = await runCli(['check', join(dir, 'nope.jpg'), '--format', 'json', '--lang', 'en']);
+  const missing = await runCliInProcess(['check', join(dir, 'nope.jpg'), '--format', 'json', '--lang', 'en']);
   assert.equal(missing.code, 2);
   assert.equal(JSON.parse(missing.stdout).files[0].checks[0].messageId, 'notFound'); // still reported
-  assert.equal((await runCli(['fix', join(dir, 'nope.jpg'), '-o', join(dir, 'out.jpg'), '--format', 'json'])).code, 2);
-  assert.equal((await runCli(['check', EXAMPLE])).code, 1);
+  assert.equal((await runCliInProcess(['fix', join(dir, 'nope.jpg'), '-o', join(dir, 'out.jpg'), '--format', 'json'])).code, 2);
+  assert.equal((await runCliInProcess(['check', EXAMPLE])).code, 1);
   // With its failures disabled, the example passes with one warning (hair over the ears).
   const base = ['check', EXAMPLE, '--lang', 'en', '--disable', EXAMPLE_FAILING.join(',')];
-  assert.equal((await runCli(base)).code, 0);
-  const strict = await runCli([...base, '--strict']);
+  assert.equal((await runCliInProcess(base)).code, 0);
+  const strict = await runCliInProcess([...base, '--strict']);
   assert.equal(strict.code, 1);
   assert.equal(strict.stderr, 'gradphoto: 1 photo has warnings, more than --strict allows\n');
-  assert.equal((await runCli([...base, '--max-warnings', '1'])).code, 0);
-  const zero = await runCli([...base, '--max-warnings', '0']);
+  assert.equal((await runCliInProcess([...base, '--max-warnings', '1'])).code, 0);
+  const zero = await runCliInProcess([...base, '--max-warnings', '0']);
   assert.deepEqual([zero.code, zero.stderr], [1, 'gradphoto: 1 photo has warnings, more than --max-warnings 0 allows\n']);
-  const bad = await runCli([...base, '--max-warnings', '-1']);
+  const bad = await runCliInProcess([...base, '--max-warnings', '-1']);
   assert.deepEqual([bad.code, bad.stderr], [2, 'gradphoto: --max-warnings takes a whole number of at least 0, not "-1"\n']);
 });
 
 test('README: the JSON example is what check prints for the example; no developer paths; the summary wording', async () => {
   const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
   const example = JSON.parse(readme.match(/## JSON output\n[\s\S]*?```json\n([\s\S]*?)\n```/)![1]) as JsonReport;
-  const actual = JSON.parse((await runCli(['check', EXAMPLE, '--format', 'json', '--lang', 'en'])).stdout) as JsonReport;
+  const actual = JSON.parse((await runCliInProcess(['check', EXAMPLE, '--format', 'json', '--lang', 'en'])).stdout) as JsonReport;
   assert.equal(example.files[0].path, 'fixtures/example.jpg');
   assert.equal(example.files[0].verdict, actual.files[0].verdict);
   assert.deepEqual(example.summary, actual.summary);
@@ -217,4 +219,36 @@ test('README: the JSON example is what check prints for the example; no develope
   }
   assert.doesNotMatch(readme, /\.\.\/shared/, 'a path only the developers have');
   assert.doesNotMatch(readme, /per failing rule/);
+});
+
+test('main() called again and again in one process: nothing of one run is left for the next (listeners, --rule modules, standard input)', async () => {
+  const dir = await tempDir();
+  const rule = (word: string) => Buffer.from(`export default { id: 'local.word', meta: { description: { en: 'w', zh: 'w' }, messageIds: ['ok'], messages: { en: { ok: '${word}' }, zh: { ok: '${word}' } }, defaultOptions: {}, needs: 'bytes' },
+  check() { return { status: 'pass', messageId: 'ok' }; } };`);
+  const rulePath = await writeTemp(dir, 'word.mjs', rule('first'));
+  const message = async () => {
+    const run = await runCliInProcess(['check', EXAMPLE, '--rule', rulePath, '--format', 'json', '--lang', 'en']);
+    return JSON.parse(run.stdout).files[0].checks.find((c: { rule: string }) => c.rule === 'local.word').message as string;
+  };
+  const photo = await readFile(EXAMPLE);
+  const runs = async () => {
+    const piped = await runCliInProcess(['check', '-', '--format', 'json'], { stdin: photo });
+    assert.deepEqual([piped.code, JSON.parse(piped.stdout).files[0].verdict], [1, 'fail']); // the example itself, read
+    assert.equal((await runCliInProcess(['fix', '-', '-o', join(dir, 'stdin.jpg'), '--force', '--format', 'json'], { stdin: photo })).code, 1);
+    assert.equal((await runCliInProcess(['check', '--frobnicate'])).code, 2);
+  };
+  await runs();
+  const listeners = () => ['SIGINT', 'SIGTERM', 'exit'].map((event) => process.listenerCount(event)).concat(process.stdout.listenerCount('error'));
+  const before = listeners();
+  assert.equal(process.listenerCount('SIGINT'), 0, 'a run left its Ctrl-C listener');
+  await runs();
+  await runs();
+  assert.deepEqual(listeners(), before);
+  // The photo on standard input is each run's own (it was read once per process), and a --rule module
+  // changed between runs is imported again, as a new process would.
+  const other = (await runCliInProcess(['check', '-', '--format', 'json'], { stdin: (await readFile(EXAMPLE)).subarray(0, 5000) })).stdout;
+  assert.deepEqual(JSON.parse(other).files[0].error?.messageId, 'truncated');
+  assert.equal(await message(), 'first');
+  await writeFile(rulePath, rule('second'));
+  assert.equal(await message(), 'second');
 });

@@ -6,7 +6,7 @@ import { faces } from '../src/analysis/face.js';
 import { loadPhoto } from '../src/core/load.js';
 import { fixPhoto } from '../src/fix/index.js';
 import { defaultProfile } from '../src/profiles/index.js';
-import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
+import { ASTRONAUT, EXAMPLE, check, only, runCliInProcess, statuses, tempDir, writeTemp } from './helpers.js';
 
 type Position = { headTop: number; eyeLine: number; centreOffset: number; headCut: boolean };
 type Pose = { roll: number; yaw: number; pitch: number };
@@ -213,7 +213,7 @@ test('--annotate writes one PNG per decoded photo, named after it, with the fram
   const out = `${dir}/annotated`;
   const copy = await writeTemp(dir, 'copy.jpg', await readFile(EXAMPLE));
   await writeTemp(dir, 'broken.jpg', Buffer.alloc(10));
-  const run = await runCli(['check', EXAMPLE, copy, `${dir}/broken.jpg`, '--annotate', out, '--format', 'json']);
+  const run = await runCliInProcess(['check', EXAMPLE, copy, `${dir}/broken.jpg`, '--annotate', out, '--format', 'json']);
   assert.equal(JSON.parse(run.stdout).files.length, 3);
   const names = (await readdir(out)).sort();
   assert.deepEqual(names, ['copy.annotated.png', 'example.annotated.png']);

@@ -11,13 +11,20 @@ import { faces } from '../src/analysis/face.js';
 import { loadPhoto } from '../src/core/load.js';
 import { fitToWindow } from '../src/fix/encode.js';
 import { onNewBackground } from '../src/fix/composite.js';
-import { ASTRONAUT, EXAMPLE, ROOT, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
+import { ASTRONAUT, EXAMPLE, ROOT, check, only, runCliInProcess, statuses, tempDir, writeTemp } from './helpers.js';
 
 const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 const BLUE: Rgb = [100, 197, 255];
 
-/** The example on another plain background colour (an ID photo from another studio). */
-async function onBackground(colour: Rgb): Promise<Buffer> {
+/** The example on another plain background colour (an ID photo from another studio); each colour made once for the file's tests. */
+const made = new Map<string, Promise<Buffer>>();
+function onBackground(colour: Rgb): Promise<Buffer> {
+  const key = colour.join(',');
+  if (!made.has(key)) made.set(key, makeOnBackground(colour));
+  return made.get(key)!;
+}
+
+async function makeOnBackground(colour: Rgb): Promise<Buffer> {
   const outcome = await loadPhoto(EXAMPLE);
   if (outcome.kind !== 'photo') throw new Error('example did not load');
   const face = (await faces(outcome.photo)).main;
@@ -50,7 +57,7 @@ test('fix: white, red and grey background photos become compliant blue 480x640 p
   }
   const before = await Promise.all(inputs.map(sha));
   const out = join(dir, 'out');
-  const run = await runCli(['fix', ...inputs, '--out-dir', out, '--lang', 'en', '--format', 'json']);
+  const run = await runCliInProcess(['fix', ...inputs, '--out-dir', out, '--lang', 'en', '--format', 'json']);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.files.map((f: { status: string }) => f.status), ['fixed', 'fixed', 'fixed']);
   // fix reports the re-check; the subject's own fringe and hair over the ears are beyond what fix may change.
@@ -65,7 +72,7 @@ test('fix: a large portrait is cropped and scaled from full resolution', async (
   const large = await sharp(ASTRONAUT).removeAlpha().extend({ top: 32, extendWith: 'mirror' }).resize(1536, 1632).jpeg({ quality: 92 }).toBuffer();
   const input = await writeTemp(dir, 'large.jpg', large);
   const out = join(dir, 'fixed.jpg');
-  const run = await runCli(['fix', input, '-o', out, '--lang', 'en', '--background', 'keep', '--format', 'json']);
+  const run = await runCliInProcess(['fix', input, '-o', out, '--lang', 'en', '--background', 'keep', '--format', 'json']);
   const report = JSON.parse(run.stdout);
   assert.equal(report.files[0].status, 'fixed', run.stdout);
   const result = await check(out);
@@ -78,8 +85,8 @@ test('fix: a large portrait is cropped and scaled from full resolution', async (
 test('fix: running fix on its own output changes nothing', async () => {
   const dir = await tempDir();
   const input = await writeTemp(dir, 'white.jpg', await onBackground([255, 255, 255]));
-  await runCli(['fix', input, '-o', join(dir, 'once.jpg')]);
-  const again = await runCli(['fix', join(dir, 'once.jpg'), '-o', join(dir, 'twice.jpg'), '--format', 'json']);
+  await runCliInProcess(['fix', input, '-o', join(dir, 'once.jpg')]);
+  const again = await runCliInProcess(['fix', join(dir, 'once.jpg'), '-o', join(dir, 'twice.jpg'), '--format', 'json']);
   assert.equal(JSON.parse(again.stdout).files[0].status, 'unchanged');
   assert.equal(await sha(join(dir, 'once.jpg')), await sha(join(dir, 'twice.jpg')));
 });
@@ -98,7 +105,7 @@ test('fix refuses, with a reason, what it cannot fix: two people, a tiny face, s
   const busy = await sharp(busyBase).composite([{ input: cut, left: 60, top: 160 }]).jpeg().toBuffer();
   const inputs = [await writeTemp(dir, 'pair.jpg', pair), await writeTemp(dir, 'tiny.jpg', tiny), await writeTemp(dir, 'busy.jpg', busy)];
   const out = join(dir, 'out');
-  const run = await runCli(['fix', ...inputs, '--out-dir', out, '--lang', 'en', '--format', 'json']);
+  const run = await runCliInProcess(['fix', ...inputs, '--out-dir', out, '--lang', 'en', '--format', 'json']);
   assert.equal(run.code, 1);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.files.map((f: { messageId: string }) => f.messageId), ['manyFaces', 'faceTooSmall', 'tooTightBelow']);
@@ -111,20 +118,20 @@ test('fix never overwrites: existing outputs need --force, an input is never rep
   const input = await writeTemp(dir, 'white.jpg', await onBackground([255, 255, 255]));
   const inputHash = await sha(input);
   const existing = await writeTemp(dir, 'taken.jpg', Buffer.from('precious'));
-  const refused = JSON.parse((await runCli(['fix', input, '-o', existing, '--format', 'json', '--lang', 'en'])).stdout);
+  const refused = JSON.parse((await runCliInProcess(['fix', input, '-o', existing, '--format', 'json', '--lang', 'en'])).stdout);
   assert.equal(refused.files[0].messageId, 'exists');
   assert.equal(await readFile(existing, 'utf8'), 'precious');
-  const forced = JSON.parse((await runCli(['fix', input, '-o', existing, '--force', '--format', 'json'])).stdout);
+  const forced = JSON.parse((await runCliInProcess(['fix', input, '-o', existing, '--force', '--format', 'json'])).stdout);
   assert.equal(forced.files[0].status, 'fixed');
   assert.notEqual(await readFile(existing, 'utf8'), 'precious');
 
-  const self = JSON.parse((await runCli(['fix', input, '-o', input, '--force', '--format', 'json'])).stdout);
+  const self = JSON.parse((await runCliInProcess(['fix', input, '-o', input, '--force', '--format', 'json'])).stdout);
   assert.equal(self.files[0].messageId, 'isInput');
   assert.equal(await sha(input), inputHash);
 
   const victim = await writeTemp(dir, 'victim.txt', Buffer.from('keep me'));
   await symlink(victim, join(dir, 'link.jpg'));
-  const linked = JSON.parse((await runCli(['fix', input, '-o', join(dir, 'link.jpg'), '--force', '--format', 'json'])).stdout);
+  const linked = JSON.parse((await runCliInProcess(['fix', input, '-o', join(dir, 'link.jpg'), '--force', '--format', 'json'])).stdout);
   assert.equal(linked.files[0].messageId, 'symlink');
   assert.equal(await readFile(victim, 'utf8'), 'keep me');
   // No temporary files are left behind.
@@ -165,7 +172,7 @@ test('fix on the real ID photos in ../shared/photos, when present', { skip: !exi
   const id = join(ROOT, '..', 'shared', 'photos', 'id');
   const inputs = ['id-white-background.jpg', 'id-red-background.jpg', 'id-grey-background.jpg'].map((name) => join(id, name));
   const before = await Promise.all(inputs.map(sha));
-  const run = await runCli(['fix', ...inputs, '--out-dir', dir, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['fix', ...inputs, '--out-dir', dir, '--format', 'json', '--lang', 'en']);
   assert.deepEqual(JSON.parse(run.stdout).files.map((f: { status: string }) => f.status), ['fixed', 'fixed', 'fixed']);
   for (const name of ['id-white-background.jpg', 'id-red-background.jpg', 'id-grey-background.jpg']) await assertCompliantOutput(join(dir, name));
   assert.deepEqual(await Promise.all(inputs.map(sha)), before);
@@ -178,7 +185,7 @@ test('fix options match check: -o/--out <file> for one photo, --out-dir <dir> fo
   const second = await writeTemp(dir, 'second.jpg', await readFile(input));
   // `--out x.jpg` means the file x.jpg, as it does for check.
   const named = join(dir, 'x.jpg');
-  const run = await runCli(['fix', input, '--out', named, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['fix', input, '--out', named, '--format', 'json', '--lang', 'en']);
   assert.equal(JSON.parse(run.stdout).files[0].status, 'fixed', run.stdout + run.stderr);
   assert.ok((await stat(named)).isFile(), 'x.jpg is the fixed photo, not a folder');
   assert.deepEqual([...(await readFile(named)).subarray(0, 3)], [0xff, 0xd8, 0xff]);
@@ -192,7 +199,7 @@ test('fix options match check: -o/--out <file> for one photo, --out-dir <dir> fo
   ];
   await mkdir(join(dir, 'sub'));
   for (const [args, message] of mistakes) {
-    const mistake = await runCli([...args, '--lang', 'en']);
+    const mistake = await runCliInProcess([...args, '--lang', 'en']);
     assert.equal(mistake.code, 2, `${args.join(' ')}: ${mistake.stderr}`);
     assert.match(mistake.stderr, message);
   }
@@ -208,13 +215,13 @@ test('fix --out-dir and check --annotate keep the subfolders: 甲班/照片.jpg 
     await writeTemp(join(classes, group), '照片.jpg', await onBackground(group === '甲班' ? [255, 255, 255] : [200, 200, 200]));
   }
   const fixed = join(dir, 'fixed');
-  const run = await runCli(['fix', classes, '--out-dir', fixed, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['fix', classes, '--out-dir', fixed, '--format', 'json', '--lang', 'en']);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(report.files.map((f: { output: string }) => f.output), [join(fixed, '乙班', '照片.jpg'), join(fixed, '甲班', '照片.jpg')]);
   assert.deepEqual((await readdir(fixed)).sort(), ['乙班', '甲班']);
   for (const group of ['甲班', '乙班']) assert.deepEqual(await readdir(join(fixed, group)), ['照片.jpg']);
   const why = join(dir, 'why');
-  await runCli(['check', classes, '--annotate', why]);
+  await runCliInProcess(['check', classes, '--annotate', why]);
   for (const group of ['甲班', '乙班']) assert.deepEqual(await readdir(join(why, group)), ['照片.annotated.png']);
 });
 
@@ -227,7 +234,7 @@ test('fix --name-by 身份证号: each fixed photo named by its student\'s ID nu
   await writeTemp(photos, 'nobody.jpg', white);
   const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名,身份证号\n2026001,张三,11010519491231002X\n'));
   const fixed = join(dir, 'fixed');
-  const run = await runCli(['fix', photos, '--out-dir', fixed, '--roster', roster, '--name-by', '身份证号', '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['fix', photos, '--out-dir', fixed, '--roster', roster, '--name-by', '身份证号', '--format', 'json', '--lang', 'en']);
   const files = JSON.parse(run.stdout).files as { input: string; output: string | null; status: string; messageId: string; message: string }[];
   assert.deepEqual(files.map((f) => [f.status, f.output]), [['fixed', join(fixed, '11010519491231002X.jpg')], ['refused', null]]);
   assert.equal(files[1].message, 'Not fixed: this photo matches nobody on the roster, so it cannot be named by 身份证号. Rename it with the student number or ID number.');
@@ -236,7 +243,7 @@ test('fix --name-by 身份证号: each fixed photo named by its student\'s ID nu
     [['--name-by', '身份证号'], /--name-by needs --roster <file>/],
     [['--roster', roster, '--name-by', '电话'], /--name-by takes 学号, 身份证号 or 姓名, not "电话"/],
   ] as const) {
-    const mistake = await runCli(['fix', photos, '--out-dir', fixed, ...args]);
+    const mistake = await runCliInProcess(['fix', photos, '--out-dir', fixed, ...args]);
     assert.equal(mistake.code, 2);
     assert.match(mistake.stderr, message);
   }

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import type { Report } from '../src/contract/types.js';
 import { formatJunit } from '../src/report/junit.js';
 import { formatText } from '../src/report/text.js';
-import { BIN, EXAMPLE, runCli, tempDir } from './helpers.js';
+import { BIN, EXAMPLE, runCliInProcess, tempDir } from './helpers.js';
 
 /** mulberry32: a small seeded generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -59,7 +59,7 @@ test(`fuzz: ${COUNT} mutated JPEGs (seed ${SEED}) never crash check, the JSON pa
     await writeFile(path, bytes);
     paths.push(path);
   }
-  const run = await runCli(['check', dir, '--format', 'json', '--lang', 'en', '-j', '2']);
+  const run = await runCliInProcess(['check', dir, '--format', 'json', '--lang', 'en', '-j', '2']);
   assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.stderr.slice(0, 500)}`);
   assert.doesNotMatch(run.stderr, /internal error/);
   const report = JSON.parse(run.stdout) as { files: { path: string; verdict: string; checks: { status: string; messageId: string }[] }[] };

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { EXAMPLE, check, examplePixels, only, runCli, tempDir, writeTemp } from './helpers.js';
+import { EXAMPLE, check, examplePixels, only, runCliInProcess, tempDir, writeTemp } from './helpers.js';
 import { FFMPEG, makeHeic } from './heic.js';
 
 const noEncoder = !FFMPEG && 'no HEVC encoder: @ffmpeg-installer/ffmpeg has no ffmpeg build for this platform';
@@ -32,7 +32,7 @@ test('fix IMG_0001.HEIC -o photo.jpg writes a JPEG that meets the file rules', {
   const pixels = await examplePixels();
   const input = await writeTemp(dir, 'IMG_0001.HEIC', await makeHeic(pixels.data, pixels.width, pixels.height));
   const out = join(dir, 'photo.jpg');
-  const run = await runCli(['fix', input, '-o', out, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['fix', input, '-o', out, '--format', 'json', '--lang', 'en']);
   const entry = JSON.parse(run.stdout).files[0];
   assert.equal(entry.status, 'fixed', run.stdout + run.stderr);
   const bytes = await readFile(out);

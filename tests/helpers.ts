@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
+import { Readable, Writable } from 'node:stream';
 import sharp from 'sharp';
 import { checkFile, resolveRules, type ActiveRule } from '../src/core/run.js';
 import type { Lang, ReportCheck, ReportFile } from '../src/contract/types.js';
@@ -80,6 +81,7 @@ export function padJpegTo(jpeg: Buffer, size: number): Buffer {
 
 export interface CliRun { code: number; stdout: string; stderr: string }
 
+/** The CLI in a process of its own (bin/gradphoto.js): for tests whose point is the process boundary. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((done) => {
     execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env }, maxBuffer: 64 * 1024 * 1024 },
@@ -88,4 +90,39 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
         done({ code, stdout, stderr });
       });
   });
+}
+
+/** A stream that keeps what is written to it, like a pipe (not a terminal) read to its end. */
+class Captured extends Writable {
+  readonly isTTY = false;
+  private chunks: Buffer[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.chunks.push(chunk);
+    done();
+  }
+  get text(): string { return Buffer.concat(this.chunks).toString('utf8'); }
+}
+
+export interface InProcessOptions {
+  /** The working directory of the run (where gradphoto.config.json is looked for up to). */
+  cwd?: string;
+  /** Added to the test's environment, as runCli does (NO_COLOR=1 and FORCE_COLOR unset unless given). */
+  env?: NodeJS.ProcessEnv;
+  /** Standard input (for the path "-"); empty unless given. */
+  stdin?: Buffer;
+}
+
+/**
+ * The CLI's main() in this process, with its own stdout, stderr, directory, environment and standard
+ * input: what runCli reports, without starting a process and loading the models again for every run.
+ */
+export async function runCliInProcess(args: string[], options: InProcessOptions = {}): Promise<CliRun> {
+  const { main } = await import('../src/cli/index.js');
+  const stdout = new Captured();
+  const stderr = new Captured();
+  const code = await main([process.execPath, BIN, ...args], {
+    stdout, stderr, cwd: options.cwd ?? process.cwd(), env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...options.env },
+    stdin: Readable.from(options.stdin ? [options.stdin] : []),
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, EXAMPLE, runCli, tempDir } from './helpers.js';
+import { EXAMPLE, runCliInProcess, tempDir } from './helpers.js';
 
 type Report = { files: { path: string; verdict: string; checks: { rule: string; messageId: string }[] }[] };
 
@@ -13,26 +12,22 @@ test('inputs: a quoted pattern is expanded, a photo named twice is checked once,
   await mkdir(cls);
   for (const name of ['2026010001.jpg', '2026010002.jpg', 'notes.txt']) await copyFile(EXAMPLE, join(cls, name));
   // As a Windows shell (or a quoted argument) passes it: the pattern itself.
-  const pattern = await runCli(['check', `${cls}/*.jpg`, '--format', 'json']);
+  const pattern = await runCliInProcess(['check', `${cls}/*.jpg`, '--format', 'json']);
   const expanded = JSON.parse(pattern.stdout) as Report;
   assert.deepEqual(expanded.files.map((f) => f.path), [join(cls, '2026010001.jpg'), join(cls, '2026010002.jpg')]);
   // The folder and one of its photos again, by another spelling: each photo once.
-  const twice = JSON.parse((await runCli(['check', cls, join(cls, '.', '2026010002.jpg'), '--format', 'json'])).stdout) as Report;
+  const twice = JSON.parse((await runCliInProcess(['check', cls, join(cls, '.', '2026010002.jpg'), '--format', 'json'])).stdout) as Report;
   assert.equal(twice.files.length, 3, twice.files.map((f) => f.path).join(', ')); // two photos and notes.txt (a JPEG by its bytes)
   assert.equal(new Set(twice.files.map((f) => f.path.replace(/\/\.\//, '/'))).size, 3);
-  const none = await runCli(['check', `${cls}/*.png`, '--format', 'json', '--lang', 'en']);
+  const none = await runCliInProcess(['check', `${cls}/*.png`, '--format', 'json', '--lang', 'en']);
   const missing = JSON.parse(none.stdout) as Report;
   assert.equal(missing.files[0].verdict, 'error');
   assert.equal(missing.files[0].checks[0].messageId, 'noMatch');
 });
 
 test('inputs: "-" reads the photo from standard input (cat photo.jpg | gradphoto check -)', async () => {
-  const child = spawn(process.execPath, [BIN, 'check', '-', '--format', 'json'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => { out += chunk; });
-  child.stdin.end(await readFile(EXAMPLE));
-  const code = await new Promise<number | null>((done) => child.on('close', done));
-  const report = JSON.parse(out) as Report;
+  const { code, stdout } = await runCliInProcess(['check', '-', '--format', 'json'], { stdin: await readFile(EXAMPLE) });
+  const report = JSON.parse(stdout) as Report;
   assert.equal(code, 1); // the example fails (a grey backdrop), so the exit code says so
   assert.equal(report.files.length, 1);
   assert.equal(report.files[0].path, '-');

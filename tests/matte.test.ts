@@ -11,7 +11,7 @@ import { judgeFix } from '../src/fix/verdict.js';
 import { defaultProfile } from '../src/profiles/index.js';
 import { readFile } from 'node:fs/promises';
 import { fix as fixLibrary } from '../src/index.js';
-import { ASTRONAUT, EXAMPLE, check, only, runCli, statuses, tempDir, writeTemp } from './helpers.js';
+import { ASTRONAUT, EXAMPLE, check, only, runCliInProcess, statuses, tempDir, writeTemp } from './helpers.js';
 
 const BLUE = [100, 197, 255];
 
@@ -192,7 +192,7 @@ test('background.uniform: lettering and a patch left in a replaced blue backgrou
 
 test('fix report: ✔ only when the fixed photo passes its re-check; what fix cannot mend is listed as a retake', async () => {
   const dir = await tempDir();
-  const run = await runCli(['fix', EXAMPLE, '-o', `${dir}/out.jpg`, '--lang', 'en', '--no-color']);
+  const run = await runCliInProcess(['fix', EXAMPLE, '-o', `${dir}/out.jpg`, '--lang', 'en', '--no-color']);
   // The example's fringe and softness fail the re-check: fixed, but not a ✔.
   assert.equal(run.code, 1);
   assert.doesNotMatch(run.stdout, /✔/);
@@ -209,12 +209,12 @@ test('fix report: a photo cut from a busy background passes but is marked ⚠ wi
     id: 'lenient', extends: 'ouc-graduate', name: { zh: '宽松', en: 'lenient' }, sources: ['test'], confidence: 'low',
     rules: { 'face.forehead-visible': 'off', 'image.sharpness': 'off', 'face.ears-visible': 'off' },
   })));
-  const text = await runCli(['fix', input, '-o', `${dir}/out.jpg`, '--profile', profile, '--lang', 'en', '--no-color']);
+  const text = await runCliInProcess(['fix', input, '-o', `${dir}/out.jpg`, '--profile', profile, '--lang', 'en', '--no-color']);
   assert.equal(text.code, 0, text.stdout + text.stderr);
   assert.match(text.stdout, /^⚠ /m);
   assert.doesNotMatch(text.stdout, /^✔ /m);
   assert.match(text.stdout, /Look before you upload: the old background beside you was busy \(lettering, logos, patterns or objects; \d+ where a plain wall reads under 15\)/);
-  const json = await runCli(['fix', input, '-o', `${dir}/out2.jpg`, '--profile', profile, '--format', 'json', '--lang', 'zh']);
+  const json = await runCliInProcess(['fix', input, '-o', `${dir}/out2.jpg`, '--profile', profile, '--format', 'json', '--lang', 'zh']);
   const entry = JSON.parse(json.stdout).files[0];
   assert.equal(entry.status, 'fixed');
   assert.equal(entry.review.messageId, 'busyBackdrop');
@@ -224,7 +224,7 @@ test('fix report: a photo cut from a busy background passes but is marked ⚠ wi
   assert.equal(library.review?.messageId, 'busyBackdrop');
   assert.match(library.review?.message ?? '', /^Look before you upload/);
   // The same photo on its plain studio backdrop passes with a plain ✔.
-  const plain = await runCli(['fix', EXAMPLE, '-o', `${dir}/out3.jpg`, '--profile', profile, '--lang', 'en', '--no-color']);
+  const plain = await runCliInProcess(['fix', EXAMPLE, '-o', `${dir}/out3.jpg`, '--profile', profile, '--lang', 'en', '--no-color']);
   assert.match(plain.stdout, /^✔ /m);
   assert.doesNotMatch(plain.stdout, /Look before you upload/);
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { extraRuleOptions, resolveRules } from '../src/core/run.js';
 import { defaultProfile } from '../src/profiles/index.js';
 import { builtinRules } from '../src/rules/index.js';
-import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
+import { EXAMPLE, runCliInProcess, tempDir, writeTemp } from './helpers.js';
 
 // The README's example rule, verbatim in shape: a plain ES module that needs nothing from gradphoto.
 const EXTRA_RULE = `
@@ -32,7 +32,7 @@ export default {
 test('--rule loads an extra rule module that runs like a built-in one', async () => {
   const dir = await tempDir();
   const rulePath = await writeTemp(dir, 'my-rule.mjs', Buffer.from(EXTRA_RULE));
-  const run = await runCli(['check', EXAMPLE, '--rule', rulePath, '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['check', EXAMPLE, '--rule', rulePath, '--format', 'json', '--lang', 'en']);
   const report = JSON.parse(run.stdout);
   const check = report.files[0].checks.find((c: { rule: string }) => c.rule === 'local.name-is-student-id');
   assert.equal(check.status, 'fail');
@@ -40,17 +40,17 @@ test('--rule loads an extra rule module that runs like a built-in one', async ()
   assert.equal(report.files[0].verdict, 'fail');
   assert.equal(run.code, 1);
 
-  const zh = JSON.parse((await runCli(['check', EXAMPLE, '--rule', rulePath, '--format', 'json', '--lang', 'zh'])).stdout);
+  const zh = JSON.parse((await runCliInProcess(['check', EXAMPLE, '--rule', rulePath, '--format', 'json', '--lang', 'zh'])).stdout);
   assert.equal(zh.files[0].checks.at(-1).message, 'example 不是学号，请用学号命名文件。');
 });
 
 test('--rule with a module that is not a rule is a usage error naming the file', async () => {
   const dir = await tempDir();
   const bad = await writeTemp(dir, 'bad.mjs', Buffer.from('export default { hello: 1 };'));
-  const run = await runCli(['check', EXAMPLE, '--rule', bad]);
+  const run = await runCliInProcess(['check', EXAMPLE, '--rule', bad]);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /bad\.mjs does not export a rule/);
-  const missing = await runCli(['check', EXAMPLE, '--rule', join(dir, 'nope.mjs')]);
+  const missing = await runCliInProcess(['check', EXAMPLE, '--rule', join(dir, 'nope.mjs')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot load rule module/);
 });
@@ -68,7 +68,7 @@ export default [
   await mkdir(photos);
   const bytes = await readFile(EXAMPLE);
   for (let i = 0; i < 140; i++) await writeTemp(photos, `${String(i).padStart(3, '0')}.jpg`, i % 20 === 0 ? bytes : bytes.subarray(0, 3000));
-  const run = await runCli(['check', photos, '--rule', rulePath, '-j', '2', '--lang', 'en', '--format', 'json']);
+  const run = await runCliInProcess(['check', photos, '--rule', rulePath, '-j', '2', '--lang', 'en', '--format', 'json']);
   assert.equal(run.code, 1, run.stderr);
   assert.doesNotMatch(run.stderr, /terminate called|Napi|\n\s+at /, 'no abort, no stack trace');
   const report = JSON.parse(run.stdout) as { files: { path: string; verdict: string; checks: { rule: string; status: string; message: string }[] }[] };
@@ -87,7 +87,7 @@ export default [
 test('a --rule module that exits while it loads is a usage error naming why', async () => {
   const dir = await tempDir();
   const rulePath = await writeTemp(dir, 'exits-early.mjs', Buffer.from('process.exit(3);'));
-  const run = await runCli(['check', EXAMPLE, '--rule', rulePath]);
+  const run = await runCliInProcess(['check', EXAMPLE, '--rule', rulePath]);
   assert.equal(run.code, 2);
   assert.equal(run.stderr, 'gradphoto: loading the --rule modules failed: it ended its thread (exit code 3)\n');
   assert.equal(run.stdout, '');
@@ -99,7 +99,7 @@ test('--rule-options reaches the rule\'s check as context.options; gradphoto rul
   // A photo cut short: only byte-level rules run (this one among them), so no face model is needed.
   const photo = await writeTemp(dir, 'abc.jpg', (await readFile(EXAMPLE)).subarray(0, 2000));
   const check = async (...extra: string[]) => {
-    const run = await runCli(['check', photo, '--rule', rulePath, '--format', 'json', '--lang', 'en', ...extra]);
+    const run = await runCliInProcess(['check', photo, '--rule', rulePath, '--format', 'json', '--lang', 'en', ...extra]);
     return (JSON.parse(run.stdout) as { files: { checks: { rule: string; status: string; expected: unknown }[] }[] }).files[0].checks.find((c) => c.rule === 'local.name-is-student-id')!;
   };
   const plain = await check();
@@ -109,14 +109,14 @@ test('--rule-options reaches the rule\'s check as context.options; gradphoto rul
   assert.equal(letters.status, 'pass');
   assert.equal(letters.expected, '^[a-z]+$');
 
-  const notJson = await runCli(['check', photo, '--rule', rulePath, '--rule-options', '{pattern: 1}']);
+  const notJson = await runCliInProcess(['check', photo, '--rule', rulePath, '--rule-options', '{pattern: 1}']);
   assert.equal(notJson.code, 2);
   assert.match(notJson.stderr, /^gradphoto: --rule-options is not JSON \(.*\); give an object keyed by rule id/);
-  const wrongKey = await runCli(['check', photo, '--rule', rulePath, '--rule-options', '{"local.name-is-student-id": {"patern": "x"}}']);
+  const wrongKey = await runCliInProcess(['check', photo, '--rule', rulePath, '--rule-options', '{"local.name-is-student-id": {"patern": "x"}}']);
   assert.equal(wrongKey.code, 2);
   assert.equal(wrongKey.stderr, 'gradphoto: --rule-options for local.name-is-student-id: unknown option "patern" (it takes pattern)\n');
 
-  const listing = await runCli(['rules', '--rule', rulePath, '--rule-options', '{"local.name-is-student-id": {"pattern": "^[a-z]+$"}}', '--lang', 'en']);
+  const listing = await runCliInProcess(['rules', '--rule', rulePath, '--rule-options', '{"local.name-is-student-id": {"pattern": "^[a-z]+$"}}', '--lang', 'en']);
   assert.equal(listing.code, 0, listing.stderr);
   const lines = listing.stdout.trimEnd().split('\n');
   assert.match(lines.at(-2)!, /^local\.name-is-student-id +file named by an 8-14 digit student number \(--rule\)$/);

@@ -11,14 +11,10 @@ import { check, fix } from '../src/index.js';
 import type { FileSizeOptions } from '../src/rules/file-size.js';
 import type { BackgroundColorOptions } from '../src/rules/background-color.js';
 import type { ReportFile } from '../src/contract/types.js';
-import { execFile } from 'node:child_process';
-import { ASTRONAUT, BIN, ROOT, padJpegTo, runCli, tempDir, writeTemp, type CliRun } from './helpers.js';
+import { ASTRONAUT, ROOT, padJpegTo, runCliInProcess, tempDir, writeTemp, type CliRun } from './helpers.js';
 
 /** The CLI run in `cwd` (where gradphoto.config.json is looked for up to). */
-const runIn = (cwd: string, args: string[]) => new Promise<CliRun>((done) => {
-  execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } },
-    (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
-});
+const runIn = (cwd: string, args: string[]): Promise<CliRun> => runCliInProcess(args, { cwd });
 
 const published = JSON.parse(await readFile(join(ROOT, 'schema', 'profile.schema.json'), 'utf8')) as Record<string, unknown>;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -103,8 +99,9 @@ test('a profile file with mistakes: every mistake named with its key and line; a
   assert.throws(() => profileFromText(JSON.stringify({ id: 'x', extends: 'nope', name: { zh: 'x', en: 'x' }, sources: ['s'], confidence: 'low' }), 'e.json', builtinRules), /e\.json:1: extends: "nope" is not a built-in profile/);
 });
 
-/** The astronaut enlarged as a camera would frame it (1536x1632): what fix starts from. */
-const largePortrait = () => sharp(ASTRONAUT).removeAlpha().extend({ top: 32, extendWith: 'mirror' }).resize(1536, 1632).jpeg({ quality: 92 }).toBuffer();
+/** The astronaut enlarged as a camera would frame it (1536x1632): what fix starts from. Made once for every profile's test. */
+let portrait: Promise<Buffer> | undefined;
+const largePortrait = () => (portrait ??= sharp(ASTRONAUT).removeAlpha().extend({ top: 32, extendWith: 'mirror' }).resize(1536, 1632).jpeg({ quality: 92 }).toBuffer());
 const STANDARD_RULES = ['file.size', 'image.dimensions', 'background.color', 'face.size', 'face.position'];
 
 for (const [id, profile] of profiles) {
@@ -152,7 +149,7 @@ test('fix --background picks among the profile\'s colours; one it does not allow
   assert.equal(white.status, 'fixed');
   const colour = white.check!.checks.find((c) => c.rule === 'background.color')!;
   assert.match(colour.message, /from the allowed white RGB\(255,255,255\)/);
-  const run = await runCli(['fix', input, '-o', join(dir, 'out.jpg'), '--profile', 'id-card', '--background', 'blue', '--lang', 'en']);
+  const run = await runCliInProcess(['fix', input, '-o', join(dir, 'out.jpg'), '--profile', 'id-card', '--background', 'blue', '--lang', 'en']);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--background blue: profile id-card allows white \(or keep\)/);
 });
@@ -188,7 +185,7 @@ test('switching --profile changes every number in the report: the ID card photo 
   assert.match(text, /白色 RGB\(255,255,255\)/);
   for (const old of ['480×640 像素。', '100,197,255', '30720', '40000']) assert.ok(!text.includes(old), `still says ${old}`);
   const dir = await tempDir();
-  const run = await runCli(['check', await writeTemp(dir, 'grey.jpg', photo), '--profile', 'id-card']);
+  const run = await runCliInProcess(['check', await writeTemp(dir, 'grey.jpg', photo), '--profile', 'id-card']);
   assert.match(run.stdout, /标准 id-card（居民身份证照片（GA 461-2004））/);
 });
 

@@ -10,7 +10,7 @@ import { checkAll, workerCount } from '../src/batch/pool.js';
 import { annotationNames, writeAnnotationAs } from '../src/report/annotate.js';
 import { escapeXml, formatJunit } from '../src/report/junit.js';
 import type { ReportFile } from '../src/contract/types.js';
-import { BIN, EXAMPLE, check, only, tempDir, writeTemp, type CliRun } from './helpers.js';
+import { BIN, EXAMPLE, check, only, runCliInProcess, tempDir, writeTemp, type CliRun } from './helpers.js';
 
 // Issue 20: no hang, no false pass, no lost batch. One test (or more) per item of the issue.
 
@@ -20,7 +20,10 @@ interface FixReport { files: { input: string; output: string | null; status: str
 /** The example fails only on what its subject does; with these off it passes. */
 const EXAMPLE_FAILS = 'face.ears-visible,face.forehead-visible,background.color,image.sharpness';
 
-/** Run the CLI, killed after `ms`: a hang is a failure with a message, not a stuck test run. */
+/**
+ * Run the CLI in a process of its own, killed after `ms`: a hang is a failure with a message, not a stuck
+ * test run. For the tests whose point is a hang, a user, a limit or a signal; the others run it in-process.
+ */
 function run(args: string[], options: { ms?: number; env?: NodeJS.ProcessEnv; uid?: number; gid?: number; cwd?: string } = {}): Promise<CliRun & { timedOut: boolean }> {
   return new Promise((done) => {
     execFile(process.execPath, [BIN, ...args], {
@@ -95,14 +98,14 @@ test('a file name that is not UTF-8 (GBK from a Windows zip) is read by its byte
   // 张三.jpg in GBK: d5c5 c8fd. As UTF-8 those bytes are invalid, and the name read as a string is not the file's.
   const gbkName = Buffer.concat([Buffer.from(`${photos}/`), Buffer.from('d5c5c8fd', 'hex'), Buffer.from('.jpg')]);
   await writeFile(gbkName, await readFile(EXAMPLE));
-  const checked = await run(['check', photos, '--format', 'json', '--lang', 'en', '--disable', EXAMPLE_FAILS]);
+  const checked = await runCliInProcess(['check', photos, '--format', 'json', '--lang', 'en', '--disable', EXAMPLE_FAILS]);
   const report = JSON.parse(checked.stdout) as Report;
   assert.equal(report.files.length, 1);
   assert.equal(report.files[0].path, `${photos}/张三.jpg`);
   assert.equal(report.files[0].verdict, 'pass', JSON.stringify(report.files[0].error));
   assert.equal(checked.code, 0);
 
-  const fixed = await run(['fix', photos, '--out-dir', join(dir, 'out'), '--format', 'json', '--lang', 'en']);
+  const fixed = await runCliInProcess(['fix', photos, '--out-dir', join(dir, 'out'), '--format', 'json', '--lang', 'en']);
   const entry = (JSON.parse(fixed.stdout) as FixReport).files[0];
   assert.equal(entry.input, `${photos}/张三.jpg`);
   assert.equal(entry.status, 'fixed', entry.message);
@@ -113,13 +116,13 @@ test('--out and --annotate inside the input folder are not searched for inputs: 
   const dir = await tempDir();
   await writeTemp(dir, 'a.jpg', await readFile(EXAMPLE));
   for (let round = 1; round <= 2; round++) {
-    const checked = JSON.parse((await run(['check', dir, '--annotate', join(dir, 'marks'), '--format', 'json', '--lang', 'en'])).stdout) as Report;
+    const checked = JSON.parse((await runCliInProcess(['check', dir, '--annotate', join(dir, 'marks'), '--format', 'json', '--lang', 'en'])).stdout) as Report;
     assert.deepEqual(checked.files.map((f) => f.path), [join(dir, 'a.jpg')], `round ${round}`);
   }
   assert.deepEqual(await readdir(join(dir, 'marks')), ['a.annotated.png']);
   await rm(join(dir, 'marks'), { recursive: true }); // PNGs are photos to fix, unless they are fix's own
   for (let round = 1; round <= 2; round++) {
-    const fixed = JSON.parse((await run(['fix', dir, '--out-dir', join(dir, 'fixed'), '--format', 'json', '--lang', 'en'])).stdout) as FixReport;
+    const fixed = JSON.parse((await runCliInProcess(['fix', dir, '--out-dir', join(dir, 'fixed'), '--format', 'json', '--lang', 'en'])).stdout) as FixReport;
     assert.deepEqual(fixed.files.map((f) => f.input), [join(dir, 'a.jpg')], `round ${round}`);
     assert.equal(fixed.files[0].messageId, round === 1 ? 'fixed' : 'exists');
   }
@@ -233,7 +236,8 @@ test('fix: a write that fails (file size limit, full disk, no permission, folder
     const result = options.shell
       ? await new Promise<CliRun>((done) => execFile('bash', ['-c', `${options.shell}; exec "$0" "$@"`, process.execPath, BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } },
         (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr })))
-      : await run(args, options);
+      : options.uid !== undefined ? await run(args, options) // as user nobody: a process of its own
+        : await runCliInProcess(args);
     assert.doesNotMatch(result.stderr, /internal error|\n\s+at /, 'a stack trace');
     const report = JSON.parse(result.stdout) as FixReport; // whole, whatever failed
     assert.deepEqual(report.files.map((f) => f.input), [join(inputs, long), join(inputs, 'p1.jpg')]);
@@ -313,15 +317,15 @@ test('terminal escape sequences in file names are shown escaped in the text repo
   const cut = (await readFile(EXAMPLE)).subarray(0, 4000);
   // Retitles the window, rings the bell, turns the text red, reverses it, a C1 control: none may act.
   const evil = await writeTemp(dir, 'evil\u001b]0;pwned\u0007\u001b[31m\u202egpj.\u009b.jpg', cut);
-  const checked = await run(['check', evil, '--lang', 'en']);
+  const checked = await runCliInProcess(['check', evil, '--lang', 'en']);
   assert.doesNotMatch(checked.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/, 'a control character reached the terminal');
   assert.match(checked.stdout, /evil\\x1b\]0;pwned\\x07\\x1b\[31m\\u202egpj\.\\x9b\.jpg/);
-  const fixed = await run(['fix', evil, '--out-dir', join(dir, 'out'), '--lang', 'en']);
+  const fixed = await runCliInProcess(['fix', evil, '--out-dir', join(dir, 'out'), '--lang', 'en']);
   assert.doesNotMatch(fixed.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
   assert.match(fixed.stdout, /✖ .*evil\\x1b\]0;pwned\\x07/);
 
   const odd = await writeTemp(dir, 'a\ufffeb\uffffc\u0001.jpg', cut);
-  const junit = await run(['check', odd, '--format', 'junit', '--lang', 'en']);
+  const junit = await runCliInProcess(['check', odd, '--format', 'junit', '--lang', 'en']);
   assert.doesNotMatch(junit.stdout, /[\ufffe\uffff\u0000-\u0008\u000b\u000c\u000e-\u001f]/u);
   assert.match(junit.stdout, /classname="[^"]*\/abc\.jpg"/);
   assert.equal(escapeXml('x\ud800y\u{1f600}\t<'), 'xy\u{1f600}\t&lt;'); // a lone surrogate goes, a real astral character stays
@@ -345,7 +349,7 @@ export default { id: 'local.log', meta: { description: { en: 'log', zh: 'log' },
   const photos = join(dir, 'class');
   await mkdir(photos);
   for (let i = 0; i < 3; i++) await writeTemp(photos, `${i}.jpg`, await readFile(EXAMPLE));
-  const result = await run(['check', photos, '--rule', rulePath, '--roster', join(dir, 'no-such-roster.csv'), '--lang', 'en']);
+  const result = await runCliInProcess(['check', photos, '--rule', rulePath, '--roster', join(dir, 'no-such-roster.csv'), '--lang', 'en']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /^gradphoto: .*no-such-roster\.csv/);
   assert.equal(result.stdout, '');

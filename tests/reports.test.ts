@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { workerCount } from '../src/batch/pool.js';
 import { csvCell } from '../src/report/csv.js';
 import { formatText } from '../src/report/text.js';
-import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
+import { EXAMPLE, runCliInProcess, tempDir, writeTemp } from './helpers.js';
 
 const EVIL_HTML = '<img src=x onerror=alert(1)>.jpg';
 // A slash cannot be in a file name here, so the classic payload's "/C" becomes "-C".
@@ -26,7 +26,7 @@ async function classFolder(): Promise<string> {
 
 test('--format csv: BOM and CRLF for Excel, Chinese intact, formulas defused, names quoted', async () => {
   const dir = await classFolder();
-  const run = await runCli(['check', dir, '--format', 'csv', '--lang', 'zh']);
+  const run = await runCliInProcess(['check', dir, '--format', 'csv', '--lang', 'zh']);
   assert.equal(run.code, 1);
   assert.ok(run.stdout.startsWith('\ufeff"文件","结果"'), run.stdout.slice(0, 40));
   assert.ok(run.stdout.includes('\r\n'));
@@ -43,7 +43,7 @@ test('--format csv: BOM and CRLF for Excel, Chinese intact, formulas defused, na
 
 test('--format junit: one test case per photo and rule, failures and errors counted, names escaped', async () => {
   const dir = await classFolder();
-  const run = await runCli(['check', dir, '--format', 'junit', '--lang', 'en']);
+  const run = await runCliInProcess(['check', dir, '--format', 'junit', '--lang', 'en']);
   const xml = run.stdout;
   assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>/);
   const cases = xml.match(/<testcase /g)?.length ?? 0;
@@ -64,8 +64,8 @@ test('-j 2 (two worker threads) reports exactly what -j 1 (the main thread) does
     // Mostly truncated copies (cheap to check), with a whole photo every ninth file.
     await writeTemp(dir, `${String(i).padStart(3, '0')}.jpg`, i % 9 === 0 ? bytes : bytes.subarray(0, 2000 + (i % 45) * 100));
   }
-  const one = JSON.parse((await runCli(['check', dir, '--format', 'json', '-j', '1'])).stdout);
-  const two = JSON.parse((await runCli(['check', dir, '--format', 'json', '-j', '2'])).stdout);
+  const one = JSON.parse((await runCliInProcess(['check', dir, '--format', 'json', '-j', '1'])).stdout);
+  const two = JSON.parse((await runCliInProcess(['check', dir, '--format', 'json', '-j', '2'])).stdout);
   assert.deepEqual(two, one);
   assert.equal(one.files.length, 140);
 });
@@ -75,7 +75,7 @@ const CHROMIUM = '/usr/bin/chromium';
 test('--format html: a self-contained page; in Chromium it shows every photo, filters work, no console errors', { skip: !existsSync(CHROMIUM) && 'Debian chromium is not installed (apt-get install chromium)' }, async () => {
   const dir = await classFolder();
   const out = join(await tempDir(), 'report.html');
-  const run = await runCli(['check', dir, '--format', 'html', '--out', out, '--lang', 'en']);
+  const run = await runCliInProcess(['check', dir, '--format', 'html', '--out', out, '--lang', 'en']);
   assert.equal(run.code, 1, run.stderr);
   const html = await readFile(out, 'utf8');
   assert.ok(!html.includes('<img src=x onerror'), 'a file name became markup');
@@ -131,7 +131,7 @@ test('--format junit with --roster: a student with no photo and a photo matching
   await copyFile(EXAMPLE, join(dir, '2026001.jpg'));
   await copyFile(EXAMPLE, join(dir, 'nobody.jpg'));
   const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名\n2026001,张三\n2026002,李四\n'));
-  const run = await runCli(['check', join(dir, '2026001.jpg'), join(dir, 'nobody.jpg'), '--roster', roster, '--format', 'junit', '--lang', 'en', '--disable', 'face.ears-visible,face.forehead-visible,background.color,image.sharpness']);
+  const run = await runCliInProcess(['check', join(dir, '2026001.jpg'), join(dir, 'nobody.jpg'), '--roster', roster, '--format', 'junit', '--lang', 'en', '--disable', 'face.ears-visible,face.forehead-visible,background.color,image.sharpness']);
   assert.equal(run.code, 1, run.stderr);
   const xml = run.stdout;
   assert.match(xml, /<testsuites name="gradphoto" tests="\d+" failures="2" errors="0"/);
@@ -145,7 +145,7 @@ test('CSV and HTML for teachers, in Chinese: rule names not ids, no backticks; �
   await mkdir(join(dir, '甲班'));
   await copyFile(EXAMPLE, join(dir, '甲班', '0026001.jpg'));
   const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名,身份证号\n0026001,张三,11010519491231002X\n0026002,李四,110105194912310021\n'));
-  const csv = (await runCli(['check', dir, '--roster', roster, '--format', 'csv', '--lang', 'zh'])).stdout;
+  const csv = (await runCliInProcess(['check', dir, '--roster', roster, '--format', 'csv', '--lang', 'zh'])).stdout;
   // Excel keeps ="0026001" as the text 0026001, leading zeros and all 18 digits intact.
   assert.ok(csv.includes('\r\n"=""0026001""","=""11010519491231002X""","张三",'), csv.slice(0, 300));
   assert.ok(csv.includes('\r\n"=""0026002""","=""110105194912310021""","李四","","缺少照片"'));
@@ -155,7 +155,7 @@ test('CSV and HTML for teachers, in Chinese: rule names not ids, no backticks; �
   assert.match(csv, /背景颜色：背景为/);
 
   const page = join(dir, 'report.html');
-  await runCli(['check', dir, '--roster', roster, '--format', 'html', '-o', page, '--lang', 'zh']);
+  await runCliInProcess(['check', dir, '--roster', roster, '--format', 'html', '-o', page, '--lang', 'zh']);
   const html = await readFile(page, 'utf8');
   assert.match(html, /<h1>gradphoto 照片检查报告 · 国家开放大学毕业生图像采集（学信网毕业证书电子注册照片）<\/h1>/);
   assert.match(html, /<div class="student">张三 0026001<\/div><div class="path" title="[^"]*0026001\.jpg">甲班\/0026001\.jpg<\/div>/);

@@ -3,7 +3,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeText, idCheckDigit, matchRoster, parseCsv, readRoster } from '../src/roster/roster.js';
-import { EXAMPLE, runCli, tempDir, writeTemp } from './helpers.js';
+import { EXAMPLE, runCliInProcess, tempDir, writeTemp } from './helpers.js';
 
 test('ID number check digit (GB 11643): the standard example and a wrong one', () => {
   assert.equal(idCheckDigit('11010519491231002'), 'X');
@@ -52,15 +52,15 @@ test('check --roster: the report lists who has no photo; JSON, CSV and HTML carr
   await copyFile(EXAMPLE, join(dir, '2026001.jpg'));
   await writeTemp(dir, 'extra.jpg', await readFile(EXAMPLE));
   const roster = await writeTemp(dir, 'roster.csv', Buffer.from('学号,姓名\n2026001,张三\n2026002,李四\n'));
-  const text = await runCli(['check', dir, '--roster', roster, '--lang', 'zh']);
+  const text = await runCliInProcess(['check', dir, '--roster', roster, '--lang', 'zh']);
   assert.match(text.stdout, /名单：共 2 名学生，1 名有照片。/);
   assert.match(text.stdout, /缺少照片（1）：\n {2}- 2026002 李四/);
   assert.match(text.stdout, /extra\.jpg/);
-  const json = JSON.parse((await runCli(['check', dir, '--roster', roster, '--format', 'json'])).stdout);
+  const json = JSON.parse((await runCliInProcess(['check', dir, '--roster', roster, '--format', 'json'])).stdout);
   assert.deepEqual(json.roster.missing.map((s: { studentId: string }) => s.studentId), ['2026002']);
   assert.equal(json.roster.unmatched.length, 1);
   // CSV: the student's columns on each photo's row, and a row for the student with no photo.
-  const csv = (await runCli(['check', dir, '--roster', roster, '--format', 'csv', '--lang', 'zh'])).stdout;
+  const csv = (await runCliInProcess(['check', dir, '--roster', roster, '--format', 'csv', '--lang', 'zh'])).stdout;
   const rows = csv.replace(/^\ufeff/, '').trimEnd().split('\r\n').map((row) => row.match(/"(?:[^"]|"")*"/g)!.map((cell) => cell.slice(1, -1)));
   assert.deepEqual(rows[0].slice(0, 5), ['学号', '身份证号', '姓名', '文件', '结果']);
   const photoRow = rows.find((row) => row[3].endsWith('2026001.jpg'))!;
@@ -71,10 +71,10 @@ test('check --roster: the report lists who has no photo; JSON, CSV and HTML carr
   assert.deepEqual(rows.find((row) => row[0] === '=""2026002""'), ['=""2026002""', '', '李四', '', '缺少照片', '', '', '未找到该学生的照片：请让学生提交，或检查文件命名。']);
   assert.equal(rows.length, 4, 'header, two photos, one missing student');
   const page = join(dir, 'report.html');
-  await runCli(['check', dir, '--roster', roster, '--format', 'html', '--out', page, '--lang', 'zh']);
+  await runCliInProcess(['check', dir, '--roster', roster, '--format', 'html', '--out', page, '--lang', 'zh']);
   const html = await readFile(page, 'utf8');
   assert.match(html, /<section class="roster"><h2>名单：共 2 名学生，1 名有照片。<\/h2>/);
   assert.match(html, /<li>2026002 李四 \(第 3 行\)<\/li>/);
-  const bad = await runCli(['check', dir, '--roster', join(dir, 'nope.csv')]);
+  const bad = await runCliInProcess(['check', dir, '--roster', join(dir, 'nope.csv')]);
   assert.equal(bad.code, 2);
 });

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { EXAMPLE, ROOT, runCli, tempDir } from './helpers.js';
+import { EXAMPLE, ROOT, runCliInProcess, tempDir } from './helpers.js';
 
 const schema = JSON.parse(await readFile(join(ROOT, 'schema', 'report.schema.json'), 'utf8')) as Record<string, unknown>;
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
@@ -13,7 +13,7 @@ test('the JSON report matches schema/report.schema.json, with schemaVersion and 
   const dir = await tempDir();
   // A pass-or-fail photo, a file that is not an image, and a missing one: every kind of file entry.
   await writeFile(join(dir, 'notes.jpg'), 'not a photo');
-  const run = await runCli(['check', EXAMPLE, join(dir, 'notes.jpg'), join(dir, 'missing.jpg'), '--format', 'json', '--lang', 'en']);
+  const run = await runCliInProcess(['check', EXAMPLE, join(dir, 'notes.jpg'), join(dir, 'missing.jpg'), '--format', 'json', '--lang', 'en']);
   const report = JSON.parse(run.stdout) as { schemaVersion: number; toolVersion: string; files: { verdict: string; error?: unknown }[] };
   assert.ok(validate(report), JSON.stringify(validate.errors, null, 2));
   assert.equal(report.schemaVersion, 1);

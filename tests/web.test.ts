@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { startServer } from '../src/cli/serve.js';
 import { FIX_RESPONSIBLE } from '../src/fix/responsible.js';
 import { FFMPEG, makeHeic } from './heic.js';
-import { ASTRONAUT, EXAMPLE, ROOT, examplePixels, fromRaw, runCli } from './helpers.js';
+import { ASTRONAUT, EXAMPLE, ROOT, examplePixels, fromRaw, runCliInProcess } from './helpers.js';
 
 /** Debian's chromium (or CHROMIUM_PATH): the page is tested in a real browser, never a downloaded one. */
 function findChromium(): string | undefined {
@@ -96,7 +96,7 @@ test('web: the page loads with no console errors and asks nothing of any other o
   await page.setInputFiles('[data-input=photos]', EXAMPLE);
   await page.waitForSelector('[data-view=student] li[data-rule]', { timeout: 120_000 });
   const seconds = (Date.now() - started) / 1000;
-  const cli = JSON.parse((await runCli(['check', EXAMPLE, '--format', 'json', '--lang', 'en'])).stdout);
+  const cli = JSON.parse((await runCliInProcess(['check', EXAMPLE, '--format', 'json', '--lang', 'en'])).stdout);
   assert.deepEqual(await rowsOf(page), cli.files[0].checks.map((c: { rule: string; status: string }) => `${c.rule}:${c.status}`));
   assert.equal(await page.getAttribute('[data-view=student] .verdict', 'data-verdict'), 'fail');
   // The overlay: the face box, head-top and eye lines inside the frame, and both allowed bands.
@@ -119,7 +119,7 @@ test('web: the page loads with no console errors and asks nothing of any other o
 
 test('web: for the fixtures and a dozen variants, every rule\'s status in the page equals the CLI\'s JSON', { skip, timeout: 480_000 }, async () => {
   const paths = await variants();
-  const cli = JSON.parse((await runCli(['check', ...paths, '--format', 'json', '--lang', 'en', '-j', '1'])).stdout) as { files: { path: string; verdict: string; checks: { rule: string; status: string }[] }[] };
+  const cli = JSON.parse((await runCliInProcess(['check', ...paths, '--format', 'json', '--lang', 'en', '-j', '1'])).stdout) as { files: { path: string; verdict: string; checks: { rule: string; status: string }[] }[] };
   const expected = new Map(cli.files.map((file) => [basename(file.path), file]));
   const { page, errors } = await openPage();
   await page.setInputFiles('[data-input=photos]', paths);
@@ -128,7 +128,9 @@ test('web: for the fixtures and a dozen variants, every rule\'s status in the pa
   for (const path of paths) {
     const name = basename(path);
     await page.click(`tr[data-photo="${name}"]`);
-    await page.waitForFunction((shown) => document.querySelector('[data-view=student] h2')?.firstChild?.textContent === shown, name);
+    // The heading comes first and the rule list after the overlay's geometry (from the checking thread): wait for both.
+    await page.waitForFunction((shown) => document.querySelector('[data-view=student] h2')?.firstChild?.textContent === shown
+      && document.querySelector('[data-view=student] ul.rules') !== null, name);
     const inPage = await rowsOf(page);
     const want = expected.get(name)!;
     const fromCli = want.checks.map((c) => `${c.rule}:${c.status}`);
@@ -143,7 +145,7 @@ test('web: an iPhone HEIC photo is decoded in the page by libheif\'s WebAssembly
   const pixels = await examplePixels();
   const path = join(dir, 'IMG_0001.HEIC');
   await writeFile(path, await makeHeic(pixels.data, pixels.width, pixels.height));
-  const cli = JSON.parse((await runCli(['check', path, '--format', 'json', '--lang', 'en'])).stdout) as { files: { verdict: string; checks: { rule: string; status: string }[] }[] };
+  const cli = JSON.parse((await runCliInProcess(['check', path, '--format', 'json', '--lang', 'en'])).stdout) as { files: { verdict: string; checks: { rule: string; status: string }[] }[] };
   const { page, errors, requests } = await openPage();
   await page.setInputFiles('[data-input=photos]', path);
   await page.waitForSelector('[data-view=student] li[data-rule]', { timeout: 200_000 });
@@ -174,7 +176,7 @@ test('web: fix downloads a JPEG in the 30720–40000 byte window that the CLI th
   await download.saveAs(saved);
   const bytes = await readFile(saved);
   assert.ok(bytes.length >= 30720 && bytes.length <= 40000, `fixed photo is ${bytes.length} bytes`);
-  const cli = JSON.parse((await runCli(['check', saved, '--format', 'json', '--lang', 'en'])).stdout);
+  const cli = JSON.parse((await runCliInProcess(['check', saved, '--format', 'json', '--lang', 'en'])).stdout);
   const failing = cli.files[0].checks.filter((c: { rule: string; status: string }) => FIX_RESPONSIBLE.has(c.rule) && c.status === 'fail').map((c: { rule: string }) => c.rule);
   assert.deepEqual(failing, []);
   for (const rule of ['file.size', 'file.format', 'image.dimensions', 'background.color', 'face.size', 'face.position', 'image.dpi']) {
@@ -214,7 +216,7 @@ test('web: the teacher flow: photos and a roster give the class table, the roste
 
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=csv]')]);
   const text = await readFile(await csv.path(), 'utf8');
-  const cliCsv = (await runCli(['check', class_, '--roster', roster, '--format', 'csv', '--lang', 'zh'])).stdout;
+  const cliCsv = (await runCliInProcess(['check', class_, '--roster', roster, '--format', 'csv', '--lang', 'zh'])).stdout;
   const rows = (csvText: string) => csvText.replace(/^\ufeff/, '').split('\r\n').filter(Boolean).map((line) => line.split(',').slice(0, 5).join(',').replace(/[^,]*\//, ''));
   // Same students, photos and verdicts as the CLI's report (its paths carry the folder).
   assert.deepEqual(rows(text).map((r) => r.split(',').slice(0, 3).concat(r.split(',')[4]).join()).sort(), rows(cliCsv).map((r) => r.split(',').slice(0, 3).concat(r.split(',')[4]).join()).sort());
@@ -248,7 +250,7 @@ test('web: a teacher picks a whole class folder: its photos in subfolders and it
 });
 
 test('web: picking another standard (GA 461 ID card) checks the photo again with the CLI\'s --profile statuses, and fix makes its frame', { skip, timeout: 300_000 }, async () => {
-  const cli = JSON.parse((await runCli(['check', EXAMPLE, '--profile', 'id-card', '--format', 'json', '--lang', 'en'])).stdout) as { profile: string; files: { verdict: string; checks: { rule: string; status: string }[] }[] };
+  const cli = JSON.parse((await runCliInProcess(['check', EXAMPLE, '--profile', 'id-card', '--format', 'json', '--lang', 'en'])).stdout) as { profile: string; files: { verdict: string; checks: { rule: string; status: string }[] }[] };
   assert.equal(cli.profile, 'id-card');
   const { page, errors } = await openPage();
   await page.setInputFiles('[data-input=photos]', EXAMPLE);
@@ -273,7 +275,7 @@ test('web: picking another standard (GA 461 ID card) checks the photo again with
 
 test('web: a school\'s own profile file is read as --profile file.json reads it: its mistakes named by line, then its statuses and fix', { skip, timeout: 300_000 }, async () => {
   const school = join(ROOT, 'profiles', 'example-school.json');
-  const cli = JSON.parse((await runCli(['check', EXAMPLE, '--profile', school, '--format', 'json', '--lang', 'en'])).stdout) as { profile: string; files: { checks: { rule: string; status: string }[] }[] };
+  const cli = JSON.parse((await runCliInProcess(['check', EXAMPLE, '--profile', school, '--format', 'json', '--lang', 'en'])).stdout) as { profile: string; files: { checks: { rule: string; status: string }[] }[] };
   assert.equal(cli.profile, 'example-school');
   const { page, errors } = await openPage();
   await page.setInputFiles('[data-input=photos]', EXAMPLE);

@@ -114,6 +114,8 @@ async function photosInFolder(folder: string, skip: Buffer[]): Promise<Target[]>
 export interface DiscoverOptions {
   /** Folders never searched for photos (the --out and --annotate folders), unless named on the command line. */
   skip?: string[];
+  /** Where the path "-" is read from (standard input unless given). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** Expand command-line paths into files to check, in a stable order, keeping problems as targets. */
@@ -121,6 +123,7 @@ export async function discover(paths: string[], options: DiscoverOptions = {}): 
   const skip = await Promise.all((options.skip ?? []).map((path) =>
     realpath(path, { encoding: 'buffer' }).catch(() => Buffer.from(resolve(path)))));
   const targets: Target[] = [];
+  let fromStdin: Promise<Target> | undefined; // "-" named twice is read once
   // A photo named twice (`check dir dir/a.jpg`, or a pattern and a folder that overlap) is checked once.
   const seen = new Set<string>();
   const add = async (target: Target) => {
@@ -137,7 +140,7 @@ export async function discover(paths: string[], options: DiscoverOptions = {}): 
   for (const path of paths) {
     // `-`: the photo comes on standard input (`cat photo.jpg | gradphoto check -`).
     if (path === '-') {
-      await add(await fromStdin());
+      await add(await (fromStdin ??= readStdin(options.stdin ?? process.stdin)));
       continue;
     }
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
@@ -169,20 +172,27 @@ export async function discover(paths: string[], options: DiscoverOptions = {}): 
   return targets;
 }
 
-let stdinFile: Promise<Target> | undefined;
+/** The private temporary folders of photos read from standard input, until removeStdinCopies. */
+const stdinCopies = new Set<string>();
+let removedAtExit = false;
+
+/** Remove the copies of photos read from standard input (the run that read them is over). */
+export function removeStdinCopies(): void {
+  for (const dir of stdinCopies) rmSync(dir, { recursive: true, force: true });
+  stdinCopies.clear();
+}
+
 /**
- * Standard input, read once to its end into a private temporary file (removed when the process exits),
- * so the photo is loaded like any other; it is shown as "-".
+ * Standard input, read to its end into a private temporary file (removed by removeStdinCopies, or when
+ * the process exits), so the photo is loaded like any other; it is shown as "-".
  */
-function fromStdin(): Promise<Target> {
-  stdinFile ??= (async (): Promise<Target> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    const dir = await mkdtemp(join(tmpdir(), 'gradphoto-stdin-'));
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'stdin');
-    await writeFile(file, Buffer.concat(chunks), { mode: 0o600 });
-    return { path: '-', raw: Buffer.from(file) };
-  })();
-  return stdinFile;
+async function readStdin(stdin: NodeJS.ReadableStream): Promise<Target> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(chunk as Buffer);
+  const dir = await mkdtemp(join(tmpdir(), 'gradphoto-stdin-'));
+  if (!removedAtExit) { removedAtExit = true; process.on('exit', removeStdinCopies); } // one listener, however many runs
+  stdinCopies.add(dir);
+  const file = join(dir, 'stdin');
+  await writeFile(file, Buffer.concat(chunks), { mode: 0o600 });
+  return { path: '-', raw: Buffer.from(file) };
 }

@@ -19,6 +19,8 @@ export interface PoolOptions {
    * are handed out) and checkAll rejects with it.
    */
   onResult?: (output: TaskResult) => Promise<void> | void;
+  /** The worker threads' environment (GRADPHOTO_ENGINE); the process's unless given. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface PoolOutput {
@@ -136,7 +138,7 @@ export async function checkAll(targets: Target[], setup: CheckSetup, options: Po
   const AHEAD = 2;
   const threads: Worker[] = [];
   const worker = () => new Promise<void>((resolve, reject) => {
-    const thread = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup });
+    const thread = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, env: options.env ?? process.env });
     threads.push(thread);
     const holding: Task[] = [];
     let finished = false;

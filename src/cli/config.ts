@@ -66,15 +66,15 @@ export async function loadProfile(value: string, base = process.cwd()): Promise<
  * The profile and disabled rules a run uses: --profile over the config's profile over the default;
  * the config's disabled rules and --disable's together. `configFile` is the config found, if any.
  */
-export async function settingsFor(paths: string[], flags: { profile?: string; disable: string[] }): Promise<{ profile: Profile; disable: string[]; configFile?: string }> {
-  const found = [...new Set(await Promise.all(paths.filter((p) => p !== '-').map((p) => findConfig(p))))];
+export async function settingsFor(paths: string[], flags: { profile?: string; disable: string[] }, cwd = process.cwd()): Promise<{ profile: Profile; disable: string[]; configFile?: string }> {
+  const found = [...new Set(await Promise.all(paths.filter((p) => p !== '-').map((p) => findConfig(p, cwd))))];
   const configs = found.filter((f): f is string => f !== undefined);
   if (configs.length > 1 || (configs.length === 1 && found.length > 1)) {
     throw new Error(`the photos are under different ${CONFIG_NAME} files (${found.map((f) => f ?? 'none').join(', ')}): check them separately`);
   }
   const configFile = configs[0];
   const config = configFile ? await readConfig(configFile) : {};
-  const profile = flags.profile !== undefined ? await loadProfile(flags.profile)
+  const profile = flags.profile !== undefined ? await loadProfile(flags.profile, cwd)
     : config.profile !== undefined ? await loadProfile(config.profile, dirname(configFile!)).catch((error: Error) => { throw new Error(`${configFile}: ${error.message}`); })
       : builtinProfile();
   return { profile, disable: [...new Set([...(config.disable ?? []), ...flags.disable])], configFile };

@@ -19,6 +19,7 @@ import { localiseFile, ruleDescription } from '../report/localise.js';
 import { formatFile, printable } from '../report/text.js';
 import { onInterrupt } from './interrupt.js';
 import { builtinRules } from '../rules/index.js';
+import { processIo, type CliIo } from './io.js';
 
 export interface FixFlags {
   /** -o, --out <file>: the fixed photo, for one input (as check's -o names its report). */
@@ -63,7 +64,7 @@ type UiSteps = ReturnType<typeof uiStrings>['fixSteps'];
 export class FixUsageError extends Error {}
 
 /** `gradphoto fix`: fix each photo into --out-dir (or -o for one), then check what was written. */
-export async function runFix(paths: string[], flags: FixFlags, profile: Profile, lang: Lang, colour: boolean): Promise<number> {
+export async function runFix(paths: string[], flags: FixFlags, profile: Profile, lang: Lang, colour: boolean, io: CliIo = processIo()): Promise<number> {
   if (!flags.out && !flags.outDir) throw new FixUsageError('fix needs -o <file> for one photo, or --out-dir <dir> for several');
   if (flags.out && flags.outDir) throw new FixUsageError('use either -o <file> or --out-dir <dir>, not both');
   const outInfo = flags.out ? await stat(flags.out).catch(() => undefined) : undefined;
@@ -80,7 +81,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   if (column && !flags.outDir) throw new FixUsageError('--name-by names the photos written into --out-dir; with -o you name the file yourself');
   const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new FixUsageError(error.message); }) : undefined;
   // The --out-dir folder inside an input folder holds this tool's outputs, not photos to fix again.
-  const targets = await discover(paths, { skip: flags.outDir ? [flags.outDir] : [] });
+  const targets = await discover(paths, { skip: flags.outDir ? [flags.outDir] : [], stdin: io.stdin });
   if (flags.out && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out-dir <dir>)`);
   if (flags.outDir) {
     await mkdir(flags.outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
@@ -99,79 +100,81 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
   const interruptedSummary = () => interpolate(uiStrings(lang).interrupted.fix, {
     done: entries.length, total: targets.length, written: entries.filter((e) => e.output).length, dir: flags.outDir ?? flags.out!,
   });
-  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
-  for (const target of targets) {
-    if (interruption.signal.aborted) break; // Ctrl-C: the photo under way is finished, no other is started
-    const refuse = (messageId: string, data: Record<string, string | number>) => {
-      entries.push({ input: target.path, output: null, status: 'refused', messageId, message: refusalMessage(lang, messageId, data, target.path) });
-    };
-    if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }
-    // Under --out-dir a photo keeps its subfolders: class/甲班/照片.jpg -> fixed/甲班/照片.jpg; with --name-by
-    // it is named by its student's number, all in one folder, as batch uploads want (fixed/110105194912310021.jpg).
-    let name = inFolder.get(target.path) ?? basename(target.path);
-    if (column) {
-      const student = studentOf.get(target.path);
-      const heading = flags.nameBy!;
-      if (!student) { refuse('notOnRoster', { column: heading }); continue; }
-      const several = photosOf.get(student);
-      if (several) { refuse('severalPhotos', { photos: several.join(', ') }); continue; }
-      const key = student[column];
-      if (!key) { refuse('noKeyValue', { column: heading, line: student.line }); continue; }
-      name = `${key}.jpg`;
-    }
-    let output = flags.out ?? outputPathIn(flags.outDir!, name);
-    // Two inputs with the same name in one run: number the second rather than overwrite the first.
-    for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.outDir!, name).replace(/\.jpg$/, `-${n}.jpg`);
-    planned.add(output);
-    // The result is checked before it is written, from memory (a full disk cannot stop it): a photo fix
-    // could not mend is not handed over as fixed.
-    const made = await fixAndCheck(await loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target)), output, { profile, background: flags.background, rules })
-      .catch((error: unknown): CheckedFix => ({ status: 'refused', refusal: { messageId: 'internal', data: { reason: describeThrown(error).split('\n')[0] } } }));
-    if (made.status === 'refused') { refuse(made.refusal!.messageId, made.refusal!.data); continue; }
-    const outcome = made.outcome!; const check = made.check!; const judgement = made.judgement!;
-    if (!judgement.fixed && !outcome.unchanged) {
-      if (flags.keepFailed) output = output.replace(/(\.jpe?g)?$/i, '-not-fixed.jpg');
-      else output = '';
-    }
-    if (output) {
-      try {
-        // A photo's subfolder under --out-dir is made as needed; the --out-dir folder itself is not made
-        // again if it went away during the run (that is a failed write, reported below).
-        if (flags.outDir && await stat(flags.outDir).then((info) => info.isDirectory(), () => false)) await mkdir(dirname(output), { recursive: true });
-        await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.outDir });
-      } catch (error) {
-        if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }
-        // A full disk, a file size limit, a folder gone or not writable: this photo is not written; the batch goes on.
-        const code = (error as NodeJS.ErrnoException).code ?? '';
-        const reasons: Record<string, string> = uiStrings(lang).writeReasons;
-        refuse('writeFailed', { path: output, reason: reasons[code] ?? (code || describeThrown(error)) });
-        continue;
+  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping, io.stderr);
+  try {
+    for (const target of targets) {
+      if (interruption.signal.aborted) break; // Ctrl-C: the photo under way is finished, no other is started
+      const refuse = (messageId: string, data: Record<string, string | number>) => {
+        entries.push({ input: target.path, output: null, status: 'refused', messageId, message: refusalMessage(lang, messageId, data, target.path) });
+      };
+      if ('failure' in target) { refuse('unreadable', { reason: target.failure.messageId }); continue; }
+      // Under --out-dir a photo keeps its subfolders: class/甲班/照片.jpg -> fixed/甲班/照片.jpg; with --name-by
+      // it is named by its student's number, all in one folder, as batch uploads want (fixed/110105194912310021.jpg).
+      let name = inFolder.get(target.path) ?? basename(target.path);
+      if (column) {
+        const student = studentOf.get(target.path);
+        const heading = flags.nameBy!;
+        if (!student) { refuse('notOnRoster', { column: heading }); continue; }
+        const several = photosOf.get(student);
+        if (several) { refuse('severalPhotos', { photos: several.join(', ') }); continue; }
+        const key = student[column];
+        if (!key) { refuse('noKeyValue', { column: heading, line: student.line }); continue; }
+        name = `${key}.jpg`;
       }
-      check.path = output;
+      let output = flags.out ?? outputPathIn(flags.outDir!, name);
+      // Two inputs with the same name in one run: number the second rather than overwrite the first.
+      for (let n = 2; planned.has(output); n++) output = outputPathIn(flags.outDir!, name).replace(/\.jpg$/, `-${n}.jpg`);
+      planned.add(output);
+      // The result is checked before it is written, from memory (a full disk cannot stop it): a photo fix
+      // could not mend is not handed over as fixed.
+      const made = await fixAndCheck(await loadPhoto(target.path, DEFAULT_LIMITS, fsPathOf(target)), output, { profile, background: flags.background, rules })
+        .catch((error: unknown): CheckedFix => ({ status: 'refused', refusal: { messageId: 'internal', data: { reason: describeThrown(error).split('\n')[0] } } }));
+      if (made.status === 'refused') { refuse(made.refusal!.messageId, made.refusal!.data); continue; }
+      const outcome = made.outcome!; const check = made.check!; const judgement = made.judgement!;
+      if (!judgement.fixed && !outcome.unchanged) {
+        if (flags.keepFailed) output = output.replace(/(\.jpe?g)?$/i, '-not-fixed.jpg');
+        else output = '';
+      }
+      if (output) {
+        try {
+          // A photo's subfolder under --out-dir is made as needed; the --out-dir folder itself is not made
+          // again if it went away during the run (that is a failed write, reported below).
+          if (flags.outDir && await stat(flags.outDir).then((info) => info.isDirectory(), () => false)) await mkdir(dirname(output), { recursive: true });
+          await writeAtomic(output, outcome.jpeg, { force: Boolean(flags.force), inputs, root: flags.outDir });
+        } catch (error) {
+          if (error instanceof WriteRefusal) { refuse(error.messageId, { path: error.path }); continue; }
+          // A full disk, a file size limit, a folder gone or not writable: this photo is not written; the batch goes on.
+          const code = (error as NodeJS.ErrnoException).code ?? '';
+          const reasons: Record<string, string> = uiStrings(lang).writeReasons;
+          refuse('writeFailed', { path: output, reason: reasons[code] ?? (code || describeThrown(error)) });
+          continue;
+        }
+        check.path = output;
+      }
+      const data = {
+        output: output || '-', kb: (outcome.jpeg.length / 1024).toFixed(1), quality: outcome.fit.quality, encodes: outcome.fit.encodes,
+        steps: outcome.steps.map((step) => uiStrings(lang).fixSteps[step as keyof UiSteps] ?? step).join(' → '),
+        rules: judgement.notMended.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', '),
+      };
+      const { status } = made;
+      const messageId = status === 'notFixed' ? (output ? 'notFixedKept' : 'notFixed') : status;
+      entries.push({
+        input: target.path, output: output || null, status, messageId,
+        message: interpolate(ui[messageId as 'fixed'], data),
+        quality: outcome.fit.quality, encodes: outcome.fit.encodes, bytes: outcome.jpeg.length, check: localiseFile(check, { lang, profile }),
+        notMended: judgement.notMended, retake: judgement.retake,
+        ...(outcome.review && { review: reviewMessage(lang, outcome.review) }),
+      });
     }
-    const data = {
-      output: output || '-', kb: (outcome.jpeg.length / 1024).toFixed(1), quality: outcome.fit.quality, encodes: outcome.fit.encodes,
-      steps: outcome.steps.map((step) => uiStrings(lang).fixSteps[step as keyof UiSteps] ?? step).join(' → '),
-      rules: judgement.notMended.map((id) => ruleName(lang, id)).join(lang === 'zh' ? '、' : ', '),
-    };
-    const { status } = made;
-    const messageId = status === 'notFixed' ? (output ? 'notFixedKept' : 'notFixed') : status;
-    entries.push({
-      input: target.path, output: output || null, status, messageId,
-      message: interpolate(ui[messageId as 'fixed'], data),
-      quality: outcome.fit.quality, encodes: outcome.fit.encodes, bytes: outcome.jpeg.length, check: localiseFile(check, { lang, profile }),
-      notMended: judgement.notMended, retake: judgement.retake,
-      ...(outcome.review && { review: reviewMessage(lang, outcome.review) }),
-    });
+  } finally {
+    interruption.off(); // also when a photo's load throws: no SIGINT listener outlives the run
   }
-
-  interruption.off();
   if (interruption.signal.aborted) {
-    process.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
+    io.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
     return 130;
   }
   if (flags.format === 'json') {
-    process.stdout.write(`${JSON.stringify({ profile: profile.id, files: entries }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ profile: profile.id, files: entries }, null, 2)}\n`);
   } else {
     const chalk = new Chalk({ level: colour ? 1 : 0 });
     const blocks = entries.map((entry) => {
@@ -193,7 +196,7 @@ export async function runFix(paths: string[], flags: FixFlags, profile: Profile,
       }
       return lines.join('\n');
     });
-    process.stdout.write(`${blocks.join('\n\n')}\n`);
+    io.stdout.write(`${blocks.join('\n\n')}\n`);
   }
   if (targets.some((t) => 'failure' in t && t.failure.messageId === 'notFound' && paths.includes(t.path))) return 2; // a path that does not exist
   const ok = entries.every((e) => (e.status === 'fixed' || e.status === 'unchanged') && e.check?.verdict === 'pass');

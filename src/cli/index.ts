@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
-import { discover, type Target } from '../batch/discover.js';
+import { discover, removeStdinCopies, type Target } from '../batch/discover.js';
 import { loadForRule } from '../core/load.js';
 import type { FixFlags } from './fix.js';
 import { chineseHelp, helpText, langFromArgv, translateCommanderError } from './help.js';
 import { pathsInFolders } from './labels.js';
-import { loadRuleModules } from '../core/plugins.js';
+import { closeRuleModules, loadRuleModules } from '../core/plugins.js';
 import { extraRuleOptions, resolveRules } from '../core/run.js';
 import { checkAll, PoolError } from '../batch/pool.js';
 import { WriteFailed } from '../fix/write.js';
@@ -31,6 +31,9 @@ import { onInterrupt } from './interrupt.js';
 import { builtinRules, ruleOptions } from '../rules/index.js';
 import type { BackgroundColorOptions } from '../rules/background-color.js';
 import { loadProfile, settingsFor } from './config.js';
+import { processIo, type CliIo, type CliOutput } from './io.js';
+
+export type { CliIo, CliOutput } from './io.js';
 
 /**
  * 0: every photo passes (warnings allowed, up to --max-warnings); 1: a photo fails or cannot be read, or the
@@ -62,16 +65,23 @@ interface CheckFlags {
 }
 
 /** Whether to colour: never when NO_COLOR is set or stdout is not a terminal; FORCE_COLOR forces it. */
-export function useColour(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout, env = process.env): boolean {
+export function useColour(flag: boolean | undefined, stream: { isTTY?: boolean } = process.stdout, env = process.env): boolean {
   if (flag === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY);
 }
 
-async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
-  const lang: Lang = pickLang(flags.lang);
+/** One run of main(): its io, and the exit code to leave with if stdout's reader goes away. */
+interface Run {
+  io: CliIo;
+  readerLeaves: number;
+}
+
+async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<number> {
+  const { io } = run;
+  const lang: Lang = pickLang(flags.lang, io.env);
   // --profile over the gradphoto.config.json beside the photos over the default; both disable lists apply.
-  const { profile, disable } = await settingsFor(paths, flags).catch((error: Error) => { throw new UsageError(error.message); });
+  const { profile, disable } = await settingsFor(paths, flags, io.cwd).catch((error: Error) => { throw new UsageError(error.message); });
   flags = { ...flags, disable };
   const concurrency = Number(flags.concurrency ?? availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
@@ -80,7 +90,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   if (!(maxWarnings === Infinity || (Number.isInteger(maxWarnings) && maxWarnings >= 0))) {
     throw new UsageError(`--max-warnings takes a whole number of at least 0, not "${flags.maxWarnings}"`);
   }
-  await checkEngine();
+  await checkEngine(io.env);
   // Validate rule modules and --disable here, once, so a mistake is a usage error before any work.
   const { extra, ruleOptions } = await pluginRules(flags.rule, flags.ruleOptions);
   try {
@@ -99,11 +109,11 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
 
   // The roster was read before any work: it names whose admission photo is whose.
   // The --annotate folder inside an input folder holds this tool's PNGs, not photos to check.
-  const targets = await discover(paths, { skip: flags.annotate ? [flags.annotate] : [] });
+  const targets = await discover(paths, { skip: flags.annotate ? [flags.annotate] : [], stdin: io.stdin });
   const roster = students ? rosters!.matchRoster(students, targets.filter((t) => !('failure' in t)).map((t) => t.path)) : undefined;
-  const admission = flags.admissionPhoto ? await admissionSetup(flags.admissionPhoto, targets, roster, lang) : undefined;
+  const admission = flags.admissionPhoto ? await admissionSetup(flags.admissionPhoto, targets, roster, lang, io.stderr) : undefined;
   const inFolder = await pathsInFolders(paths, targets.map((t) => t.path));
-  const progress = progressBar(targets.length, lang);
+  const progress = progressBar(targets.length, lang, io);
   let checked = 0;
   // Interrupted, a report file is not put in place; a report on standard output, already under way, is closed
   // over the photos checked (every photo handed out is finished, so they are the first `checked` in order).
@@ -116,14 +126,14 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     : flags.format === 'csv' ? (await import('../report/csv.js')).csvStream(lang, roster)
     : flags.format === 'junit' ? (await import('../report/junit.js')).junitStream(profile.id, lang, roster)
     : flags.format === 'html' ? (await import('../report/html.js')).htmlStream(profile.id, lang, roster, { labels: inFolder, profileName: profile.description[lang] })
-    : (await import('../report/text.js')).textStream(profile.id, targets.length, { lang, color: !flags.out && useColour(flags.color), showPasses: flags.verbose ? true : undefined, profileName: profile.description[lang] });
-  const output = await openReport(format, flags.out, { inputs: targets.map((t) => t.path) }).catch((error: Error) => {
+    : (await import('../report/text.js')).textStream(profile.id, targets.length, { lang, color: !flags.out && useColour(flags.color, io.stdout, io.env), showPasses: flags.verbose ? true : undefined, profileName: profile.description[lang] });
+  const output = await openReport(format, flags.out, { inputs: targets.map((t) => t.path), stdout: io.stdout }).catch((error: Error) => {
     throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
   });
   const summary = { total: 0, pass: 0, fail: 0, error: 0 };
   // Photos with a warning, for --max-warnings / --strict (a photo counts once, however many warnings it has).
   let warned = 0;
-  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping);
+  const interruption = onInterrupt(interruptedSummary, uiStrings(lang).interrupted.stopping, io.stderr);
   let warnings: string[];
   try {
     if (!format.headAtEnd) await output.write(format.head());
@@ -132,7 +142,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
       pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
       photoOutputs: new URL('../report/photo-outputs.js', import.meta.url).href,
     }, {
-      concurrency, signal: interruption.signal,
+      concurrency, signal: interruption.signal, env: io.env,
       annotationNames: flags.annotate ? annotationNames(targets.map((t) => inFolder.get(t.path) ?? basename(t.path))) : undefined,
       onProgress: (done, total, result) => { checked = done; progress.update(done, total, result); },
       onResult: async ({ result, pictures }) => {
@@ -156,23 +166,23 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
       await output.write(format.tail(summary));
       await output.finish(format.headAtEnd ? format.head(summary) : undefined);
     }
-    process.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
+    io.stderr.write(`gradphoto: ${interruptedSummary()}\n`);
     return EXIT.interrupted;
   }
-  for (const warning of warnings) process.stderr.write(`gradphoto: ${printable(warning)}\n`);
+  for (const warning of warnings) io.stderr.write(`gradphoto: ${printable(warning)}\n`);
 
   const rosterProblems = roster ? roster.missing.length + roster.unmatched.length + roster.duplicatePhotos.length + roster.badIdNumbers.length : 0;
   const tooManyWarnings = warned > maxWarnings;
   const code = missingArgument(paths, targets) ? EXIT.trouble
     : summary.fail + summary.error + rosterProblems > 0 || tooManyWarnings ? EXIT.problems : EXIT.ok;
-  if (!flags.out) exitIfReaderLeaves = code;
+  if (!flags.out) run.readerLeaves = code;
   await output.write(format.tail(summary) + (flags.format === 'text' && roster ? formatRosterText(roster, lang) : ''));
   await output.finish(format.headAtEnd ? format.head(summary) : undefined).catch((error: Error) => {
     throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
   });
-  if (flags.out) process.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, counted(summary))} → ${flags.out}\n`);
+  if (flags.out) io.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, counted(summary))} → ${flags.out}\n`);
   if (tooManyWarnings) {
-    process.stderr.write(`gradphoto: ${warned} photo${warned === 1 ? ' has' : 's have'} warnings, more than ${flags.strict ? '--strict' : `--max-warnings ${maxWarnings}`} allows\n`);
+    io.stderr.write(`gradphoto: ${warned} photo${warned === 1 ? ' has' : 's have'} warnings, more than ${flags.strict ? '--strict' : `--max-warnings ${maxWarnings}`} allows\n`);
   }
   return code;
 }
@@ -182,9 +192,9 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
  * onnxruntime-node is imported here only when it is asked for by name: the main thread of a batch runs
  * no model, and its import would delay the worker threads' start by about 50 ms.
  */
-async function checkEngine(): Promise<void> {
+async function checkEngine(env: NodeJS.ProcessEnv): Promise<void> {
   try {
-    if (askedEngine() === 'onnxruntime') await engine();
+    if (askedEngine(env.GRADPHOTO_ENGINE) === 'onnxruntime') await engine();
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -197,7 +207,7 @@ async function checkEngine(): Promise<void> {
  * its own name ("2026010004.jpg" finds "2026010004 赵六.jpg"). Each is measured by the thread that
  * checks its student's photo; a photo with no match is told so by admission.different.
  */
-async function admissionSetup(path: string, targets: Target[], roster: RosterReport | undefined, lang: Lang): Promise<AdmissionSetup> {
+async function admissionSetup(path: string, targets: Target[], roster: RosterReport | undefined, lang: Lang, stderr: CliOutput): Promise<AdmissionSetup> {
   const isFolder = await stat(path).then((info) => info.isDirectory(), () => false);
   const { nameParts } = await import('../roster/roster.js');
   if (!isFolder) {
@@ -225,7 +235,7 @@ async function admissionSetup(path: string, targets: Target[], roster: RosterRep
     const found = byKey.get(key)!;
     if (found.length > 1 && !told.has(key)) {
       told.add(key);
-      process.stderr.write(`gradphoto: --admission-photo has ${found.length === 2 ? 'two' : found.length} photos for ${key} (${found.join(', ')}); comparing with the first\n`);
+      stderr.write(`gradphoto: --admission-photo has ${found.length === 2 ? 'two' : found.length} photos for ${key} (${found.join(', ')}); comparing with the first\n`);
     }
     references[target.path] = { path: found[0] };
   }
@@ -239,9 +249,9 @@ export function progressLine(lang: Lang, done: number, total: number, fail: numb
 }
 
 /** A one-line progress bar on stderr, only on a terminal (never in pipes or CI). */
-function progressBar(total: number, lang: Lang): { update: (done: number, total: number, result: FileResult) => void; done: () => void } {
-  const stream = process.stderr;
-  if (!stream.isTTY || process.env.CI || total < 2) return { update: () => undefined, done: () => undefined };
+function progressBar(total: number, lang: Lang, io: CliIo): { update: (done: number, total: number, result: FileResult) => void; done: () => void } {
+  const stream = io.stderr;
+  if (!stream.isTTY || io.env.CI || total < 2) return { update: () => undefined, done: () => undefined };
   let failed = 0; let errors = 0; let last = 0;
   return {
     update: (done, all, result) => {
@@ -278,12 +288,33 @@ function parseRuleOptions(text: string | undefined): unknown {
   }
 }
 
-export function buildProgram(lang: Lang = pickLang(undefined)): Command {
+/** The gradphoto command line; its output (help, usage errors, reports) goes to `io`, never through process.exit. */
+export function buildProgram(lang: Lang = pickLang(undefined), io: CliIo = processIo()): Command {
+  return buildCommands(lang, { io, readerLeaves: EXIT.problems });
+}
+
+/** Whether commander may keep colour in what it writes to `stream` (its own rule, on the run's environment). */
+function commanderColours(stream: CliOutput, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
+  return Boolean(stream.isTTY && (stream as { hasColors?: () => boolean }).hasColors?.());
+}
+
+function buildCommands(lang: Lang, run: Run): Command {
+  const { io } = run;
   const t = helpText[lang];
   // Every command says its errors in one line ("gradphoto: unknown option '--x'") and a hint, not the whole help.
   const setUp = (command: Command, name: string) => command
     .configureHelp(lang === 'zh' ? chineseHelp() : {})
-    .configureOutput({ outputError: (text, write) => write(translateCommanderError(text, lang)) })
+    .configureOutput({
+      writeOut: (text) => { io.stdout.write(text); },
+      writeErr: (text) => { io.stderr.write(text); },
+      getOutHelpWidth: () => (io.stdout.isTTY ? io.stdout.columns : undefined) as number, // commander takes undefined as "no width"
+      getErrHelpWidth: () => (io.stderr.isTTY ? io.stderr.columns : undefined) as number,
+      getOutHasColors: () => commanderColours(io.stdout, io.env),
+      getErrHasColors: () => commanderColours(io.stderr, io.env),
+      outputError: (text, write) => write(translateCommanderError(text, lang)),
+    })
     .helpOption('-h, --help', t.help)
     .showHelpAfterError(interpolate(t.hint, { command: name ? `${name} ` : '' }));
   const program = setUp(new Command('gradphoto'), '')
@@ -312,7 +343,7 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .option('--strict', t.strict)
     .option('--no-color', t.noColor)
     .action(async function (this: Command, paths: string[]) {
-      this.setOptionValue('exitCode', await runCheck(paths, this.opts<CheckFlags>()));
+      this.setOptionValue('exitCode', await runCheck(paths, this.opts<CheckFlags>(), run));
     });
 
   setUp(program.command('rules'), 'rules')
@@ -323,10 +354,10 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .option('--rule-options <json>', t.ruleOptions)
     .action(async function (this: Command) {
       const flags = this.opts<{ lang?: string; profile?: string; rule: string[]; ruleOptions?: string }>();
-      const profile = await loadProfile(flags.profile ?? DEFAULT_PROFILE).catch((error: Error) => { throw new UsageError(error.message); });
+      const profile = await loadProfile(flags.profile ?? DEFAULT_PROFILE, io.cwd).catch((error: Error) => { throw new UsageError(error.message); });
       const { extra, ruleOptions } = await pluginRules(flags.rule, flags.ruleOptions);
       const listed = extra.map((rule) => ({ rule, options: { ...rule.meta.defaultOptions, ...ruleOptions[rule.id] } }));
-      process.stdout.write(formatRulesListing(profile, pickLang(flags.lang), listed));
+      io.stdout.write(formatRulesListing(profile, pickLang(flags.lang, io.env), listed));
       this.setOptionValue('exitCode', EXIT.ok);
     });
 
@@ -334,7 +365,7 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .description(t.profiles)
     .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
     .action(function (this: Command) {
-      process.stdout.write(formatProfilesListing(profiles.values(), pickLang(this.opts<{ lang?: string }>().lang), DEFAULT_PROFILE));
+      io.stdout.write(formatProfilesListing(profiles.values(), pickLang(this.opts<{ lang?: string }>().lang, io.env), DEFAULT_PROFILE));
       this.setOptionValue('exitCode', EXIT.ok);
     });
 
@@ -355,7 +386,7 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
     .option('--no-color', t.noColor)
     .action(async function (this: Command, paths: string[]) {
       const given = this.opts<Omit<FixFlags, 'background'> & { background?: string; lang?: string; profile?: string; color?: boolean }>();
-      const { profile } = await settingsFor(paths, { profile: given.profile, disable: [] }).catch((error: Error) => { throw new UsageError(error.message); });
+      const { profile } = await settingsFor(paths, { profile: given.profile, disable: [] }, io.cwd).catch((error: Error) => { throw new UsageError(error.message); });
       // The profile's first colour unless --background names another it allows (or keep).
       const background = given.background ?? ruleOptions<BackgroundColorOptions>(profile, 'background.color').colours[0].id;
       const colours = ruleOptions<BackgroundColorOptions>(profile, 'background.color').colours.map((c) => c.id);
@@ -363,10 +394,10 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
         throw new UsageError(`--background ${background}: profile ${profile.id} allows ${colours.join(', ')} (or keep)`);
       }
       const flags = { ...given, background };
-      await checkEngine();
+      await checkEngine(io.env);
       const { FixUsageError, runFix } = await import('./fix.js'); // the fixer's modules load only for fix
       try {
-        this.setOptionValue('exitCode', await runFix(paths, flags, profile, pickLang(flags.lang), useColour(flags.color)));
+        this.setOptionValue('exitCode', await runFix(paths, flags, profile, pickLang(flags.lang, io.env), useColour(flags.color, io.stdout, io.env), io));
       } catch (error) {
         if (error instanceof FixUsageError) throw new UsageError(error.message);
         throw error;
@@ -382,24 +413,53 @@ export function buildProgram(lang: Lang = pickLang(undefined)): Command {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${flags.port} is not a port number (0–65535)`);
       const { serve } = await import('./serve.js');
-      this.setOptionValue('exitCode', await serve({ port, open: flags.open }));
+      this.setOptionValue('exitCode', await serve({ port, open: flags.open }, io));
     });
 
   return program;
 }
 
-/** The exit code to leave with if stdout's reader goes away: the verdict once it is known. */
-let exitIfReaderLeaves: number = EXIT.problems;
+/**
+ * The run writing to the process's stdout now: its exit code is the one to leave with if stdout's reader
+ * goes away. The listener is added once per process, however many runs there are.
+ */
+let stdoutRun: Run | undefined;
+let listeningForEpipe = false;
 
-/** Run the CLI; returns the exit code (0 all pass, 1 any fail or error, 2 usage mistake, missing path or internal error). */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Run the CLI; returns the exit code (0 all pass, 1 any fail or error, 2 usage mistake, missing path or
+ * internal error). `io` is the process's own unless given: a caller in the same process may call main
+ * again and again, each run with its own output, directory and environment.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const run: Run = { io, readerLeaves: EXIT.problems };
   // `gradphoto check class/ | head`: the reader may leave before the report is written. That is not
   // an error of ours; stop quietly with the verdict's exit code rather than crash on EPIPE.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(exitIfReaderLeaves);
-  });
-  const program = buildProgram(langFromArgv(argv, pickLang(undefined)));
+  if (io.stdout === process.stdout) {
+    stdoutRun = run;
+    if (!listeningForEpipe) {
+      listeningForEpipe = true;
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        process.exit(stdoutRun?.readerLeaves ?? EXIT.problems);
+      });
+    }
+  }
+  const home = process.cwd();
+  if (resolvePath(io.cwd) !== home) process.chdir(io.cwd);
+  try {
+    return await runProgram(argv, run);
+  } finally {
+    if (process.cwd() !== home) process.chdir(home);
+    // Nothing of this run stays for the next: the --rule modules' threads, a photo read from standard input.
+    closeRuleModules();
+    removeStdinCopies();
+  }
+}
+
+async function runProgram(argv: string[], run: Run): Promise<number> {
+  const { io } = run;
+  const program = buildCommands(langFromArgv(argv, pickLang(undefined, io.env)), run);
   try {
     await program.parseAsync(argv);
     for (const command of program.commands) {
@@ -414,14 +474,14 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`gradphoto: ${error.message}\n`);
+      io.stderr.write(`gradphoto: ${error.message}\n`);
       return EXIT.usage;
     }
     if (error instanceof PoolError) {
-      process.stderr.write(`gradphoto: ${error.message}\n`);
+      io.stderr.write(`gradphoto: ${error.message}\n`);
       return EXIT.trouble;
     }
-    process.stderr.write(`gradphoto: internal error: ${(error as Error).stack ?? error}\n`);
+    io.stderr.write(`gradphoto: internal error: ${(error as Error).stack ?? error}\n`);
     return EXIT.trouble;
   }
 }

@@ -13,16 +13,16 @@ export interface Interruption {
  * what was done (`summary`) and exits 130, as shells expect. A second Ctrl-C stops at once, saying the
  * same. Either way the temporary files of writes under way are removed: only complete outputs are left.
  */
-export function onInterrupt(summary: () => string, stopping: string): Interruption {
+export function onInterrupt(summary: () => string, stopping: string, stderr: { write(text: string): unknown } = process.stderr): Interruption {
   const controller = new AbortController();
   const handler = () => {
     if (!controller.signal.aborted) {
-      process.stderr.write(`\ngradphoto: ${stopping}\n`);
+      stderr.write(`\ngradphoto: ${stopping}\n`);
       controller.abort();
       return;
     }
     abandonWrites();
-    process.stderr.write(`gradphoto: ${summary()}\n`);
+    stderr.write(`gradphoto: ${summary()}\n`);
     process.exit(130);
   };
   process.on('SIGINT', handler);

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processIo, type CliIo } from './io.js';
 
 /** dist/web, next to dist/src in the package. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
@@ -58,26 +59,29 @@ function openBrowser(url: string) {
 }
 
 /** Serve until Ctrl-C; 0 then, 2 when the page was not built or the port is taken. */
-export async function serve({ port, open }: { port: number; open: boolean }): Promise<number> {
+export async function serve({ port, open }: { port: number; open: boolean }, io: CliIo = processIo()): Promise<number> {
   if (!existsSync(join(WEB_DIR, 'index.html'))) {
-    process.stderr.write(`gradphoto: the web page is not built (${WEB_DIR}): run npm run build\n`);
+    io.stderr.write(`gradphoto: the web page is not built (${WEB_DIR}): run npm run build\n`);
     return 2;
   }
   let server: Server;
   try {
     server = await startServer(port);
   } catch (error) {
-    process.stderr.write(`gradphoto: cannot listen on 127.0.0.1:${port} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`);
+    io.stderr.write(`gradphoto: cannot listen on 127.0.0.1:${port} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`);
     return 2;
   }
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/`;
-  process.stdout.write(`gradphoto: the web page is at ${url} (Ctrl-C stops)\n`);
-  if (open && process.stdout.isTTY) openBrowser(url);
+  io.stdout.write(`gradphoto: the web page is at ${url} (Ctrl-C stops)\n`);
+  if (open && io.stdout.isTTY) openBrowser(url);
   await new Promise<void>((resolve) => {
-    const stop = () => { server.close(); server.closeAllConnections(); resolve(); };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const stop = () => {
+      process.off('SIGINT', stop); process.off('SIGTERM', stop); // neither outlives the server
+      server.close(); server.closeAllConnections(); resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   return 0;
 }

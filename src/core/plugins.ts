@@ -51,6 +51,11 @@ class Sandbox {
 
   constructor(private readonly paths: string[]) {}
 
+  /** Stop the thread for good (the run is over). */
+  close(): void {
+    if (this.worker) this.stop(this.worker, 'the run is over');
+  }
+
   /** Start the thread (if it is not running) and import the modules; resolves to what they export. */
   start(): Promise<RuleDescription[]> {
     if (this.loading) return this.loading;
@@ -128,6 +133,17 @@ class Sandbox {
 }
 
 const loaded = new Map<string, Promise<Rule<any>[]>>();
+const sandboxes = new Set<Sandbox>();
+
+/**
+ * Stop every --rule sandbox thread of this thread and forget the modules: a later run (main() called
+ * again in the same process) imports them afresh, as a new process would.
+ */
+export function closeRuleModules(): void {
+  for (const sandbox of sandboxes) sandbox.close();
+  sandboxes.clear();
+  loaded.clear();
+}
 
 /**
  * Load extra rule modules (`--rule ./my-rule.js`). A module's default export is a rule or an
@@ -141,6 +157,7 @@ export function loadRuleModules(paths: string[]): Promise<Rule<any>[]> {
   let rules = loaded.get(key);
   if (!rules) {
     const sandbox = new Sandbox(paths);
+    sandboxes.add(sandbox);
     rules = sandbox.start().then((described) => described.map(({ id, meta }, index): Rule<any> => ({
       id,
       meta: { ...meta, defaultOptions: meta.defaultOptions ?? {} },

@@ -44,9 +44,8 @@ export function readOnnxManifest(): Promise<Record<string, OnnxManifestEntry>> {
  */
 export type Engine = 'onnxruntime' | 'wasm';
 
-/** The engine GRADPHOTO_ENGINE asks for, if any; a value that names none is an error. */
-export function askedEngine(): Engine | undefined {
-  const asked = platform.env('GRADPHOTO_ENGINE');
+/** The engine GRADPHOTO_ENGINE asks for (this process's, unless its value is given), if any; a value that names none is an error. */
+export function askedEngine(asked = platform.env('GRADPHOTO_ENGINE')): Engine | undefined {
   if (asked === undefined || asked === '') return undefined;
   if (asked === 'wasm' || asked === 'onnxruntime') return asked;
   throw new Error(`GRADPHOTO_ENGINE is "${asked}": use "onnxruntime" or "wasm"`);

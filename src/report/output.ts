@@ -46,8 +46,15 @@ function gathered(put: (bytes: Buffer) => Promise<void>) {
   };
 }
 
+/** What a report can be written to besides a file: standard output, or a stream like it. */
+export interface ReportStream {
+  write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
+  once(event: 'error' | 'drain', listener: (...args: any[]) => void): unknown;
+  off(event: 'error' | 'drain', listener: (...args: any[]) => void): unknown;
+}
+
 /** Write to a stream, waiting for 'drain' when its buffer is full (a reader slower than the checks). */
-function streamPut(stream: NodeJS.WritableStream): (bytes: Buffer) => Promise<void> {
+function streamPut(stream: ReportStream): (bytes: Buffer) => Promise<void> {
   return (bytes) => new Promise((done, fail) => {
     const onError = (error: Error) => fail(error);
     stream.once('error', onError);
@@ -83,7 +90,7 @@ async function copySpool(path: string, put: (bytes: Buffer) => Promise<void>): P
  * The output of a report in `format`: the file `out` (the same refusals as writeAtomic: never an input,
  * never through a link) or standard output.
  */
-export async function openReport(format: Pick<StreamFormat, 'headAtEnd'>, out: string | undefined, options: { inputs: string[]; stdout?: NodeJS.WritableStream }): Promise<ReportOutput> {
+export async function openReport(format: Pick<StreamFormat, 'headAtEnd'>, out: string | undefined, options: { inputs: string[]; stdout?: ReportStream }): Promise<ReportOutput> {
   const target = out === undefined ? undefined : await openAtomic(out, { force: true, inputs: options.inputs });
   const put = target ? (bytes: Buffer) => target.write(bytes) : streamPut(options.stdout ?? process.stdout);
   let spool: { file: AtomicFile; path: string } | undefined;
