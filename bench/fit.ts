@@ -21,7 +21,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { fitToWindow, type FitResult } from '../src/fix/encode.js';
+import { FitError, fitToWindow, type FitResult } from '../src/fix/encode.js';
 import { fitWindow } from '../src/fix/index.js';
 import { onNewBackground } from '../src/fix/composite.js';
 import { personMatte } from '../src/analysis/matte.js';
@@ -83,7 +83,8 @@ function psnr(a: Float64Array, b: Float64Array): number {
 }
 
 interface Side { bytes: number; ms: number; ssim: number; psnr: number }
-interface PhotoRow { name: string; ours: Side & { fit: FitResult }; magick?: Side & { wholeMs: number }; jpegoptim?: Side }
+/** `fit` undefined: our encoder refused the photo (FitError: even minQuality is over the window); no file, so no SSIM to count. */
+interface PhotoRow { name: string; ours: Side & { fit?: FitResult; refused?: string }; magick?: Side & { wholeMs: number }; jpegoptim?: Side }
 
 async function main(): Promise<void> {
   const rounds = Number(option('rounds', '3')) || 3;
@@ -99,13 +100,16 @@ async function main(): Promise<void> {
     const rawInput = (master: Master) => ['-size', `${WIDTH}x${HEIGHT}`, '-depth', '8', `rgb:${master.rgbPath}`];
     for (const master of photos) {
       const times = { ours: [] as number[], extent: [] as number[], trivial: [] as number[], jpegoptim: [] as number[], jpegoptimStart: [] as number[] };
-      let fit: FitResult | undefined;
+      let fit: FitResult | FitError | undefined;
       const magickOut = join(dir, 'im.jpg');
       const jpegoptimOut = join(dir, 'jo.jpg');
       const q95 = haveJpegoptim ? await sharp(master.raw, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 95 }).toBuffer() : undefined;
       for (let round = 0; round < rounds; round++) {
         let started = performance.now();
-        fit = await fitToWindow({ data: master.raw, width: WIDTH, height: HEIGHT }, WINDOW);
+        fit = await fitToWindow({ data: master.raw, width: WIDTH, height: HEIGHT }, WINDOW).catch((error: unknown) => {
+          if (error instanceof FitError) return error;
+          throw error;
+        });
         times.ours.push(performance.now() - started);
         if (haveMagick) {
           started = performance.now();
@@ -129,7 +133,10 @@ async function main(): Promise<void> {
         const decoded = await decodedLuma(jpeg);
         return { bytes: jpeg.length, ms, ssim: ssim(master.luma, decoded, WIDTH, HEIGHT), psnr: psnr(master.luma, decoded) };
       };
-      const row: PhotoRow = { name: master.name, ours: { ...await side(fit!.jpeg, median(times.ours)), fit: fit! } };
+      const row: PhotoRow = {
+        name: master.name,
+        ours: fit instanceof FitError ? { bytes: fit.bytes, ms: median(times.ours), ssim: NaN, psnr: NaN, refused: fit.reason } : { ...await side(fit!.jpeg, median(times.ours)), fit },
+      };
       if (haveMagick) row.magick = { ...await side(await readFile(magickOut), median(times.extent) - median(times.trivial)), wholeMs: median(times.extent) };
       if (q95) row.jpegoptim = await side(await readFile(jpegoptimOut), median(times.jpegoptim) - median(times.jpegoptimStart));
       rows.push(row);
@@ -152,7 +159,8 @@ function report(rows: PhotoRow[], rounds: number, haveMagick: boolean, haveJpego
     for (const row of rows) {
       const { ours, magick } = row;
       const im = magick ? [magick.bytes, magick.ms.toFixed(1), '', magick.ssim.toFixed(5), (ours.ssim - magick.ssim).toFixed(5)] : ['–', '–', '', '–', '–'];
-      console.log(`| ${row.name} | ${ours.bytes} | q${ours.fit.quality} ${ours.fit.settings} | ${ours.ms.toFixed(1)} | ${im[0]} | ${im[1]} | ${ours.ssim.toFixed(5)} | ${im[3]} | ${im[4]} |`);
+      const settings = ours.fit ? `q${ours.fit.quality} ${ours.fit.settings}` : `refused: ${ours.refused}`;
+      console.log(`| ${row.name} | ${ours.bytes} | ${settings} | ${ours.ms.toFixed(1)} | ${im[0]} | ${im[1]} | ${ours.ssim.toFixed(5)} | ${im[3]} | ${im[4]} |`);
     }
   }
   const sides: [string, (row: PhotoRow) => (Side | undefined)][] = [['gradphoto (in-process, from raw RGB)', (row) => row.ours]];
@@ -162,12 +170,16 @@ function report(rows: PhotoRow[], rounds: number, haveMagick: boolean, haveJpego
   console.log('|---|---|---|---|---|---|');
   for (const [name, pick] of sides) {
     const values = rows.map(pick).filter((side): side is Side => side !== undefined);
-    console.log(`| ${name} | ${median(values.map((v) => v.ms)).toFixed(1)} | ${median(values.map((v) => v.bytes))} | ${values.filter((v) => inWindow(v.bytes)).length}/${count} `
-      + `| ${median(values.map((v) => v.ssim)).toFixed(5)} | ${median(values.map((v) => v.psnr)).toFixed(2)} |`);
+    const made = values.filter((v) => !Number.isNaN(v.ssim));
+    console.log(`| ${name} | ${median(values.map((v) => v.ms)).toFixed(1)} | ${median(made.map((v) => v.bytes))} | ${made.filter((v) => inWindow(v.bytes)).length}/${count} `
+      + `| ${median(made.map((v) => v.ssim)).toFixed(5)} | ${median(made.map((v) => v.psnr)).toFixed(2)} |`);
   }
   const settings = new Map<string, number>();
-  for (const row of rows) settings.set(row.ours.fit.settings, (settings.get(row.ours.fit.settings) ?? 0) + 1);
-  const encodes = rows.map((row) => row.ours.fit.encodes);
+  for (const row of rows) {
+    const used = row.ours.fit?.settings ?? `refused (${row.ours.refused})`;
+    settings.set(used, (settings.get(used) ?? 0) + 1);
+  }
+  const encodes = rows.flatMap((row) => (row.ours.fit ? [row.ours.fit.encodes] : []));
   console.log(`gradphoto: ${median(encodes)} encodes a photo (median; max ${Math.max(...encodes)}); settings chosen: ${[...settings].map(([name, n]) => `${name} ${n}`).join(', ')}`);
   if (!haveMagick) return;
   const atLeast = rows.filter((row) => row.ours.ssim >= row.magick!.ssim).length;

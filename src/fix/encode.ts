@@ -22,8 +22,8 @@ export interface FitResult {
   encodes: number;
   /** 'exact': quality q fits and q+1 was encoded and does not; 'model': q+1 predicted not to fit. */
   proof: 'exact' | 'model' | 'top';
-  /** Encoder settings used: 'standard' (libjpeg tables) or 'trellis' (mozjpeg trellis, baseline). */
-  settings: 'standard' | 'trellis';
+  /** Encoder settings used (SETTINGS): 'standard' is plain libjpeg, kept for a very plain picture's 4:4:4 and an unchanged photo. */
+  settings: 'standard' | 'trellis' | 'mssimTables';
 }
 
 export class FitError extends Error {
@@ -33,14 +33,24 @@ export class FitError extends Error {
 }
 
 /**
- * Encoder settings: both baseline, 4:2:0, Huffman-optimised (what ENCODE.md measured as the best at
- * this budget per ms); 'trellis' adds mozjpeg's trellis quantisation, about 18% smaller at the same
- * quality and slower: a fallback.
+ * Encoder settings for the window search, all baseline, 4:2:0 (ENCODE.md: 4:4:4 was worse at this budget on every
+ * master), Huffman-optimised. Both use mozjpeg's trellis quantisation, which picks each block's coefficients for
+ * size and error together: at the same bytes it gave a better luma SSIM than ImageMagick's extent search on 51 of
+ * 54 masters where plain libjpeg did on 32 (bench:fit, issue 19), at about four times an encode's cost.
+ * 'trellis' keeps the JPEG standard's tables, so image.jpeg-quality reads the quality it was made at;
+ * 'mssimTables' (mozjpeg's tables tuned for MS-SSIM) makes a file about 6% smaller at the same quality: the
+ * fallback when even minQuality is too large. The quality estimate reads it at its nominal quality too.
+ * `scale`: file bytes per model bit relative to TYPICAL_SCALE, the search's first guess.
  */
-const SETTINGS = { standard: { trellis: false }, trellis: { trellis: true } } as const;
+const SETTINGS = {
+  trellis: { trellis: true, tables: 0, scale: 0.9 },
+  mssimTables: { trellis: true, tables: 2, scale: 0.9 },
+} as const;
+type SearchSettings = keyof typeof SETTINGS;
 
-function encode(image: RawImage, quality: number, settings: keyof typeof SETTINGS, density: number): Promise<Buffer> {
-  return platform.encodeJpeg(image, { quality, chroma: '4:2:0', density, ...SETTINGS[settings] });
+function encode(image: RawImage, quality: number, settings: SearchSettings, density: number): Promise<Buffer> {
+  const { trellis, tables } = SETTINGS[settings];
+  return platform.encodeJpeg(image, { quality, chroma: '4:2:0', density, trellis, tables });
 }
 
 /** Bytes a file spends outside the entropy-coded data (markers, tables, JFIF header). */
@@ -54,7 +64,7 @@ const TYPICAL_SCALE = 0.695;
  * points, and every encode recalibrates it. Stops when quality q fits and q+1 either was encoded
  * and does not fit, or is predicted to overshoot the cap by a clear margin.
  */
-async function search(image: RawImage, window: FitWindow, settings: keyof typeof SETTINGS, model: SizeModel): Promise<FitResult> {
+async function search(image: RawImage, window: FitWindow, settings: SearchSettings, model: SizeModel): Promise<FitResult> {
   const encoded = new Map<number, Buffer>();
   let encodes = 0;
   const at = async (q: number) => {
@@ -70,10 +80,10 @@ async function search(image: RawImage, window: FitWindow, settings: keyof typeof
   const cap = window.maxBytes;
   let lo = window.minQuality - 1; // highest quality known to fit
   let hi = 101; // lowest quality known not to fit
-  // Trellis quantisation makes files about a fifth smaller than the model's standard tables.
-  let scale = settings === 'trellis' ? TYPICAL_SCALE * 0.8 : TYPICAL_SCALE;
+  const { tables } = SETTINGS[settings];
+  let scale = TYPICAL_SCALE * SETTINGS[settings].scale;
   let nearest = -1;
-  const predict = (q: number) => OVERHEAD + scale * model.bits(q);
+  const predict = (q: number) => OVERHEAD + scale * model.bits(q, tables);
   // Highest quality in (from, to) predicted to fit with this much slack; sizes rise with quality, so bisect.
   const highestPredicted = (from: number, to: number, slack: number) => {
     let low = from; let high = to;
@@ -97,7 +107,7 @@ async function search(image: RawImage, window: FitWindow, settings: keyof typeof
     // Recalibrate on the encode nearest the cap: the model's curve is right in shape, its scale drifts slowly.
     if (nearest < 0 || Math.abs(Math.log(bytes / cap)) <= Math.abs(Math.log(encoded.get(nearest)!.length / cap))) {
       nearest = q;
-      scale = Math.max(1e-6, (bytes - OVERHEAD) / model.bits(q));
+      scale = Math.max(1e-6, (bytes - OVERHEAD) / model.bits(q, tables));
     }
     if (bytes <= cap) lo = Math.max(lo, q); else hi = Math.min(hi, q);
     if (hi <= window.minQuality) break;
@@ -111,20 +121,20 @@ async function search(image: RawImage, window: FitWindow, settings: keyof typeof
 
 /**
  * Encode a baseline JPEG that lands in [minBytes, maxBytes] at the highest quality it can, never
- * below minQuality. Falls back to trellis quantisation when even minQuality is too large.
+ * below minQuality. Falls back to the MS-SSIM tables when even minQuality is too large.
  */
 export async function fitToWindow(image: RawImage, window: FitWindow): Promise<FitResult> {
   const model = new SizeModel(image);
   let result: FitResult;
   try {
-    result = await search(image, window, 'standard', model);
+    result = await search(image, window, 'trellis', model);
   } catch (error) {
     if (!(error instanceof FitError)) throw error;
-    result = await search(image, window, 'trellis', model);
+    result = await search(image, window, 'mssimTables', model);
   }
   if (result.jpeg.length < window.minBytes) {
     // Even the best quality is under the window: a very plain picture. 4:4:4 chroma adds bytes honestly.
-    const richer = await platform.encodeJpeg(image, { quality: 100, chroma: '4:4:4', trellis: false, density: window.density });
+    const richer = await platform.encodeJpeg(image, { quality: 100, chroma: '4:4:4', trellis: false, tables: 0, density: window.density });
     if (richer.length >= window.minBytes && richer.length <= window.maxBytes) {
       return { jpeg: richer, quality: 100, encodes: result.encodes + 1, proof: 'top', settings: 'standard' };
     }

@@ -2,6 +2,20 @@ import { luma } from '../analysis/colour.js';
 import { STD_CHROMA, STD_LUMA, standardTable } from '../formats/jpeg-quality.js';
 import type { RawImage } from './encode.js';
 
+/** mozjpeg's quantisation tables 2, tuned for MS-SSIM on the Kodak set (natural order; read from a sharp quantisationTable: 2, quality 50 file). */
+const MSSIM_LUMA = [
+  12, 17, 20, 21, 30, 34, 56, 63, 18, 20, 20, 26, 28, 51, 61, 55,
+  19, 20, 21, 26, 33, 58, 69, 55, 26, 26, 26, 30, 46, 87, 86, 66,
+  31, 33, 36, 40, 46, 96, 100, 73, 40, 35, 46, 62, 81, 100, 111, 91,
+  46, 66, 76, 86, 102, 121, 120, 101, 68, 90, 90, 96, 113, 102, 105, 103,
+];
+const MSSIM_CHROMA = [
+  8, 12, 15, 15, 86, 96, 96, 98, 13, 13, 15, 26, 90, 96, 99, 98,
+  12, 15, 18, 96, 99, 99, 99, 99, 17, 16, 90, 96, 99, 99, 99, 99,
+  96, 96, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+  99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+];
+
 /**
  * A predictor of baseline JPEG size at any quality, from the picture's own DCT coefficients: quantise
  * a sample of its blocks with the tables a quality would use and count the bits a Huffman coder
@@ -81,9 +95,10 @@ export class SizeModel {
     return out;
   }
 
-  /** Estimated entropy-coded bits of the sampled blocks at this quality (relative units). */
-  bits(quality: number): number {
-    const cached = this.cache.get(quality);
+  /** Estimated entropy-coded bits of the sampled blocks at this quality (relative units), with these tables (JpegOptions.tables). */
+  bits(quality: number, tables: 0 | 2 = 0): number {
+    const key = tables * 1000 + quality;
+    const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     this.histograms ??= { luma: this.histogram(this.luma), chroma: this.histogram(this.chroma), blocks: (this.luma.length + this.chroma.length) / 64 };
     const bins = SizeModel.BINS;
@@ -103,8 +118,9 @@ export class SizeModel {
       return bits;
     };
     const h = this.histograms;
-    const total = cost(h.luma, standardTable(STD_LUMA, quality, true)) + cost(h.chroma, standardTable(STD_CHROMA, quality, true)) + 2 * h.blocks;
-    this.cache.set(quality, total);
+    const [lumaTable, chromaTable] = tables === 2 ? [MSSIM_LUMA, MSSIM_CHROMA] : [STD_LUMA, STD_CHROMA];
+    const total = cost(h.luma, standardTable(lumaTable, quality, true)) + cost(h.chroma, standardTable(chromaTable, quality, true)) + 2 * h.blocks;
+    this.cache.set(key, total);
     return total;
   }
 }

@@ -125,12 +125,14 @@ export const platform: Platform = {
       bitmap.close();
     }
   },
-  async encodeJpeg(image, { quality, chroma, trellis, density }) {
+  // squoosh's mozjpeg build starts from mozjpeg's defaults and trellis-quantises always (measured: its bytes are
+  // sharp's with trellisQuantisation, to the JFIF header's 2 bytes, with either table): `trellis: false` is not honoured here.
+  async encodeJpeg(image, { quality, chroma, tables, density }) {
     const encodeMozjpeg = await jpegEncoder();
     const encoded = await encodeMozjpeg(toRgba(image), {
       quality, baseline: true, progressive: false, optimize_coding: true, arithmetic: false, smoothing: 0,
-      // libjpeg's own tables (sharp's default) for the search; mozjpeg's tuned table 3 with trellis, as sharp's fallback.
-      quant_table: trellis ? 3 : 0, auto_subsample: false, chroma_subsample: chroma === '4:4:4' ? 1 : 2,
+      // The same tables as the CLI's sharp (platform/index.ts): 0 the JPEG standard's, 2 mozjpeg's MS-SSIM-tuned.
+      quant_table: tables, auto_subsample: false, chroma_subsample: chroma === '4:4:4' ? 1 : 2,
       separate_chroma_quality: false, chroma_quality: quality, color_space: 3,
       trellis_multipass: false, trellis_opt_zero: false, trellis_opt_table: false, trellis_loops: 1,
     });
