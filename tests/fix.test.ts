@@ -161,7 +161,8 @@ test('fitToWindow: always in 30720–40000 bytes at the best quality a full swee
     assert.equal(structure.density, 300);
   }
   encodes.sort((a, b) => a - b);
-  assert.ok(encodes[encodes.length >> 1] <= 2, `median encodes ${encodes}`);
+  // Two searches (fitToWindow), each a median of 2 encodes on the corpus.
+  assert.ok(encodes[encodes.length >> 1] <= 4, `median encodes ${encodes}`);
 });
 
 test('fix on the real ID photos in ../shared/photos, when present', { skip: !existsSync(join(ROOT, '..', 'shared', 'photos', 'id')) }, async () => {
