@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Photo } from '../contract/types.js';
 import { decodeHeif, type LibHeif } from './heif.js';
+import { withJfifDensity } from './jfif.js';
 import { sharp } from './sharp.js';
 import type { Platform, PlatformFailure, RgbImage } from './types.js';
 
@@ -114,12 +115,12 @@ export const platform: Platform = {
       .raw().toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
   },
-  encodeJpeg(image, { quality, chroma, trellis, tables, density }) {
-    return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+  async encodeJpeg(image, { quality, chroma, trellis, tables, density }) {
+    const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
       // Baseline (the standard's samples are; optimiseScans and mozjpeg: true would make it progressive), Huffman tables optimised.
       .jpeg({ quality, chromaSubsampling: chroma, progressive: false, optimiseCoding: true, trellisQuantisation: trellis, quantisationTable: tables })
-      .withMetadata({ density })
       .toBuffer();
+    return withJfifDensity(jpeg, density);
   },
   /**
    * exifr, required on first use (a batch's main thread never reads EXIF) as the CommonJS bundle its
