@@ -166,6 +166,20 @@ test('fitToWindow: always in 30720–40000 bytes at the best quality a full swee
   assert.ok(encodes[encodes.length >> 1] <= 4, `median encodes ${encodes}`);
 });
 
+test('fitToWindow: a decoded JPEG on its own grid is encoded once more at its own quality when that fits; moved off the grid it is not', async () => {
+  const window = { minBytes: 30720, maxBytes: 40000, minQuality: 60, density: 300 };
+  // The example is a 480x640 q86 JPEG of 39483 bytes: at q86 its coefficients come back nearly unchanged.
+  const { data } = await sharp(EXAMPLE).raw().toBuffer({ resolveWithObject: true });
+  const fit = await fitToWindow({ data, width: 480, height: 640 }, window);
+  assert.deepEqual([fit.proof, fit.settings, fit.quality], ['grid', 'standard', 86]);
+  assert.ok(fit.jpeg.length >= 30720 && fit.jpeg.length <= 40000, `${fit.jpeg.length}`);
+  // Shifted by 3 pixels, the blocks no longer line up with the old ones: an ordinary search.
+  const shifted = await sharp(data, { raw: { width: 480, height: 640, channels: 3 } }).extend({ left: 3, extendWith: 'copy' })
+    .extract({ left: 0, top: 0, width: 480, height: 640 }).raw().toBuffer();
+  const moved = await fitToWindow({ data: shifted, width: 480, height: 640 }, window);
+  assert.notEqual(moved.proof, 'grid');
+});
+
 test('fix on the real ID photos in ../shared/photos, when present', { skip: !existsSync(join(ROOT, '..', 'shared', 'photos', 'id')) }, async () => {
   const dir = await tempDir();
   const id = join(ROOT, '..', 'shared', 'photos', 'id');

@@ -21,14 +21,18 @@ export interface FitResult {
   jpeg: Buffer;
   quality: number;
   encodes: number;
-  /** 'exact': quality q fits and q+1 was encoded and does not; 'model': q+1 predicted not to fit. */
-  proof: 'exact' | 'model' | 'top';
-  /** Encoder settings used (SETTINGS): 'standard' is plain libjpeg, kept for a very plain picture's 4:4:4 and an unchanged photo. */
+  /**
+   * 'exact': quality q fits and q+1 was encoded and does not; 'model': q+1 predicted not to fit; 'grid': the
+   * picture's own JPEG quality on its grid (fitToWindow), whatever fits above it.
+   */
+  proof: 'exact' | 'model' | 'top' | 'grid';
+  /** Encoder settings used (SETTINGS): 'standard' is plain libjpeg (a picture's own grid quality, a very plain picture's 4:4:4, an unchanged photo). */
   settings: 'standard' | 'trellis' | 'mssimTables';
 }
 
 export class FitError extends Error {
-  constructor(readonly reason: 'tooDetailed' | 'tooPlain', readonly bytes: number) {
+  /** `encodes`: how many were made before giving up. */
+  constructor(readonly reason: 'tooDetailed' | 'tooPlain', readonly bytes: number, readonly encodes = 0) {
     super(reason);
   }
 }
@@ -127,42 +131,56 @@ async function search(image: RawImage, window: FitWindow, settings: SearchSettin
   function finish(quality: number, proof: FitResult['proof']): FitResult {
     return { jpeg: encoded.get(quality)!, quality, encodes, proof, settings };
   }
-  if (lo < window.minQuality || !encoded.has(lo)) throw new FitError('tooDetailed', encoded.get(window.minQuality)?.length ?? encoded.get(hi)?.length ?? 0);
+  if (lo < window.minQuality || !encoded.has(lo)) throw new FitError('tooDetailed', encoded.get(window.minQuality)?.length ?? encoded.get(hi)?.length ?? 0, encodes);
   return finish(lo, lo === 100 ? 'top' : 'exact');
 }
 
-/** Which of two fits keeps the picture's luma better (similarity.ts); decoded as a viewer would. */
-async function moreAlike(image: RawImage, first: FitResult, second: FitResult): Promise<FitResult> {
+/** The fit that keeps the picture's luma best (similarity.ts), each decoded as a viewer would. */
+async function mostAlike(image: RawImage, fits: FitResult[]): Promise<FitResult> {
+  if (fits.length === 1) return fits[0];
   const limits = { maxPixels: image.width * image.height, seconds: 10 };
   const original = lumaPlane(image.data);
-  const [a, b] = await Promise.all([first, second].map(async (fit) => lumaPlane((await platform.decodeRgb(fit.jpeg, undefined, limits)).data)));
-  return windowSsim(original, b, image.width, image.height) > windowSsim(original, a, image.width, image.height) ? second : first;
+  const decoded = await Promise.all(fits.map(async (fit) => lumaPlane((await platform.decodeRgb(fit.jpeg, undefined, limits)).data)));
+  const scores = decoded.map((luma) => windowSsim(original, luma, image.width, image.height));
+  return fits[scores.indexOf(Math.max(...scores))];
 }
 
 /**
  * Encode a baseline JPEG that lands in [minBytes, maxBytes] at the highest quality it can, never below
- * minQuality. Both table sets are searched (at once: two encodes in flight use two cores), and of the fits in
- * the window the one more like the picture is kept: choosing so, the result's SSIM was at least ImageMagick's
- * on 51 of 54 masters and 52 of 58 wild photos, against 50 and 48 with the standard tables alone (bench:fit).
+ * minQuality, and keep of the fits in the window the one most like the picture:
+ *  - both table sets, each searched to its highest quality (at once: two encodes in flight use two cores);
+ *    choosing between them gave SSIM at least ImageMagick's on 51 of 54 masters and 52 of 58 wild photos,
+ *    against 50 and 48 with the standard tables alone (bench:fit);
+ *  - a picture that is a decoded JPEG on its own 8x8 grid (SizeModel.gridQuality: a 480x640 JPEG whose file
+ *    needed fixing but not its pixels) also once more at its own quality with plain libjpeg, which finds its
+ *    coefficients again nearly unchanged: a quality or two higher re-quantises them and loses more than
+ *    the extra bytes bring (the fixture example, q86: SSIM 0.9999 at q86, 0.9983 at q88).
  */
 export async function fitToWindow(image: RawImage, window: FitWindow): Promise<FitResult> {
   const model = new SizeModel(image);
-  const found = await Promise.all((Object.keys(SETTINGS) as SearchSettings[]).map((settings) => search(image, window, settings, model).catch((error: unknown) => {
-    if (error instanceof FitError) return error;
-    throw error;
-  })));
-  const encodes = found.reduce((sum, fit) => sum + (fit instanceof FitError ? 0 : fit.encodes), 0);
+  const gridQuality = model.gridQuality(window.minQuality);
+  const regrid = async (quality: number): Promise<FitResult | FitError> => {
+    const jpeg = await platform.encodeJpeg(image, { quality, chroma: '4:2:0', trellis: false, tables: 0, density: window.density });
+    return jpeg.length <= window.maxBytes ? { jpeg, quality, encodes: 1, proof: 'grid', settings: 'standard' } : new FitError('tooDetailed', jpeg.length, 1);
+  };
+  const found = await Promise.all([
+    ...(Object.keys(SETTINGS) as SearchSettings[]).map((settings) => search(image, window, settings, model).catch((error: unknown) => {
+      if (error instanceof FitError) return error;
+      throw error;
+    })),
+    ...(gridQuality ? [regrid(gridQuality)] : []),
+  ]);
+  const encodes = found.reduce((sum, fit) => sum + fit.encodes, 0);
   const fits = found.filter((fit): fit is FitResult => !(fit instanceof FitError));
-  // Even minQuality is too large with both: report the smaller file.
+  // Even minQuality is too large with both table sets: report the smaller file.
   if (fits.length === 0) throw found.reduce((a, b) => ((b as FitError).bytes < (a as FitError).bytes ? b : a));
   const inWindow = fits.filter((fit) => fit.jpeg.length >= window.minBytes);
-  if (inWindow.length === 2) return { ...await moreAlike(image, inWindow[0], inWindow[1]), encodes };
-  if (inWindow.length === 1) return { ...inWindow[0], encodes };
+  if (inWindow.length > 0) return { ...await mostAlike(image, inWindow), encodes };
   // Even the best quality is under the window: a very plain picture. 4:4:4 chroma adds bytes honestly.
   const largest = Math.max(...fits.map((fit) => fit.jpeg.length));
   const richer = await platform.encodeJpeg(image, { quality: 100, chroma: '4:4:4', trellis: false, tables: 0, density: window.density });
   if (richer.length >= window.minBytes && richer.length <= window.maxBytes) {
     return { jpeg: richer, quality: 100, encodes: encodes + 1, proof: 'top', settings: 'standard' };
   }
-  throw new FitError('tooPlain', largest);
+  throw new FitError('tooPlain', largest, encodes + 1);
 }

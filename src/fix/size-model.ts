@@ -95,6 +95,37 @@ export class SizeModel {
     return out;
   }
 
+  /**
+   * The quality of the standard tables this picture was last JPEG-encoded with, on this very 8x8 grid, if it was
+   * (a 480x640 JPEG decoded and nothing moved since): then its luma coefficients sit on multiples of that
+   * quality's steps, give or take the decoder's rounding. Only steps of 4 and more are read (rounding stays
+   * under a tenth of them) and only coefficients that were not quantised to zero. Measured on the corpus:
+   * the true quality scores 0.82–0.96 of coefficients within 0.15 of a multiple; any other quality, or a
+   * picture resampled or cropped off the grid, 0.28–0.49.
+   */
+  gridQuality(minQuality: number): number | undefined {
+    // Coefficients under 2 are under half of any step read: left out once, not at every quality.
+    const values = new Float32Array(this.luma.length); const positions = new Uint8Array(this.luma.length);
+    let kept = 0;
+    for (let i = 0; i < this.luma.length; i++) if (Math.abs(this.luma[i]) >= 2) { values[kept] = this.luma[i]; positions[kept++] = i & 63; }
+    let best = { quality: 0, score: 0.7 };
+    for (let quality = minQuality; quality <= 100; quality++) {
+      const steps = standardTable(STD_LUMA, quality, true);
+      let near = 0; let counted = 0;
+      for (let i = 0; i < kept; i++) {
+        const step = steps[positions[i]];
+        if (step < 4) continue;
+        const level = values[i] / step;
+        if (Math.abs(level) < 0.5) continue;
+        counted++;
+        if (Math.abs(level - Math.round(level)) < 0.15) near++;
+      }
+      // A few hundred coefficients at least: a nearly flat picture says nothing.
+      if (counted >= 200 && near / counted > best.score) best = { quality, score: near / counted };
+    }
+    return best.quality || undefined;
+  }
+
   /** Estimated entropy-coded bits of the sampled blocks at this quality (relative units), with these tables (JpegOptions.tables). */
   bits(quality: number, tables: 0 | 2 = 0): number {
     const key = tables * 1000 + quality;
