@@ -84,7 +84,8 @@ export function geometryTarget(profile: Profile): GeometryTarget {
   };
 }
 
-function fitWindow(profile: Profile) {
+/** The byte window, quality floor and dpi a profile asks of the fixed JPEG (bench:fit uses the default profile's). */
+export function fitWindow(profile: Profile) {
   const size = ruleOptions<FileSizeOptions>(profile, 'file.size');
   return {
     minBytes: size.minBytes,

@@ -2,6 +2,20 @@ import { luma } from '../analysis/colour.js';
 import { STD_CHROMA, STD_LUMA, standardTable } from '../formats/jpeg-quality.js';
 import type { RawImage } from './encode.js';
 
+/** mozjpeg's quantisation tables 2, tuned for MS-SSIM on the Kodak set (natural order; read from a sharp quantisationTable: 2, quality 50 file). */
+const MSSIM_LUMA = [
+  12, 17, 20, 21, 30, 34, 56, 63, 18, 20, 20, 26, 28, 51, 61, 55,
+  19, 20, 21, 26, 33, 58, 69, 55, 26, 26, 26, 30, 46, 87, 86, 66,
+  31, 33, 36, 40, 46, 96, 100, 73, 40, 35, 46, 62, 81, 100, 111, 91,
+  46, 66, 76, 86, 102, 121, 120, 101, 68, 90, 90, 96, 113, 102, 105, 103,
+];
+const MSSIM_CHROMA = [
+  8, 12, 15, 15, 86, 96, 96, 98, 13, 13, 15, 26, 90, 96, 99, 98,
+  12, 15, 18, 96, 99, 99, 99, 99, 17, 16, 90, 96, 99, 99, 99, 99,
+  96, 96, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+  99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+];
+
 /**
  * A predictor of baseline JPEG size at any quality, from the picture's own DCT coefficients: quantise
  * a sample of its blocks with the tables a quality would use and count the bits a Huffman coder
@@ -81,9 +95,48 @@ export class SizeModel {
     return out;
   }
 
-  /** Estimated entropy-coded bits of the sampled blocks at this quality (relative units). */
-  bits(quality: number): number {
-    const cached = this.cache.get(quality);
+  /**
+   * The quality of the standard tables this picture was last JPEG-encoded with, on this very 8x8 grid, if it was
+   * (a 480x640 JPEG decoded and nothing moved since): then its luma coefficients sit on multiples of that
+   * quality's steps, give or take the decoder's rounding. Only steps of 4 and more are read (rounding stays
+   * under a tenth of them) and only coefficients that were not quantised to zero. Measured on the corpus:
+   * the true quality scores 0.82–0.96 of coefficients within 0.15 of a multiple; any other quality, or a
+   * picture resampled or cropped off the grid, 0.28–0.49.
+   */
+  gridQuality(minQuality: number): number | undefined {
+    // Coefficients under 2 are under half of any step read: left out once, not at every quality; and a few
+    // thousand are plenty to tell 0.7 from 0.5.
+    let large = 0;
+    for (let i = 0; i < this.luma.length; i++) if (Math.abs(this.luma[i]) >= 2) large++;
+    const every = Math.max(1, Math.ceil(large / 4096));
+    const values = new Float32Array(Math.ceil(large / every)); const positions = new Uint8Array(values.length);
+    let kept = 0;
+    for (let i = 0, seen = 0; i < this.luma.length; i++) {
+      if (Math.abs(this.luma[i]) < 2 || seen++ % every !== 0) continue;
+      values[kept] = this.luma[i]; positions[kept++] = i & 63;
+    }
+    let best = { quality: 0, score: 0.7 };
+    for (let quality = minQuality; quality <= 100; quality++) {
+      const steps = standardTable(STD_LUMA, quality, true);
+      let near = 0; let counted = 0;
+      for (let i = 0; i < kept; i++) {
+        const step = steps[positions[i]];
+        if (step < 4) continue;
+        const level = values[i] / step;
+        if (Math.abs(level) < 0.5) continue;
+        counted++;
+        if (Math.abs(level - Math.round(level)) < 0.15) near++;
+      }
+      // A few hundred coefficients at least: a nearly flat picture says nothing.
+      if (counted >= 200 && near / counted > best.score) best = { quality, score: near / counted };
+    }
+    return best.quality || undefined;
+  }
+
+  /** Estimated entropy-coded bits of the sampled blocks at this quality (relative units), with these tables (JpegOptions.tables). */
+  bits(quality: number, tables: 0 | 2 = 0): number {
+    const key = tables * 1000 + quality;
+    const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     this.histograms ??= { luma: this.histogram(this.luma), chroma: this.histogram(this.chroma), blocks: (this.luma.length + this.chroma.length) / 64 };
     const bins = SizeModel.BINS;
@@ -103,8 +156,9 @@ export class SizeModel {
       return bits;
     };
     const h = this.histograms;
-    const total = cost(h.luma, standardTable(STD_LUMA, quality, true)) + cost(h.chroma, standardTable(STD_CHROMA, quality, true)) + 2 * h.blocks;
-    this.cache.set(quality, total);
+    const [lumaTable, chromaTable] = tables === 2 ? [MSSIM_LUMA, MSSIM_CHROMA] : [STD_LUMA, STD_CHROMA];
+    const total = cost(h.luma, standardTable(lumaTable, quality, true)) + cost(h.chroma, standardTable(chromaTable, quality, true)) + 2 * h.blocks;
+    this.cache.set(key, total);
     return total;
   }
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Photo } from '../contract/types.js';
 import { decodeHeif, type LibHeif } from './heif.js';
+import { withJfifDensity } from './jfif.js';
 import { sharp } from './sharp.js';
 import type { Platform, PlatformFailure, RgbImage } from './types.js';
 
@@ -76,13 +77,6 @@ function fullResolution(photo: Photo, maxPixels: number, seconds: number) {
   return sharp(photo.bytes, { limitInputPixels: maxPixels, failOn: 'truncated' }).timeout({ seconds }).rotate();
 }
 
-const JPEG_SETTINGS = {
-  // Baseline, Huffman optimisation: what ENCODE.md measured as the best at this budget per ms.
-  standard: { progressive: false, optimiseCoding: true },
-  // mozjpeg's trellis quantisation, kept baseline: about 18% smaller at the same quality. Slower; a fallback.
-  trellis: { progressive: false, optimiseCoding: true, trellisQuantisation: true, overshootDeringing: true, quantisationTable: 3 },
-} as const;
-
 type Exifr = typeof import('exifr')['default'];
 let exifrModule: Exifr | undefined;
 
@@ -121,11 +115,12 @@ export const platform: Platform = {
       .raw().toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
   },
-  encodeJpeg(image, { quality, chroma, trellis, density }) {
-    return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .jpeg({ quality, chromaSubsampling: chroma, ...JPEG_SETTINGS[trellis ? 'trellis' : 'standard'] })
-      .withMetadata({ density })
+  async encodeJpeg(image, { quality, chroma, trellis, tables, density }) {
+    const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      // Baseline (the standard's samples are; optimiseScans and mozjpeg: true would make it progressive), Huffman tables optimised.
+      .jpeg({ quality, chromaSubsampling: chroma, progressive: false, optimiseCoding: true, trellisQuantisation: trellis, quantisationTable: tables })
       .toBuffer();
+    return withJfifDensity(jpeg, density);
   },
   /**
    * exifr, required on first use (a batch's main thread never reads EXIF) as the CommonJS bundle its

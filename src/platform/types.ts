@@ -71,8 +71,13 @@ export interface JpegOptions {
   quality: number;
   /** '4:2:0' for the window search; '4:4:4' adds bytes to a very plain picture. */
   chroma: '4:2:0' | '4:4:4';
-  /** mozjpeg trellis quantisation (smaller files at the same quality). */
+  /** mozjpeg trellis quantisation: coefficients chosen for rate and distortion together, smaller files at the same quality. */
   trellis: boolean;
+  /**
+   * Quantisation tables, scaled by quality the IJG way, as mozjpeg numbers them: 0 the JPEG standard's (Annex K:
+   * libjpeg's, ImageMagick's, what image.jpeg-quality reads quality by), 2 mozjpeg's tuned for MS-SSIM.
+   */
+  tables: 0 | 2;
   density: number;
 }
 

@@ -7,6 +7,7 @@
  */
 import exifr from 'exifr';
 import { decodeHeif, type LibHeif } from '../../src/platform/heif.js';
+import { withJfifDensity } from '../../src/platform/jfif.js';
 import type { Platform, RgbImage } from '../../src/platform/types.js';
 import { parseJpegStructure } from '../../src/formats/jpeg-structure.js';
 import { readHeader } from './header.js';
@@ -70,19 +71,6 @@ function draw(bitmap: ImageBitmap, width: number, height: number, region = { lef
   return toRgb(context.getImageData(0, 0, width, height, { colorSpace: 'srgb' }).data, width, height);
 }
 
-/** JFIF's density in dots per inch, written into the APP0 segment mozjpeg puts first. */
-function withDensity(jpeg: Uint8Array, density: number): Buffer {
-  const out = Buffer.from(jpeg);
-  if (out[2] === 0xff && out[3] === 0xe0 && out.toString('latin1', 6, 11) === 'JFIF\0') {
-    out[13] = 1;
-    out.writeUInt16BE(density, 14);
-    out.writeUInt16BE(density, 16);
-    return out;
-  }
-  const app0 = Buffer.from([0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 1, density >> 8, density & 255, density >> 8, density & 255, 0, 0]);
-  return Buffer.concat([out.subarray(0, 2), app0, out.subarray(2)]);
-}
-
 type Mozjpeg = typeof import('@jsquash/jpeg/encode.js');
 let jpegReady: Promise<Mozjpeg['default']> | undefined;
 /**
@@ -125,16 +113,18 @@ export const platform: Platform = {
       bitmap.close();
     }
   },
-  async encodeJpeg(image, { quality, chroma, trellis, density }) {
+  // squoosh's mozjpeg build starts from mozjpeg's defaults and trellis-quantises always (measured: its bytes are
+  // sharp's with trellisQuantisation, to the JFIF header's 2 bytes, with either table): `trellis: false` is not honoured here.
+  async encodeJpeg(image, { quality, chroma, tables, density }) {
     const encodeMozjpeg = await jpegEncoder();
     const encoded = await encodeMozjpeg(toRgba(image), {
       quality, baseline: true, progressive: false, optimize_coding: true, arithmetic: false, smoothing: 0,
-      // libjpeg's own tables (sharp's default) for the search; mozjpeg's tuned table 3 with trellis, as sharp's fallback.
-      quant_table: trellis ? 3 : 0, auto_subsample: false, chroma_subsample: chroma === '4:4:4' ? 1 : 2,
+      // The same tables as the CLI's sharp (platform/index.ts): 0 the JPEG standard's, 2 mozjpeg's MS-SSIM-tuned.
+      quant_table: tables, auto_subsample: false, chroma_subsample: chroma === '4:4:4' ? 1 : 2,
       separate_chroma_quality: false, chroma_quality: quality, color_space: 3,
       trellis_multipass: false, trellis_opt_zero: false, trellis_opt_table: false, trellis_loops: 1,
     });
-    return withDensity(new Uint8Array(encoded), density);
+    return withJfifDensity(new Uint8Array(encoded), density);
   },
   async exifParse(bytes, options) {
     return (await exifr.parse(bytesOf(bytes), options as never)) ?? undefined;
