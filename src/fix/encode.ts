@@ -149,12 +149,14 @@ async function mostAlike(image: RawImage, fits: FitResult[]): Promise<FitResult>
  * Encode a baseline JPEG that lands in [minBytes, maxBytes] at the highest quality it can, never below
  * minQuality, and keep of the fits in the window the one most like the picture:
  *  - both table sets, each searched to its highest quality (at once: two encodes in flight use two cores);
- *    choosing between them gave SSIM at least ImageMagick's on 51 of 54 masters and 52 of 58 wild photos,
- *    against 50 and 48 with the standard tables alone (bench:fit);
+ *    choosing between them gave SSIM at least ImageMagick's on 51 of 54 masters and 51 of 58 wild photos,
+ *    against 50 and 48 with the standard tables alone (bench:fit, files still carrying 688 bytes of metadata);
  *  - a picture that is a decoded JPEG on its own 8x8 grid (SizeModel.gridQuality: a 480x640 JPEG whose file
  *    needed fixing but not its pixels) also once more at its own quality with plain libjpeg, which finds its
  *    coefficients again nearly unchanged: a quality or two higher re-quantises them and loses more than
  *    the extra bytes bring (the fixture example, q86: SSIM 0.9999 at q86, 0.9983 at q88).
+ * With both and the 18-byte JFIF header (platform/jfif.ts): 53 of 54 masters (the last refused as too detailed)
+ * and 56 of 58 wild photos, at about 3x ImageMagick's search time (bench:fit, 2026-11-30).
  */
 export async function fitToWindow(image: RawImage, window: FitWindow): Promise<FitResult> {
   const model = new SizeModel(image);
