@@ -5,10 +5,12 @@
  * Rec. 601 Y (JPEG's own Y) from 8-bit RGB, unrounded. No downsampling: both pictures are the same size.
  */
 
-/** Rec. 601 Y of interleaved 8-bit RGB (3 channels a pixel). */
+import { luma } from '../src/analysis/colour.js';
+
+/** Rec. 601 Y of interleaved 8-bit RGB (3 channels a pixel): colour.ts's luma at every pixel, in doubles. */
 export function lumaOf(rgb: Uint8Array): Float64Array {
   const out = new Float64Array(rgb.length / 3);
-  for (let i = 0, o = 0; i < out.length; i++, o += 3) out[i] = 0.299 * rgb[o] + 0.587 * rgb[o + 1] + 0.114 * rgb[o + 2];
+  for (let i = 0, o = 0; i < out.length; i++, o += 3) out[i] = luma(rgb, o);
   return out;
 }
 

@@ -5,10 +5,12 @@
  * result with the standard 11x11 Gaussian window instead (bench/ssim.ts).
  */
 
-/** Rec. 601 Y of interleaved 8-bit RGB. */
+import { luma } from '../analysis/colour.js';
+
+/** Rec. 601 Y of interleaved 8-bit RGB (colour.ts's luma at every pixel). */
 export function lumaPlane(rgb: Uint8Array): Float32Array {
   const out = new Float32Array(rgb.length / 3);
-  for (let i = 0, o = 0; i < out.length; i++, o += 3) out[i] = 0.299 * rgb[o] + 0.587 * rgb[o + 1] + 0.114 * rgb[o + 2];
+  for (let i = 0, o = 0; i < out.length; i++, o += 3) out[i] = luma(rgb, o);
   return out;
 }
 

@@ -116,12 +116,11 @@ async function switchProfile(value: string, loaded = false) {
   profileId = own ? own.id : value;
   usingOwn = Boolean(own);
   if (own) { if (!loaded) await ask({ op: 'profileFile', text: own.text, file: own.file }); } else await ask({ op: 'profile', profile: value });
-  const id = profileId;
   for (const item of checked) {
     item.result = await ask<ReportFile>({ op: 'rerun', key: item.key, lang });
     item.fix = undefined;
   }
-  document.body.dataset.profile = id;
+  document.body.dataset.profile = profileId;
   if (checked.length === 0) return;
   progress(interpolate(words().done, { ...runResult().summary, seconds: lastSeconds.toFixed(1) }));
   showClass();
