@@ -141,3 +141,28 @@ test('rule options are checked against the rule\'s defaultOptions, each mistake 
   const active = resolveRules(defaultProfile, builtinRules, [rule], [], { 'local.r': { max: 5 } });
   assert.deepEqual(active.at(-1)!.options, { pattern: 'x', max: 5, on: true });
 });
+
+test('--rule-time-limit sets how long a --rule check may take: a 300 ms rule is stopped at 0.2 s and passes under the default 5 s; a limit that is not seconds is a usage error', async () => {
+  const dir = await tempDir();
+  const rulePath = await writeTemp(dir, 'slow.mjs', Buffer.from(`export default {
+  id: 'local.slow',
+  meta: { description: { en: 'slow', zh: '慢' }, messageIds: ['ok'], messages: { en: { ok: 'done' }, zh: { ok: '完成' } }, defaultOptions: {}, needs: 'bytes' },
+  check: () => new Promise((resolve) => setTimeout(() => resolve({ status: 'pass', messageId: 'ok' }), 300)),
+};`));
+  // A photo cut short: only byte-level rules run, so the slow rule's time is the run's.
+  const photo = await writeTemp(dir, 'cut.jpg', (await readFile(EXAMPLE)).subarray(0, 2000));
+  const slow = async (...extra: string[]) => {
+    const run = await runCliInProcess(['check', photo, '--rule', rulePath, '--format', 'json', '--lang', 'en', ...extra]);
+    return (JSON.parse(run.stdout) as { files: { checks: { rule: string; status: string; message: string }[] }[] }).files[0].checks.find((c) => c.rule === 'local.slow')!;
+  };
+  const stopped = await slow('--rule-time-limit', '0.2');
+  assert.equal(stopped.status, 'skip');
+  assert.match(stopped.message, /could not run \(it did not finish within 0\.2 s\)/);
+  const inTime = await slow();
+  assert.deepEqual([inTime.status, inTime.message], ['pass', 'done']);
+  for (const bad of ['0', '-1', 'soon', '601']) {
+    const run = await runCliInProcess(['check', photo, '--rule', rulePath, '--rule-time-limit', bad]);
+    assert.equal(run.code, 2, bad);
+    assert.equal(run.stderr, `gradphoto: --rule-time-limit takes seconds, more than 0 and at most 600, not "${bad}"\n`);
+  }
+});

@@ -16,6 +16,8 @@ export interface CheckSetup {
   /** The language of what photoOutputs draws (annotation legends); results themselves carry no words. */
   lang: Lang;
   rulePaths: string[];
+  /** How long a --rule module's check may take on one photo (ms); plugins.ts's RULE_TIME_LIMIT_MS unless given. */
+  ruleTimeLimitMs?: number;
   /** Options for the --rule rules, by rule id (already checked by extraRuleOptions). */
   ruleOptions?: Record<string, Record<string, unknown>>;
   disabled: string[];
@@ -59,7 +61,7 @@ export interface Checker {
 export async function makeChecker(setup: CheckSetup): Promise<Checker> {
   const profile = setup.profile ?? profiles.get(setup.profileId);
   if (!profile) throw new Error(`unknown profile ${setup.profileId}`);
-  const rules: ActiveRule[] = resolveRules(profile, builtinRules, await loadRuleModules(setup.rulePaths), setup.disabled, setup.ruleOptions);
+  const rules: ActiveRule[] = resolveRules(profile, builtinRules, await loadRuleModules(setup.rulePaths, setup.ruleTimeLimitMs), setup.disabled, setup.ruleOptions);
   const admission = builtinRules.get('admission.different');
   if (setup.admission && admission && !setup.disabled.includes(admission.id)) {
     rules.push({ rule: admission, level: 'error', options: { ...admission.meta.defaultOptions, ...profile.rules[admission.id]?.options, ...setup.admission } });

@@ -4,7 +4,7 @@ import { loadForRule } from '../core/load.js';
 import type { FixFlags } from './fix.js';
 import { chineseHelp, helpText, langFromArgv, translateCommanderError } from './help.js';
 import { pathsInFolders } from './labels.js';
-import { closeRuleModules, loadRuleModules } from '../core/plugins.js';
+import { closeRuleModules, loadRuleModules, MAX_RULE_TIME_LIMIT_MS } from '../core/plugins.js';
 import { extraRuleOptions, resolveRules } from '../core/run.js';
 import { checkAll, PoolError } from '../batch/pool.js';
 import { WriteFailed } from '../fix/write.js';
@@ -53,6 +53,7 @@ interface CheckFlags {
   profile?: string;
   rule: string[];
   ruleOptions?: string;
+  ruleTimeLimit?: string;
   disable: string[];
   color?: boolean;
   verbose?: boolean;
@@ -90,9 +91,13 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
   if (!(maxWarnings === Infinity || (Number.isInteger(maxWarnings) && maxWarnings >= 0))) {
     throw new UsageError(`--max-warnings takes a whole number of at least 0, not "${flags.maxWarnings}"`);
   }
+  const ruleTimeLimitMs = flags.ruleTimeLimit === undefined ? undefined : Number(flags.ruleTimeLimit) * 1000;
+  if (ruleTimeLimitMs !== undefined && !(ruleTimeLimitMs > 0 && ruleTimeLimitMs <= MAX_RULE_TIME_LIMIT_MS)) {
+    throw new UsageError(`--rule-time-limit takes seconds, more than 0 and at most ${MAX_RULE_TIME_LIMIT_MS / 1000}, not "${flags.ruleTimeLimit}"`);
+  }
   await checkEngine(io.env);
   // Validate rule modules and --disable here, once, so a mistake is a usage error before any work.
-  const { extra, ruleOptions } = await pluginRules(flags.rule, flags.ruleOptions);
+  const { extra, ruleOptions } = await pluginRules(flags.rule, flags.ruleOptions, ruleTimeLimitMs);
   try {
     resolveRules(profile, builtinRules, extra, flags.disable, ruleOptions);
   } catch (error) {
@@ -138,7 +143,7 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
   try {
     if (!format.headAtEnd) await output.write(format.head());
     ({ warnings } = await checkAll(targets, {
-      profileId: profile.id, profile, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), ruleOptions, disabled: flags.disable,
+      profileId: profile.id, profile, lang, rulePaths: flags.rule.map((p) => resolvePath(p)), ruleTimeLimitMs, ruleOptions, disabled: flags.disable,
       pictures: flags.format === 'html', annotateDir: flags.annotate, admission,
       photoOutputs: new URL('../report/photo-outputs.js', import.meta.url).href,
     }, {
@@ -269,8 +274,8 @@ function progressBar(total: number, lang: Lang, io: CliIo): { update: (done: num
 class UsageError extends Error {}
 
 /** The --rule modules and their --rule-options, checked against each rule's options: a mistake is a usage error naming the flag. */
-async function pluginRules(rulePaths: string[], optionsText: string | undefined) {
-  const extra = await loadRuleModules(rulePaths).catch((error: Error) => { throw new UsageError(error.message); });
+async function pluginRules(rulePaths: string[], optionsText: string | undefined, timeLimitMs?: number) {
+  const extra = await loadRuleModules(rulePaths, timeLimitMs).catch((error: Error) => { throw new UsageError(error.message); });
   try {
     return { extra, ruleOptions: extraRuleOptions(extra, parseRuleOptions(optionsText), builtinRules) };
   } catch (error) {
@@ -333,6 +338,7 @@ function buildCommands(lang: Lang, run: Run): Command {
     .option('-p, --profile <id|file.json>', t.profile)
     .option('-r, --rule <file>', t.rule, (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--rule-options <json>', t.ruleOptions)
+    .option('--rule-time-limit <seconds>', t.ruleTimeLimit)
     .option('-d, --disable <ids>', t.disable, (value: string, all: string[]) => [...all, ...value.split(',').map((id) => id.trim()).filter(Boolean)], [] as string[])
     .option('-v, --verbose', t.verbose)
     .option('-j, --concurrency <n>', t.concurrency)

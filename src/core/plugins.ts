@@ -5,11 +5,16 @@ import { describeThrown } from '../contract/rule.js';
 import type { Photo, Rule, RuleContext, RuleMeta } from '../contract/types.js';
 
 /**
- * How long a --rule module's check may take on one photo before its thread is stopped and the rule is
- * reported as not run. The built-in rules take 30–70 ms a photo together; 5 s is a hundred times that,
- * and a rule that needs it would still make a 3,000-photo class take over 4 hours.
+ * How long a --rule module's check may take on one photo, by default, before its thread is stopped and
+ * the rule is reported as not run. The built-in rules take 30–70 ms a photo together; 5 s is a hundred
+ * times that, and a rule that needs it would still make a 3,000-photo class take over 4 hours. A centre
+ * whose rule runs a model of its own on a slow laptop sets more (--rule-time-limit); at most MAX.
  */
 export const RULE_TIME_LIMIT_MS = 5000;
+export const MAX_RULE_TIME_LIMIT_MS = 600_000;
+
+/** "5 s", "0.5 s", "2 min": a time limit as a person reads it. */
+const seconds = (ms: number) => (ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 /** How long importing the --rule modules may take (their top-level code runs then). */
 const LOAD_TIME_LIMIT_MS = 30_000;
 /** The heap of the thread --rule modules run in: a rule that allocates without end stops there, not the run. */
@@ -49,7 +54,7 @@ class Sandbox {
   private calls = 0;
   private pending = new Map<number, { resolve: (json: string) => void; reject: (error: Error) => void }>();
 
-  constructor(private readonly paths: string[]) {}
+  constructor(private readonly paths: string[], private readonly timeLimitMs: number) {}
 
   /** Stop the thread for good (the run is over). */
   close(): void {
@@ -122,7 +127,7 @@ class Sandbox {
     }
     const call = ++this.calls;
     return new Promise<string>((resolveCall, rejectCall) => {
-      const timer = setTimeout(() => this.stop(worker, `it did not finish within ${RULE_TIME_LIMIT_MS / 1000} s`), RULE_TIME_LIMIT_MS);
+      const timer = setTimeout(() => this.stop(worker, `it did not finish within ${seconds(this.timeLimitMs)}`), this.timeLimitMs);
       this.pending.set(call, {
         resolve: (json) => { clearTimeout(timer); resolveCall(json); },
         reject: (error) => { clearTimeout(timer); rejectCall(error); },
@@ -149,14 +154,16 @@ export function closeRuleModules(): void {
  * Load extra rule modules (`--rule ./my-rule.js`). A module's default export is a rule or an
  * array of rules; each needs an id, meta.messageIds, meta.messages and a check function. The modules
  * are imported and run in a sandbox thread (see Sandbox); the rules returned here hand each check to
- * it. Loaded once per thread and list of paths.
+ * it, each check stopped after `timeLimitMs` (RULE_TIME_LIMIT_MS unless given). Loaded once per thread,
+ * list of paths and time limit.
  */
-export function loadRuleModules(paths: string[]): Promise<Rule<any>[]> {
+export function loadRuleModules(paths: string[], timeLimitMs = RULE_TIME_LIMIT_MS): Promise<Rule<any>[]> {
   if (paths.length === 0) return Promise.resolve([]);
-  const key = paths.map((path) => resolve(path)).join('\0');
+  if (!(timeLimitMs > 0 && timeLimitMs <= MAX_RULE_TIME_LIMIT_MS)) throw new RangeError(`a rule's time limit must be more than 0 and at most ${MAX_RULE_TIME_LIMIT_MS} ms, not ${timeLimitMs}`);
+  const key = [...paths.map((path) => resolve(path)), timeLimitMs].join('\0');
   let rules = loaded.get(key);
   if (!rules) {
-    const sandbox = new Sandbox(paths);
+    const sandbox = new Sandbox(paths, timeLimitMs);
     sandboxes.add(sandbox);
     rules = sandbox.start().then((described) => described.map(({ id, meta }, index): Rule<any> => ({
       id,
