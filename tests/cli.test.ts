@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -251,4 +252,16 @@ test('main() called again and again in one process: nothing of one run is left f
   assert.equal(await message(), 'first');
   await writeFile(rulePath, rule('second'));
   assert.equal(await message(), 'second');
+});
+
+test('-j above the core count is capped, and the run says so once; -j at the core count says nothing', async () => {
+  const cores = availableParallelism();
+  const over = await runCliInProcess(['check', EXAMPLE, '-j', String(cores + 62), '--format', 'json', '--lang', 'en']);
+  assert.equal(over.code, 1);
+  assert.equal(JSON.parse(over.stdout).files.length, 1);
+  assert.equal(over.stderr, `gradphoto: -j ${cores + 62} is more than the ${cores} cores here: ${cores} photos are checked at once (more threads would only take turns, each holding its own copy of the models).\n`);
+  const zh = await runCliInProcess(['check', EXAMPLE, '-j', String(cores + 1), '--format', 'json', '--lang', 'zh']);
+  assert.match(zh.stderr, new RegExp(`^gradphoto: -j ${cores + 1} 超过本机的 ${cores} 个 CPU 核`));
+  const at = await runCliInProcess(['check', EXAMPLE, '-j', String(cores), '--format', 'json', '--lang', 'en']);
+  assert.equal(at.stderr, '');
 });

@@ -86,6 +86,9 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
   flags = { ...flags, disable };
   const concurrency = Number(flags.concurrency ?? availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
+  const cores = availableParallelism();
+  // The pool never runs more threads than cores (batch/pool.ts): say so rather than quietly use fewer.
+  if (concurrency > cores) io.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).concurrencyCapped, { asked: concurrency, cores })}\n`);
   if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out report.html');
   const maxWarnings = flags.strict ? 0 : flags.maxWarnings === undefined ? Infinity : Number(flags.maxWarnings);
   if (!(maxWarnings === Infinity || (Number.isInteger(maxWarnings) && maxWarnings >= 0))) {

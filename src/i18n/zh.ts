@@ -259,6 +259,7 @@ export const zhUi: { [K in keyof typeof enUi]: (typeof enUi)[K] extends string ?
     ENOENT: '输出文件夹已不存在', ENOTDIR: '输出文件夹已不存在',
     ENAMETOOLONG: '文件名超出文件系统允许的长度', EROFS: '文件系统为只读', EIO: '磁盘报告输入/输出错误',
   },
+  concurrencyCapped: '-j {asked} 超过本机的 {cores} 个 CPU 核：同时检查 {cores} 张照片（更多线程只会轮流运行，且每个线程都要各自载入一份模型）。',
   interrupted: {
     stopping: '处理完当前的照片后停止（再按 Ctrl-C 立即停止）……',
     check: '已中断：{total} 张照片中已检查 {done} 张；报告未写出（报告文件在全部检查完后才放到位）。',
