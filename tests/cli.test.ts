@@ -175,6 +175,15 @@ test('Chinese when the language is Chinese: --help, usage errors, the progress b
   assert.doesNotMatch(help.stdout, /Usage:|Options:|Arguments:|display help|report format|choices:|default:|write the report/);
   assert.match((await runCliInProcess(['fix', '--help', '--lang', 'zh'], { env: { LANG: 'en_US.UTF-8' } })).stdout, /^ {2}--out-dir <dir> +把修正后的照片写入此文件夹/m);
   assert.match((await runCliInProcess(['check', '--help', '--lang', 'en'], { env: { LANG: 'zh_CN.UTF-8' } })).stdout, /^Usage: gradphoto check \[options\] <paths\.\.\.>$/m);
+  // The root help: no English left, and descriptions start in one column as a terminal draws them
+  // (a Chinese character is two columns wide).
+  const root = (await runCliInProcess(['--help'], { env: { LANG: 'zh_CN.UTF-8' } })).stdout;
+  assert.match(root, /^用法： gradphoto \[选项\] \[命令\]$/m);
+  assert.doesNotMatch(root, /\[options\]|\[command\]|<paths/);
+  const columns = (line: string) => [...line].reduce((n, c) => n + (/[\u3000-\u9fff\uff00-\uff60]/.test(c) ? 2 : 1), 0);
+  const starts = root.split('\n').filter((line) => /^ {2}(check|rules|fix|help) /.test(line)).map((line) => columns(/^ {2}\S.*?\s{2,}/.exec(line)![0]));
+  assert.equal(starts.length, 4, root);
+  assert.equal(new Set(starts).size, 1, `descriptions start at columns ${starts}`);
   // An unknown option: one line and a hint, not the whole help.
   const en = await runCliInProcess(['check', EXAMPLE, '--frobnicate', '--lang', 'en']);
   assert.deepEqual([en.code, en.stdout, en.stderr], [2, '', "gradphoto: unknown option '--frobnicate'\n(gradphoto check --help shows the options)\n"]);

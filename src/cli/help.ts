@@ -10,6 +10,9 @@ export const helpText = {
     helpCommand: 'show help for a command',
     paths: 'photo files or folders of photos',
     usage: '[options] <paths...>',
+    programUsage: '[options] [command]',
+    pathsArgument: '<paths...>',
+    helpCommandTerm: 'help [command]',
     check: 'check photos (files or folders) against the profile\'s rules',
     format: 'report format',
     out: 'write the report to this file instead of the screen (needed for html)',
@@ -51,6 +54,9 @@ export const helpText = {
     helpCommand: '显示命令的帮助',
     paths: '照片文件或照片文件夹',
     usage: '[选项] <照片或文件夹...>',
+    programUsage: '[选项] [命令]',
+    pathsArgument: '<照片或文件夹...>',
+    helpCommandTerm: 'help [命令]',
     check: '按标准的各项规则检查照片（文件或文件夹）',
     format: '报告格式',
     out: '把报告写入此文件，而不是显示在屏幕上（html 格式必需）',
@@ -92,9 +98,15 @@ export type HelpText = (typeof helpText)['en'];
 const TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选项：', 'Arguments:': '参数：', 'Commands:': '命令：', 'Global Options:': '全局选项：' };
 
 /** Commander's help layout with its headings and "(choices: …, default: …)" in Chinese. */
+/** Characters a terminal draws two columns wide: CJK ideographs and punctuation, Hangul, full-width forms. */
+const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
+
 export function chineseHelp(): Partial<Help> {
   return {
     styleTitle: (title: string) => TITLES[title] ?? title,
+    // A Chinese character and a full-width bracket or colon take two columns of a terminal: counted as one,
+    // "check [选项] <照片或文件夹...>" pushed its description out of line with the others.
+    displayWidth: (text: string) => Help.prototype.displayWidth.call(new Help(), text) + (text.match(WIDE) ?? []).length,
     subcommandTerm: (command: Command) => Help.prototype.subcommandTerm.call(new Help(), command).replace(' [options]', ' [选项]'),
     optionDescription(option: Option) {
       const text = Help.prototype.optionDescription.call(this, option);

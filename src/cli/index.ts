@@ -327,14 +327,15 @@ function buildCommands(lang: Lang, run: Run): Command {
     .showHelpAfterError(interpolate(t.hint, { command: name ? `${name} ` : '' }));
   const program = setUp(new Command('gradphoto'), '')
     .description(t.program)
+    .usage(t.programUsage)
     .version('0.1.0', '-V, --version', t.version)
-    .helpCommand('help [command]', t.helpCommand)
+    .helpCommand(t.helpCommandTerm, t.helpCommand)
     .exitOverride();
 
   setUp(program.command('check'), 'check')
     .description(t.check)
     .usage(t.usage)
-    .argument('<paths...>', t.paths)
+    .argument(t.pathsArgument, t.paths)
     .addOption(new Option('-f, --format <format>', t.format).choices(['text', 'json', 'csv', 'junit', 'html']).default('text'))
     .option('-o, --out <file>', t.out)
     .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
@@ -381,7 +382,7 @@ function buildCommands(lang: Lang, run: Run): Command {
   setUp(program.command('fix'), 'fix')
     .description(t.fix)
     .usage(t.usage)
-    .argument('<paths...>', t.paths)
+    .argument(t.pathsArgument, t.paths)
     .option('-o, --out <file>', t.fixOut)
     .option('--out-dir <dir>', t.fixOutDir)
     .option('--background <colour>', t.background)
