@@ -97,16 +97,18 @@ export type HelpText = (typeof helpText)['en'];
 
 const TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选项：', 'Arguments:': '参数：', 'Commands:': '命令：', 'Global Options:': '全局选项：' };
 
-/** Commander's help layout with its headings and "(choices: …, default: …)" in Chinese. */
 /** Characters a terminal draws two columns wide: CJK ideographs and punctuation, Hangul, full-width forms. */
 const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
 
+/** Commander's help layout with its headings and "(choices: …, default: …)" in Chinese. */
 export function chineseHelp(): Partial<Help> {
   return {
     styleTitle: (title: string) => TITLES[title] ?? title,
     // A Chinese character and a full-width bracket or colon take two columns of a terminal: counted as one,
     // "check [选项] <照片或文件夹...>" pushed its description out of line with the others.
-    displayWidth: (text: string) => Help.prototype.displayWidth.call(new Help(), text) + (text.match(WIDE) ?? []).length,
+    displayWidth(text: string) {
+      return Help.prototype.displayWidth.call(this, text) + (text.match(WIDE) ?? []).length;
+    },
     subcommandTerm: (command: Command) => Help.prototype.subcommandTerm.call(new Help(), command).replace(' [options]', ' [选项]'),
     optionDescription(option: Option) {
       const text = Help.prototype.optionDescription.call(this, option);

@@ -84,9 +84,9 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
   // --profile over the gradphoto.config.json beside the photos over the default; both disable lists apply.
   const { profile, disable } = await settingsFor(paths, flags, io.cwd).catch((error: Error) => { throw new UsageError(error.message); });
   flags = { ...flags, disable };
-  const concurrency = Number(flags.concurrency ?? availableParallelism());
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
   const cores = availableParallelism();
+  const concurrency = Number(flags.concurrency ?? cores);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
   // The pool never runs more threads than cores (batch/pool.ts): say so rather than quietly use fewer.
   if (concurrency > cores) io.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).concurrencyCapped, { asked: concurrency, cores })}\n`);
   if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out report.html');
