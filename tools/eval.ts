@@ -1,10 +1,18 @@
 /**
  * Calibration: run the checker on a folder of labelled photos and print, per rule, how often its
  * status agrees with the manifest (MANIFEST.tsv: file, expected verdict, rules that must fail,
- * rules that must pass or ALL). Usage: npm run eval -- <folder> [manifest.tsv] [--json]
+ * rules that must pass or ALL). Usage: npm run eval -- <folder> [manifest.tsv] [--json] [--stability]
+ *
+ * --stability: how often a rule's verdict on a photo changes when nothing that matters changes (the
+ * photo mirrored, 6% brighter, 90% the size). Agreement with the labels says how right the limits are
+ * on these photos; flips say how many verdicts sit on a limit within the measurement's own noise, which
+ * is what photos nobody labelled will meet.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sharp } from '../src/platform/sharp.js';
+import type { ActiveRule } from '../src/core/run.js';
 import { checkFile, resolveRules } from '../src/core/run.js';
 import type { FileResult } from '../src/contract/types.js';
 import { defaultProfile } from '../src/profiles/index.js';
@@ -27,10 +35,63 @@ function parseManifest(text: string): Row[] {
   });
 }
 
+/** Rules about the file rather than the scene: a re-encoded or resized copy changes them by design. */
+const FILE_PROPERTY = /^(file\.|image\.(dimensions|dpi|jpeg-quality|orientation)$|admission\.)/;
+const VARIANTS: [string, (image: ReturnType<typeof sharp>, width: number) => ReturnType<typeof sharp>][] = [
+  ['mirrored', (image) => image.flop()],
+  ['6% brighter', (image) => image.linear(1.06, 4)],
+  ['90% size', (image, width) => image.resize(Math.round(width * 0.9))],
+];
+
+/** Per rule, on how many photos its fail/not-fail verdict changes under each variant. */
+async function stability(folder: string, rows: Row[], rules: ActiveRule[]): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'gradphoto-stability-'));
+  const flips = new Map<string, number[]>(); const seen = new Map<string, number>(); const detail: string[] = [];
+  const failing = (result: FileResult) => new Map(result.checks.filter((c) => !FILE_PROPERTY.test(c.rule))
+    .map((c) => [c.rule, result.checks.some((d) => d.rule === c.rule && d.status === 'fail')]));
+  try {
+    for (const row of rows) {
+      // Every photo is compared with its own copy at quality 95, so re-encoding alone never counts as a flip.
+      const decoded = await sharp(join(folder, row.file)).rotate().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }).catch(() => undefined);
+      if (!decoded) continue;
+      const pixels = () => sharp(decoded.data, { raw: decoded.info });
+      const checkCopy = async (name: string, image: ReturnType<typeof sharp>) => {
+        const path = join(dir, `${name}.jpg`);
+        await writeFile(path, await image.jpeg({ quality: 95 }).toBuffer());
+        return failing(await checkFile(path, rules, { frame: defaultProfile.frame }));
+      };
+      const reference = await checkCopy('reference', pixels());
+      for (const [v, [name, make]] of VARIANTS.entries()) {
+        const variant = await checkCopy(`variant-${v}`, make(pixels(), decoded.info.width));
+        for (const [rule, fails] of reference) {
+          if (v === 0) seen.set(rule, (seen.get(rule) ?? 0) + 1);
+          if (!flips.has(rule)) flips.set(rule, VARIANTS.map(() => 0));
+          if (variant.get(rule) !== undefined && variant.get(rule) !== fails) {
+            flips.get(rule)![v]++;
+            detail.push(`${row.file} ${name}: ${rule} ${fails ? 'fail → not fail' : 'not fail → fail'}`);
+          }
+        }
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  console.log(`\nStability: each photo's verdicts against the same photo ${VARIANTS.map(([name]) => name).join(', ')} (all re-encoded at quality 95); a flip is fail on one and not on the other.`);
+  console.log(`| rule | photos | ${VARIANTS.map(([name]) => name).join(' | ')} |`);
+  console.log(`|---|---|${VARIANTS.map(() => '---|').join('')}`);
+  let total = 0; let checks = 0;
+  for (const [rule, counts] of [...flips].sort(([a], [b]) => a.localeCompare(b))) {
+    console.log(`| ${rule} | ${seen.get(rule)} | ${counts.join(' | ')} |`);
+    total += counts.reduce((a, b) => a + b, 0); checks += (seen.get(rule) ?? 0) * VARIANTS.length;
+  }
+  console.log(`\n${total} flips in ${checks} rule verdicts (${((total / Math.max(1, checks)) * 100).toFixed(1)}%).`);
+  for (const line of detail) console.log(`- ${line}`);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   if (args.length === 0) {
-    console.error('usage: npm run eval -- <folder> [manifest.tsv] [--json]');
+    console.error('usage: npm run eval -- <folder> [manifest.tsv] [--json] [--stability]');
     process.exit(2);
   }
   const folder = args[0];
@@ -68,6 +129,7 @@ async function main(): Promise<void> {
   console.log(`\nVerdict agrees with the manifest on ${verdictHits.length}/${rows.length} files; ${rows.length} files in ${(ms / 1000).toFixed(1)} s.`);
   const verdictMisses = rows.filter((row) => !verdictHits.includes(row)).map((row) => `${row.file} (expected ${row.expected.join('|')}, got ${results.get(row.file)!.verdict})`);
   if (verdictMisses.length) console.log(`Verdict disagreements: ${verdictMisses.join('; ')}`);
+  if (process.argv.includes('--stability')) await stability(folder, rows, rules);
 }
 
 await main();
