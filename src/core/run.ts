@@ -184,6 +184,9 @@ export async function checkFile(path: string, rules: ActiveRule[], options: Chec
   if (outcome.kind === 'unreadable') return errorResult(path, outcome.failure.messageId, outcome.failure.data);
   const { photo } = outcome;
   const decoded = outcome.kind === 'photo';
+  // Bytes that match no picture format at all (notes.txt renamed .jpg): that is the one thing to say. The
+  // file rules would add "not JPEG, convert it with gradphoto fix" and "too small, save at a higher quality".
+  if (!decoded && photo.container.name === 'unknown') return errorResult(path, outcome.failure.messageId, outcome.failure.data);
   const runnable = decoded ? rules : rules.filter((a) => a.rule.meta.needs === 'bytes');
   const checks: Check[] = [];
   for (const active of runnable) checks.push(...await runRule(active, photo, options.frame));
