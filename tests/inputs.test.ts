@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { EXAMPLE, runCliInProcess, tempDir } from './helpers.js';
 
-type Report = { files: { path: string; verdict: string; checks: { rule: string; messageId: string }[] }[] };
+type Report = { files: { path: string; verdict: string; checks: { rule: string; status: string; messageId: string; message: string }[] }[] };
 
 test('inputs: a quoted pattern is expanded, a photo named twice is checked once, a pattern matching nothing says so', async () => {
   const dir = await tempDir();
@@ -33,4 +34,10 @@ test('inputs: "-" reads the photo from standard input (cat photo.jpg | gradphoto
   assert.equal(report.files[0].path, '-');
   assert.equal(report.files[0].verdict, 'fail');
   assert.ok(report.files[0].checks.some((c) => c.rule === 'background.color' && c.messageId === 'otherColour'));
+  // Standard input has no file name to judge: the JPEG's format passes (it was "named (none), rename it to .jpg").
+  assert.deepEqual(report.files[0].checks.filter((c) => c.rule === 'file.format').map((c) => `${c.status}:${c.messageId}`), ['pass:ok']);
+  // A PNG on standard input is still not a JPEG, by its bytes.
+  const png = JSON.parse((await runCliInProcess(['check', '-', '--format', 'json', '--lang', 'en'], { stdin: await sharp(EXAMPLE).png().toBuffer() })).stdout) as Report;
+  assert.deepEqual(png.files[0].checks.filter((c) => c.rule === 'file.format').map((c) => `${c.status}:${c.messageId}`), ['fail:notJpeg']);
+  assert.doesNotMatch(png.files[0].checks.find((c) => c.rule === 'file.format')!.message, /\.(jpe?g|png)\b|\(none\)/);
 });

@@ -25,7 +25,7 @@ export const en = {
   },
   'file.format': {
     ok: 'JPEG ({coding}), named .jpg.',
-    notJpeg: 'The file is {format}, not JPEG (judged by its bytes, not by its name {extension}). Convert it to JPG, e.g. `gradphoto fix`, or export as JPEG from your photo app.',
+    notJpeg: 'The file is {format}, not JPEG (judged by its bytes, whatever its name says). Convert it to JPG, e.g. `gradphoto fix`, or export as JPEG from your photo app.',
     heic: 'The file is HEIC (the iPhone format), not JPEG. `gradphoto fix` converts it to JPG, or export it as JPG (Settings > Camera > Formats > Most Compatible, or share as JPEG).',
     wrongExtension: 'The file is a JPEG but is named {extension}. Rename it to .jpg.',
     progressive: 'Progressive JPEG: valid, but some upload systems refuse it. `gradphoto fix` writes a baseline JPEG.',

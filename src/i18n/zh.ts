@@ -29,7 +29,7 @@ export const zh: Catalogue<typeof en> = {
   },
   'file.format': {
     ok: 'JPEG（{coding}），扩展名 .jpg。',
-    notJpeg: '文件是 {format} 格式，不是 JPEG（按文件内容判断，而非扩展名 {extension}）。请转换为 JPG，例如用 `gradphoto fix`，或在相册应用中导出为 JPEG。',
+    notJpeg: '文件是 {format} 格式，不是 JPEG（按文件内容判断，与文件名无关）。请转换为 JPG，例如用 `gradphoto fix`，或在相册应用中导出为 JPEG。',
     heic: '文件是 HEIC 格式（iPhone 格式），不是 JPEG。`gradphoto fix` 可转换为 JPG，或导出为 JPG（“设置 > 相机 > 格式 > 兼容性最佳”，或共享为 JPEG）。',
     wrongExtension: '文件是 JPEG，但扩展名是 {extension}。请改为 .jpg。',
     progressive: '渐进式 JPEG：格式合法，但部分上传系统不接受。`gradphoto fix` 会输出基线（baseline）JPEG。',

@@ -37,7 +37,8 @@ export default defineRule<FileFormatOptions>({
     if (coding === 'arithmetic' || coding === 'lossless' || coding === 'hierarchical') {
       findings.push(fail('unusualCoding', { ...base, data: { coding } }));
     }
-    if (!options.extensions.includes(extension)) {
+    // "-" is a photo read from standard input: it has no name to judge.
+    if (photo.path !== '-' && !options.extensions.includes(extension)) {
       findings.push(fail('wrongExtension', { ...base, data: { extension: extension || '(none)' } }));
     }
     if (coding === 'progressive' && options.progressive !== 'pass') {
