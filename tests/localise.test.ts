@@ -56,6 +56,11 @@ test('every message and description of every built-in rule names the profile\'s 
   assert.match(en('file.decode', 'decodeTimeout', { seconds: 20 }), /Export a 358x441 JPG from the original\./);
   assert.equal(ruleDescription(builtinRules.get('face.position')!, 'zh', other), '头顶距上边 7–21 像素，双眼距上边 150–190 像素，人像居中');
   assert.match(formatRulesListing(other, 'en'), /^image\.dimensions +pixel size 358x441 \(width x height\)$/m);
+  // The allowed colours by name and RGB (they printed as [object Object]); limits wrapped to the width given.
+  const listing = formatRulesListing(defaultProfile, 'en', [], 80);
+  assert.match(listing, /^ {23}.*colours=blue\(100,197,255\)/m);
+  assert.doesNotMatch(listing, /object Object/);
+  assert.deepEqual(listing.split('\n').filter((line) => line.length > 80 && line.startsWith(' ')), []);
   // The default profile still reads as before.
   assert.equal(ruleDescription(builtinRules.get('file.size')!, 'en', defaultProfile), 'file size within 30720–40000 bytes');
 });

@@ -367,7 +367,7 @@ function buildCommands(lang: Lang, run: Run): Command {
       const profile = await loadProfile(flags.profile ?? DEFAULT_PROFILE, io.cwd).catch((error: Error) => { throw new UsageError(error.message); });
       const { extra, ruleOptions } = await pluginRules(flags.rule, flags.ruleOptions);
       const listed = extra.map((rule) => ({ rule, options: { ...rule.meta.defaultOptions, ...ruleOptions[rule.id] } }));
-      io.stdout.write(formatRulesListing(profile, pickLang(flags.lang, io.env), listed));
+      io.stdout.write(formatRulesListing(profile, pickLang(flags.lang, io.env), listed, Math.max(60, io.stdout.columns ?? 80)));
       this.setOptionValue('exitCode', EXIT.ok);
     });
 
