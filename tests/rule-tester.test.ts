@@ -19,9 +19,9 @@ test('rule tester: face.pose fails a turned and a tilted head, warns short of th
   await testRule(facePose, {
     valid: [{ name: 'frontal', analyses: { face: oneFace({ roll: 1.2, yaw: -2, pitch: 6 }) } }],
     invalid: [
-      { name: 'turned 9° right', analyses: { face: oneFace({ yaw: 9 }) }, expect: [{ status: 'fail', messageId: 'yaw', data: { angle: 9, max: 7.5, direction: 'right' } }] },
-      { name: 'turned 6° left', analyses: { face: oneFace({ yaw: -6 }) }, expect: [{ status: 'warn', messageId: 'yaw', data: { angle: 6, max: 7.5, direction: 'left' } }] },
-      { name: 'chin down 25°', analyses: { face: oneFace({ pitch: 25 }) }, expect: [{ status: 'fail', messageId: 'pitch', data: { angle: 25, max: 22, direction: 'down' } }] },
+      { name: 'turned 9° right', analyses: { face: oneFace({ yaw: 9 }) }, expect: [{ status: 'fail', messageId: 'yaw', data: { angle: 9, ok: 5, max: 7.5, direction: 'right' } }] },
+      { name: 'turned 6° left', analyses: { face: oneFace({ yaw: -6 }) }, expect: [{ status: 'warn', messageId: 'yaw', data: { angle: 6, ok: 5, max: 7.5, direction: 'left' } }] },
+      { name: 'chin down 25°', analyses: { face: oneFace({ pitch: 25 }) }, expect: [{ status: 'fail', messageId: 'pitch', data: { angle: 25, ok: 15, max: 22, direction: 'down' } }] },
       { name: 'chin up 16° and 4° of roll', analyses: { face: oneFace({ roll: -4, pitch: -16 }) },
         expect: [{ status: 'warn', messageId: 'roll' }, { status: 'warn', messageId: 'pitch', measured: { roll: -4, yaw: 0, pitch: -16 } }] },
       { name: 'a stricter profile', options: { yawFail: 4, yawWarn: 2 }, analyses: { face: oneFace({ yaw: 4.5 }) }, expect: [{ status: 'fail', messageId: 'yaw' }] },

@@ -108,9 +108,9 @@ export const en = {
   },
   'face.pose': {
     ok: 'Head level and facing the camera (roll {roll}°, yaw {yaw}°, pitch {pitch}°).',
-    roll: 'Head tilted {angle}° (the line of the pupils drops to the {direction}; at most {max}°). Hold your head level.',
-    yaw: 'Head turned {angle}° to the {direction} (at most {max}°). Face the camera squarely.',
-    pitch: 'Head tilted {direction} by {angle}° (at most {max}°). Look straight into the camera, chin level.',
+    roll: 'Head tilted {angle}° (the line of the pupils drops to the {direction}; level is up to {ok}°, over {max}° fails). Hold your head level.',
+    yaw: 'Head turned {angle}° to the {direction} (square is up to {ok}°, over {max}° fails). Face the camera squarely.',
+    pitch: 'Head tilted {direction} by {angle}° (level is up to {ok}°, over {max}° fails). Look straight into the camera, chin level.',
     noSingleFace: 'Not measured: needs exactly one face ({count} found).',
   },
   'face.eyes-open': {
@@ -135,8 +135,8 @@ export const en = {
   },
   'face.forehead-visible': {
     ok: 'Forehead visible ({share}% covered).',
-    covered: 'Hair covers {share}% of the forehead (at most {max}%). Brush the fringe off the forehead and brows and retake.',
-    partly: 'Hair covers {share}% of the forehead (at most {max}%). Check the fringe does not reach the brows.',
+    covered: 'Hair covers {share}% of the forehead (clear is up to {max}%, over {fail}% fails). Brush the fringe off the forehead and brows and retake.',
+    partly: 'Hair covers {share}% of the forehead (clear is up to {max}%, over {fail}% fails). Check the fringe does not reach the brows.',
     noSingleFace: 'Not measured: needs exactly one face.',
   },
   'background.color': {
@@ -160,8 +160,8 @@ export const en = {
   },
   'image.sharpness': {
     ok: 'Face in focus (detail {value}).',
-    blurred: 'The face is blurred (detail {value}, at least {min}): out of focus, shaken, or a small photo enlarged. Retake in focus or use the original, larger photo.',
-    soft: 'The face is a little soft (detail {value}, at least {min}). Check focus; do not enlarge a small photo.',
+    blurred: 'The face is blurred (detail {value}; sharp is {min} or more, under {fail} fails): out of focus, shaken, or a small photo enlarged. Retake in focus or use the original, larger photo.',
+    soft: 'The face is a little soft (detail {value}; sharp is {min} or more, under {fail} fails). Check focus; do not enlarge a small photo.',
     noSingleFace: 'Not measured: needs exactly one face.',
   },
   'image.exposure': {

@@ -112,9 +112,9 @@ export const zh: Catalogue<typeof en> = {
   },
   'face.pose': {
     ok: '头部端正、正对相机（侧倾 {roll}°，左右转 {yaw}°，俯仰 {pitch}°）。',
-    roll: '头部歪斜 {angle}°（双眼连线向{direction}下倾，不超过 {max}°）。请保持头部端正、双眼水平。',
-    yaw: '头部向{direction}转了 {angle}°（不超过 {max}°）。请正对相机。',
-    pitch: '头部向{direction}倾斜 {angle}°（不超过 {max}°）。请平视镜头，下巴放平。',
+    roll: '头部歪斜 {angle}°（双眼连线向{direction}下倾；{ok}° 以内为端正，超过 {max}° 不合格）。请保持头部端正、双眼水平。',
+    yaw: '头部向{direction}转了 {angle}°（{ok}° 以内为正对，超过 {max}° 不合格）。请正对相机。',
+    pitch: '头部向{direction}倾斜 {angle}°（{ok}° 以内为平视，超过 {max}° 不合格）。请平视镜头，下巴放平。',
     noSingleFace: '未测量：需要恰好一张人脸（找到 {count} 张）。',
   },
   'face.eyes-open': {
@@ -139,8 +139,8 @@ export const zh: Catalogue<typeof en> = {
   },
   'face.forehead-visible': {
     ok: '额头露出（遮挡 {share}%）。',
-    covered: '头发遮住了 {share}% 的额头（不超过 {max}%）。请把刘海梳离额头和眉毛后重拍。',
-    partly: '头发遮住了 {share}% 的额头（不超过 {max}%）。请确认刘海不遮挡眉毛。',
+    covered: '头发遮住了 {share}% 的额头（{max}% 以内为露出，超过 {fail}% 不合格）。请把刘海梳离额头和眉毛后重拍。',
+    partly: '头发遮住了 {share}% 的额头（{max}% 以内为露出，超过 {fail}% 不合格）。请确认刘海不遮挡眉毛。',
     noSingleFace: '未测量：需要恰好一张人脸。',
   },
   'background.color': {
@@ -164,8 +164,8 @@ export const zh: Catalogue<typeof en> = {
   },
   'image.sharpness': {
     ok: '面部清晰（细节 {value}）。',
-    blurred: '面部模糊（细节 {value}，至少 {min}）：失焦、抖动或小图放大。请对焦清晰重拍，或使用更大的原图。',
-    soft: '面部略有些虚（细节 {value}，至少 {min}）。请检查对焦，不要放大小图。',
+    blurred: '面部模糊（细节 {value}；{min} 以上为清晰，低于 {fail} 不合格）：失焦、抖动或小图放大。请对焦清晰重拍，或使用更大的原图。',
+    soft: '面部略有些虚（细节 {value}；{min} 以上为清晰，低于 {fail} 不合格）。请检查对焦，不要放大小图。',
     noSingleFace: '未测量：需要恰好一张人脸。',
   },
   'image.exposure': {

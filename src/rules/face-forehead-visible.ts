@@ -26,7 +26,7 @@ export default defineRule<ForeheadOptions>({
     const [warnAbove, failAbove] = byHair ? [options.hairWarnAbove, options.hairFailAbove] : [options.warnAbove, options.failAbove];
     const share = round(covered * 100, 0);
     const rest = {
-      data: { share, max: Math.round(warnAbove * 100) },
+      data: { share, max: Math.round(warnAbove * 100), fail: Math.round(failAbove * 100) },
       measured: { coveredPercent: share, by: byHair ? 'hair colour' : 'skin colour' },
       expected: { maxCoveredPercent: Math.round(warnAbove * 100) },
     };

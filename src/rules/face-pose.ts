@@ -32,7 +32,7 @@ export default defineRule<FacePoseOptions>({
     const findings: Finding[] = [];
     const judge = (messageId: string, value: number, warnAt: number, failAt: number, extra: Record<string, string | number>) => {
       const status = grade(Math.abs(value), { warn: warnAt, fail: failAt });
-      if (status) findings.push(graded(status, messageId, { data: { angle: round(Math.abs(value)), max: failAt, ...extra }, measured, expected }));
+      if (status) findings.push(graded(status, messageId, { data: { angle: round(Math.abs(value)), ok: warnAt, max: failAt, ...extra }, measured, expected }));
     };
     // Positive roll: the line from the picture's left eye to its right eye goes down.
     judge('roll', roll, options.rollWarn, options.rollFail, { direction: roll > 0 ? 'right' : 'left' });

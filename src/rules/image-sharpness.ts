@@ -18,7 +18,7 @@ export default defineRule<SharpnessOptions>({
     const regions = await faceRegions(photo);
     if (!regions) return skip('noSingleFace', { data: { count: 0 } });
     const value = round(regions.sharpness, 0);
-    const rest = { data: { value, min: options.warnBelow }, measured: value, expected: { min: options.warnBelow } };
+    const rest = { data: { value, min: options.warnBelow, fail: options.failBelow }, measured: value, expected: { min: options.warnBelow } };
     const status = grade(value, { warn: options.warnBelow, fail: options.failBelow }, 'below');
     return status ? graded(status, status === 'fail' ? 'blurred' : 'soft', rest) : pass('ok', rest);
   },
