@@ -12,7 +12,7 @@ export const chsiGraduate: ProfileData = {
   name: { zh: '学信网毕业证书电子注册照片（国家规范）', en: 'CHSI diploma registration photo (national specification)' },
   sources: [
     '教毕指[2017]9号 national diploma photo specification, as quoted by self-study exam offices: jmdrkj.cn/227978.html; liuxue86.com (自考毕业证书电子注册图像采集规范)',
-    'research/standards.md, row "CHSI diploma registration, national spec"',
+    'the same copies: light blue RGB(100,197,255), white or light grey RGB(240,240,240); habitual glasses wearers wear them; "usually 20–40 KB"',
   ],
   confidence: 'medium',
   frame: { width: 480, height: 640 },
