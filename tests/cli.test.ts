@@ -174,7 +174,11 @@ test('Chinese when the language is Chinese: --help, usage errors, the progress b
   assert.match(help.stdout, /-f, --format <format> +报告格式（可选："text", "json", "csv", "junit",/);
   assert.doesNotMatch(help.stdout, /Usage:|Options:|Arguments:|display help|report format|choices:|default:|write the report/);
   assert.match((await runCliInProcess(['fix', '--help', '--lang', 'zh'], { env: { LANG: 'en_US.UTF-8' } })).stdout, /^ {2}--out-dir <dir> +把修正后的照片写入此文件夹/m);
-  assert.match((await runCliInProcess(['check', '--help', '--lang', 'en'], { env: { LANG: 'zh_CN.UTF-8' } })).stdout, /^Usage: gradphoto check \[options\] <paths\.\.\.>$/m);
+  const english = (await runCliInProcess(['check', '--help', '--lang', 'en'], { env: { LANG: 'zh_CN.UTF-8' } })).stdout;
+  assert.match(english, /^Usage: gradphoto check \[options\] <paths\.\.\.>$/m);
+  // --rule and --disable start empty: "(default: [])" said nothing (nor "默认：[]" in Chinese).
+  assert.doesNotMatch(english + help.stdout, /default: \[\]|默认：\[\]/);
+  assert.match(english, /-d, --disable <ids> +turn rules off/);
   // The root help: no English left, and descriptions start in one column as a terminal draws them
   // (a Chinese character is two columns wide).
   const root = (await runCliInProcess(['--help'], { env: { LANG: 'zh_CN.UTF-8' } })).stdout;

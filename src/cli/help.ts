@@ -100,6 +100,16 @@ const TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选
 /** Characters a terminal draws two columns wide: CJK ideographs and punctuation, Hangul, full-width forms. */
 const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
 
+/** An option's help line without "(default: [])": a repeatable option starts with none, which says nothing. */
+function optionText(help: Help, option: Option): string {
+  return Help.prototype.optionDescription.call(help, option).replace(/ \(default: \[\]\)$/, '');
+}
+
+/** Commander's help layout, English: only the empty-list defaults left out. */
+export function englishHelp(): Partial<Help> {
+  return { optionDescription(option: Option) { return optionText(this as Help, option); } };
+}
+
 /** Commander's help layout with its headings and "(choices: …, default: …)" in Chinese. */
 export function chineseHelp(): Partial<Help> {
   return {
@@ -111,7 +121,7 @@ export function chineseHelp(): Partial<Help> {
     },
     subcommandTerm: (command: Command) => Help.prototype.subcommandTerm.call(new Help(), command).replace(' [options]', ' [选项]'),
     optionDescription(option: Option) {
-      const text = Help.prototype.optionDescription.call(this, option);
+      const text = optionText(this as Help, option);
       return text.replace(/ \((choices: .*|default: .*)\)$/, (_whole, inner: string) =>
         `（${inner.replace('choices: ', '可选：').replace(', default: ', '；默认：').replace('default: ', '默认：')}）`);
     },

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { discover, removeStdinCopies, type Target } from '../batch/discover.js';
 import { loadForRule } from '../core/load.js';
 import type { FixFlags } from './fix.js';
-import { chineseHelp, helpText, langFromArgv, translateCommanderError } from './help.js';
+import { chineseHelp, englishHelp, helpText, langFromArgv, translateCommanderError } from './help.js';
 import { pathsInFolders } from './labels.js';
 import { closeRuleModules, loadRuleModules, MAX_RULE_TIME_LIMIT_MS } from '../core/plugins.js';
 import { extraRuleOptions, resolveRules } from '../core/run.js';
@@ -313,7 +313,7 @@ function buildCommands(lang: Lang, run: Run): Command {
   const t = helpText[lang];
   // Every command says its errors in one line ("gradphoto: unknown option '--x'") and a hint, not the whole help.
   const setUp = (command: Command, name: string) => command
-    .configureHelp(lang === 'zh' ? chineseHelp() : {})
+    .configureHelp(lang === 'zh' ? chineseHelp() : englishHelp())
     .configureOutput({
       writeOut: (text) => { io.stdout.write(text); },
       writeErr: (text) => { io.stderr.write(text); },
