@@ -214,6 +214,23 @@ test('exit codes for CI: 2 for a path that does not exist, 1 for failing photos;
   const strict = await runCliInProcess([...base, '--strict']);
   assert.equal(strict.code, 1);
   assert.equal(strict.stderr, 'gradphoto: 1 photo has warnings, more than --strict allows\n');
+  // Usage mistakes the CLI names itself are in the reader's language too (commander's own were already).
+  const zh = { env: { LANG: 'zh_CN.UTF-8' } };
+  assert.equal((await runCliInProcess([...base.filter((a) => a !== '--lang' && a !== 'en'), '--strict'], zh)).stderr, 'gradphoto: 1 张照片有警告，超过了 --strict 允许的数量\n');
+  for (const [args, said] of [
+    [['check', EXAMPLE, '--format', 'html'], 'gradphoto: --format html 需要 --out report.html（HTML 报告写入文件，不输出到终端）\n'],
+    [['check', EXAMPLE, '--profile', 'nope'], /^gradphoto: 没有名为 "nope" 的标准（内置：ouc-graduate, /],
+    [['rules', '--profile', 'nope'], /^gradphoto: 没有名为 "nope" 的标准/],
+    [['check', EXAMPLE, '-j', '0'], 'gradphoto: --concurrency 需要不小于 1 的整数，而不是 "0"\n'],
+    [['serve', '--port', '99999'], 'gradphoto: --port 99999 不是端口号（0–65535）\n'],
+    [['serve', '--port', '99999', '--lang', 'en'], 'gradphoto: --port 99999 is not a port number (0–65535)\n'],
+    [['check', EXAMPLE, '--profile', 'nope', '--lang', 'en'], /^gradphoto: unknown profile "nope" \(built in: ouc-graduate, /],
+  ] as [string[], string | RegExp][]) {
+    const mistake = await runCliInProcess(args, zh);
+    assert.equal(mistake.code, 2, args.join(' '));
+    if (typeof said === 'string') assert.equal(mistake.stderr, said, args.join(' '));
+    else assert.match(mistake.stderr, said, args.join(' '));
+  }
   assert.equal((await runCliInProcess([...base, '--max-warnings', '1'])).code, 0);
   const zero = await runCliInProcess([...base, '--max-warnings', '0']);
   assert.deepEqual([zero.code, zero.stderr], [1, 'gradphoto: 1 photo has warnings, more than --max-warnings 0 allows\n']);

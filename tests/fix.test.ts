@@ -223,6 +223,18 @@ test('fix options match check: -o/--out <file> for one photo, --out-dir <dir> fo
     assert.equal(mistake.code, 2, `${args.join(' ')}: ${mistake.stderr}`);
     assert.match(mistake.stderr, message);
   }
+  // The same mistakes in Chinese when the language is (the default): no English left in them.
+  const chinese: [string[], RegExp][] = [
+    [['fix', input], /^gradphoto: fix 需要 -o <文件>（一张照片）或 --out-dir <文件夹>（多张照片）$/m],
+    [['fix', input, second, '-o', join(dir, 'two.jpg')], /^gradphoto: -o 只能用于一张照片，这里给了 2 张/m],
+    [['fix', input, '-o', join(dir, 'sub')], /-o .*sub 是文件夹；要写入该文件夹请用 --out-dir .*sub/],
+    [['fix', input, '-o', join(dir, 'w.jpg'), '--background', 'white'], /^gradphoto: --background white：标准 ouc-graduate 允许的背景色为 blue（或 keep 保留原背景）$/m],
+  ];
+  for (const [args, message] of chinese) {
+    const mistake = await runCliInProcess(args, { env: { LANG: 'zh_CN.UTF-8' } });
+    assert.equal(mistake.code, 2, `${args.join(' ')}: ${mistake.stderr}`);
+    assert.match(mistake.stderr, message);
+  }
   assert.deepEqual((await readdir(dir)).sort(), ['second.jpg', 'sub', 'white.jpg', 'x.jpg']);
   assert.deepEqual(await readdir(join(dir, 'sub')), []);
 });
@@ -260,8 +272,9 @@ test('fix --name-by 身份证号: each fixed photo named by its student\'s ID nu
   assert.equal(files[1].message, 'Not fixed: this photo matches nobody on the roster, so it cannot be named by 身份证号. Rename it with the student number or ID number.');
   assert.deepEqual(await readdir(fixed), ['11010519491231002X.jpg']);
   for (const [args, message] of [
-    [['--name-by', '身份证号'], /--name-by needs --roster <file>/],
-    [['--roster', roster, '--name-by', '电话'], /--name-by takes 学号, 身份证号 or 姓名, not "电话"/],
+    [['--name-by', '身份证号'], /--name-by 需要 --roster <名单文件> 才能知道每张照片是谁的/],
+    [['--roster', roster, '--name-by', '电话'], /--name-by 的取值为 学号、身份证号 或 姓名，而不是 "电话"/],
+    [['--roster', roster, '--name-by', '电话', '--lang', 'en'], /--name-by takes 学号, 身份证号 or 姓名, not "电话"/],
   ] as const) {
     const mistake = await runCliInProcess(['fix', photos, '--out-dir', fixed, ...args]);
     assert.equal(mistake.code, 2);

@@ -163,6 +163,6 @@ test('--rule-time-limit sets how long a --rule check may take: a 300 ms rule is 
   for (const bad of ['0', '-1', 'soon', '601']) {
     const run = await runCliInProcess(['check', photo, '--rule', rulePath, '--rule-time-limit', bad]);
     assert.equal(run.code, 2, bad);
-    assert.equal(run.stderr, `gradphoto: --rule-time-limit takes seconds, more than 0 and at most 600, not "${bad}"\n`);
+    assert.equal(run.stderr, `gradphoto: --rule-time-limit 需要秒数，大于 0 且不超过 600，而不是 "${bad}"\n`);
   }
 });

@@ -65,27 +65,28 @@ export class FixUsageError extends Error {}
 
 /** `gradphoto fix`: fix each photo into --out-dir (or -o for one), then check what was written. */
 export async function runFix(paths: string[], flags: FixFlags, profile: Profile, lang: Lang, colour: boolean, io: CliIo = processIo()): Promise<number> {
-  if (!flags.out && !flags.outDir) throw new FixUsageError('fix needs -o <file> for one photo, or --out-dir <dir> for several');
-  if (flags.out && flags.outDir) throw new FixUsageError('use either -o <file> or --out-dir <dir>, not both');
+  const { usage } = uiStrings(lang);
+  if (!flags.out && !flags.outDir) throw new FixUsageError(usage.fixNeedsOut);
+  if (flags.out && flags.outDir) throw new FixUsageError(usage.fixBothOut);
   const outInfo = flags.out ? await stat(flags.out).catch(() => undefined) : undefined;
-  if (outInfo?.isDirectory()) throw new FixUsageError(`-o ${flags.out} is a folder; to write into it use --out-dir ${flags.out}`);
+  if (outInfo?.isDirectory()) throw new FixUsageError(interpolate(usage.outIsFolder, { path: flags.out! }));
   const dirInfo = flags.outDir ? await stat(flags.outDir).catch(() => undefined) : undefined;
   if (flags.outDir && !dirInfo && /\.jpe?g$/i.test(flags.outDir)) {
     // `fix a.jpg --out-dir x.jpg` would make a folder named like a photo: almost surely meant -o.
-    throw new FixUsageError(`--out-dir ${flags.outDir} looks like a file name; for one photo use -o ${flags.outDir}`);
+    throw new FixUsageError(interpolate(usage.outDirLooksLikeFile, { path: flags.outDir }));
   }
-  if (dirInfo && !dirInfo.isDirectory()) throw new FixUsageError(`--out-dir ${flags.outDir} is a file, not a folder`);
+  if (dirInfo && !dirInfo.isDirectory()) throw new FixUsageError(interpolate(usage.outDirIsFile, { path: flags.outDir! }));
   const column = flags.nameBy === undefined ? undefined : NAME_BY[flags.nameBy.toLowerCase()];
-  if (flags.nameBy !== undefined && !column) throw new FixUsageError(`--name-by takes 学号, 身份证号 or 姓名, not "${flags.nameBy}"`);
-  if (column && !flags.roster) throw new FixUsageError('--name-by needs --roster <file> to know each photo\'s student');
-  if (column && !flags.outDir) throw new FixUsageError('--name-by names the photos written into --out-dir; with -o you name the file yourself');
+  if (flags.nameBy !== undefined && !column) throw new FixUsageError(interpolate(usage.nameByValue, { value: flags.nameBy! }));
+  if (column && !flags.roster) throw new FixUsageError(usage.nameByNeedsRoster);
+  if (column && !flags.outDir) throw new FixUsageError(usage.nameByNeedsOutDir);
   const students = flags.roster ? await readRoster(flags.roster).catch((error: Error) => { throw new FixUsageError(error.message); }) : undefined;
   // The --out-dir folder inside an input folder holds this tool's outputs, not photos to fix again.
   const targets = await discover(paths, { skip: flags.outDir ? [flags.outDir] : [], stdin: io.stdin });
-  if (flags.out && targets.length !== 1) throw new FixUsageError(`-o takes one photo; ${targets.length} were given (use --out-dir <dir>)`);
+  if (flags.out && targets.length !== 1) throw new FixUsageError(interpolate(usage.outTakesOne, { count: targets.length }));
   if (flags.outDir) {
     await mkdir(flags.outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new FixUsageError(`cannot create the --out-dir folder ${flags.outDir} (${error.code ?? error.message})`);
+      throw new FixUsageError(interpolate(usage.outDirCannotCreate, { path: flags.outDir!, reason: error.code ?? error.message }));
     });
   }
   const ui = uiStrings(lang).fix;

@@ -21,7 +21,8 @@ import type { AdmissionSetup } from '../batch/task.js';
 import { resolve as resolvePath } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { FileResult, Lang } from '../contract/types.js';
-import { counted, decodeMessage, interpolate, pickLang, uiStrings } from '../i18n/index.js';
+import { counted, decodeMessage, interpolate, pickLang, uiStrings, type UiStrings } from '../i18n/index.js';
+import { UnknownProfileError } from '../core/profile-file.js';
 import { DEFAULT_PROFILE, profiles } from '../profiles/index.js';
 import { printable } from '../report/printable.js';
 import { localiseFile, ruleLookup } from '../report/localise.js';
@@ -82,21 +83,21 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
   const { io } = run;
   const lang: Lang = pickLang(flags.lang, io.env);
   // --profile over the gradphoto.config.json beside the photos over the default; both disable lists apply.
-  const { profile, disable } = await settingsFor(paths, flags, io.cwd).catch((error: Error) => { throw new UsageError(error.message); });
+  const { profile, disable } = await settingsFor(paths, flags, io.cwd).catch((error: Error) => { throw profileUsageError(error, lang); });
   flags = { ...flags, disable };
   const cores = availableParallelism();
   const concurrency = Number(flags.concurrency ?? cores);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency takes a whole number of at least 1, not "${flags.concurrency}"`);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(said(lang, 'concurrency', { value: String(flags.concurrency) }));
   // The pool never runs more threads than cores (batch/pool.ts): say so rather than quietly use fewer.
   if (concurrency > cores) io.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).concurrencyCapped, { asked: concurrency, cores })}\n`);
-  if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out report.html');
+  if (flags.format === 'html' && !flags.out) throw new UsageError(said(lang, 'htmlNeedsOut'));
   const maxWarnings = flags.strict ? 0 : flags.maxWarnings === undefined ? Infinity : Number(flags.maxWarnings);
   if (!(maxWarnings === Infinity || (Number.isInteger(maxWarnings) && maxWarnings >= 0))) {
-    throw new UsageError(`--max-warnings takes a whole number of at least 0, not "${flags.maxWarnings}"`);
+    throw new UsageError(said(lang, 'maxWarnings', { value: String(flags.maxWarnings) }));
   }
   const ruleTimeLimitMs = flags.ruleTimeLimit === undefined ? undefined : Number(flags.ruleTimeLimit) * 1000;
   if (ruleTimeLimitMs !== undefined && !(ruleTimeLimitMs > 0 && ruleTimeLimitMs <= MAX_RULE_TIME_LIMIT_MS)) {
-    throw new UsageError(`--rule-time-limit takes seconds, more than 0 and at most ${MAX_RULE_TIME_LIMIT_MS / 1000}, not "${flags.ruleTimeLimit}"`);
+    throw new UsageError(said(lang, 'ruleTimeLimit', { max: MAX_RULE_TIME_LIMIT_MS / 1000, value: String(flags.ruleTimeLimit) }));
   }
   await checkEngine(io.env);
   // Validate rule modules and --disable here, once, so a mistake is a usage error before any work.
@@ -112,7 +113,7 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
   const rosters = flags.roster || flags.admissionPhoto ? await import('../roster/roster.js') : undefined;
   const students = flags.roster ? await rosters!.readRoster(flags.roster).catch((error: Error) => { throw new UsageError(error.message); }) : undefined;
   if (flags.annotate) {
-    await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(`cannot create --annotate folder ${flags.annotate}: ${error.message}`); });
+    await mkdir(flags.annotate, { recursive: true }).catch((error: Error) => { throw new UsageError(said(lang, 'annotateFolder', { path: flags.annotate!, reason: error.message })); });
   }
 
   // The roster was read before any work: it names whose admission photo is whose.
@@ -136,7 +137,7 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
     : flags.format === 'html' ? (await import('../report/html.js')).htmlStream(profile.id, lang, roster, { labels: inFolder, profileName: profile.description[lang] })
     : (await import('../report/text.js')).textStream(profile.id, targets.length, { lang, color: !flags.out && useColour(flags.color, io.stdout, io.env), showPasses: flags.verbose ? true : undefined, profileName: profile.description[lang] });
   const output = await openReport(format, flags.out, { inputs: targets.map((t) => t.path), stdout: io.stdout }).catch((error: Error) => {
-    throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
+    throw new UsageError(said(lang, 'cannotWrite', { path: flags.out!, reason: writeReason(error, lang) }));
   });
   const summary = { total: 0, pass: 0, fail: 0, error: 0 };
   // Photos with a warning, for --max-warnings / --strict (a photo counts once, however many warnings it has).
@@ -162,7 +163,7 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
     }));
   } catch (error) {
     await output.abandon();
-    if (error instanceof WriteFailed) throw new UsageError(`cannot write ${flags.out ?? 'the report'}: ${error.message}`);
+    if (error instanceof WriteFailed) throw new UsageError(said(lang, 'cannotWrite', { path: flags.out ?? '-', reason: writeReason(error, lang) }));
     throw error;
   } finally {
     interruption.off();
@@ -186,11 +187,11 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
   if (!flags.out) run.readerLeaves = code;
   await output.write(format.tail(summary) + (flags.format === 'text' && roster ? formatRosterText(roster, lang) : ''));
   await output.finish(format.headAtEnd ? format.head(summary) : undefined).catch((error: Error) => {
-    throw new UsageError(`cannot write ${flags.out}: ${error.message}`);
+    throw new UsageError(said(lang, 'cannotWrite', { path: flags.out!, reason: writeReason(error, lang) }));
   });
   if (flags.out) io.stderr.write(`gradphoto: ${interpolate(uiStrings(lang).summary, counted(summary))} → ${flags.out}\n`);
   if (tooManyWarnings) {
-    io.stderr.write(`gradphoto: ${warned} photo${warned === 1 ? ' has' : 's have'} warnings, more than ${flags.strict ? '--strict' : `--max-warnings ${maxWarnings}`} allows\n`);
+    io.stderr.write(`gradphoto: ${said(lang, 'tooManyWarnings', { count: warned, photos: warned === 1 ? 'photo has' : 'photos have', limit: flags.strict ? '--strict' : `--max-warnings ${maxWarnings}` })}\n`);
   }
   return code;
 }
@@ -275,6 +276,22 @@ function progressBar(total: number, lang: Lang, io: CliIo): { update: (done: num
 }
 
 class UsageError extends Error {}
+
+/** A usage mistake the CLI names itself, in the reader's language. */
+function said(lang: Lang, key: keyof UiStrings['usage'], data: Record<string, string | number> = {}): string {
+  return interpolate(uiStrings(lang).usage[key], data);
+}
+
+/** Why a report could not be written: the write's own sentence in English, the reason for its error code in Chinese. */
+function writeReason(error: Error, lang: Lang): string {
+  const reasons = uiStrings(lang).writeReasons as Record<string, string>;
+  return lang !== 'en' && error instanceof WriteFailed && reasons[error.code] ? reasons[error.code] : error.message;
+}
+
+/** A profile that cannot be used, as a usage error: an unknown id said in the reader's language, a file's mistakes as read. */
+function profileUsageError(error: Error, lang: Lang): UsageError {
+  return new UsageError(error instanceof UnknownProfileError ? said(lang, 'unknownProfile', { id: error.id, builtIns: error.builtIns.join(', ') }) : error.message);
+}
 
 /** The --rule modules and their --rule-options, checked against each rule's options: a mistake is a usage error naming the flag. */
 async function pluginRules(rulePaths: string[], optionsText: string | undefined, timeLimitMs?: number) {
@@ -364,7 +381,7 @@ function buildCommands(lang: Lang, run: Run): Command {
     .option('--rule-options <json>', t.ruleOptions)
     .action(async function (this: Command) {
       const flags = this.opts<{ lang?: string; profile?: string; rule: string[]; ruleOptions?: string }>();
-      const profile = await loadProfile(flags.profile ?? DEFAULT_PROFILE, io.cwd).catch((error: Error) => { throw new UsageError(error.message); });
+      const profile = await loadProfile(flags.profile ?? DEFAULT_PROFILE, io.cwd).catch((error: Error) => { throw profileUsageError(error, pickLang(flags.lang, io.env)); });
       const { extra, ruleOptions } = await pluginRules(flags.rule, flags.ruleOptions);
       const listed = extra.map((rule) => ({ rule, options: { ...rule.meta.defaultOptions, ...ruleOptions[rule.id] } }));
       io.stdout.write(formatRulesListing(profile, pickLang(flags.lang, io.env), listed, Math.max(60, io.stdout.columns ?? 80)));
@@ -396,18 +413,19 @@ function buildCommands(lang: Lang, run: Run): Command {
     .option('--no-color', t.noColor)
     .action(async function (this: Command, paths: string[]) {
       const given = this.opts<Omit<FixFlags, 'background'> & { background?: string; lang?: string; profile?: string; color?: boolean }>();
-      const { profile } = await settingsFor(paths, { profile: given.profile, disable: [] }, io.cwd).catch((error: Error) => { throw new UsageError(error.message); });
+      const lang = pickLang(given.lang, io.env);
+      const { profile } = await settingsFor(paths, { profile: given.profile, disable: [] }, io.cwd).catch((error: Error) => { throw profileUsageError(error, lang); });
       // The profile's first colour unless --background names another it allows (or keep).
       const background = given.background ?? ruleOptions<BackgroundColorOptions>(profile, 'background.color').colours[0].id;
       const colours = ruleOptions<BackgroundColorOptions>(profile, 'background.color').colours.map((c) => c.id);
       if (background !== 'keep' && !colours.includes(background)) {
-        throw new UsageError(`--background ${background}: profile ${profile.id} allows ${colours.join(', ')} (or keep)`);
+        throw new UsageError(said(lang, 'background', { colour: background, profile: profile.id, colours: colours.join(', ') }));
       }
       const flags = { ...given, background };
       await checkEngine(io.env);
       const { FixUsageError, runFix } = await import('./fix.js'); // the fixer's modules load only for fix
       try {
-        this.setOptionValue('exitCode', await runFix(paths, flags, profile, pickLang(flags.lang, io.env), useColour(flags.color, io.stdout, io.env), io));
+        this.setOptionValue('exitCode', await runFix(paths, flags, profile, lang, useColour(flags.color, io.stdout, io.env), io));
       } catch (error) {
         if (error instanceof FixUsageError) throw new UsageError(error.message);
         throw error;
@@ -418,12 +436,14 @@ function buildCommands(lang: Lang, run: Run): Command {
     .description(t.serve)
     .option('--port <port>', t.port, '8017')
     .option('--no-open', t.noOpen)
+    .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
     .action(async function (this: Command) {
-      const flags = this.opts<{ port: string; open: boolean }>();
+      const flags = this.opts<{ port: string; open: boolean; lang?: string }>();
+      const lang = pickLang(flags.lang, io.env);
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${flags.port} is not a port number (0–65535)`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(said(lang, 'port', { value: flags.port }));
       const { serve } = await import('./serve.js');
-      this.setOptionValue('exitCode', await serve({ port, open: flags.open }, io));
+      this.setOptionValue('exitCode', await serve({ port, open: flags.open, lang }, io));
     });
 
   return program;

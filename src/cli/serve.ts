@@ -10,6 +10,8 @@ import { createServer, type Server } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processIo, type CliIo } from './io.js';
+import type { Lang } from '../contract/types.js';
+import { interpolate, uiStrings } from '../i18n/index.js';
 
 /** dist/web, next to dist/src in the package. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
@@ -59,7 +61,7 @@ function openBrowser(url: string) {
 }
 
 /** Serve until Ctrl-C; 0 then, 2 when the page was not built or the port is taken. */
-export async function serve({ port, open }: { port: number; open: boolean }, io: CliIo = processIo()): Promise<number> {
+export async function serve({ port, open, lang = 'zh' }: { port: number; open: boolean; lang?: Lang }, io: CliIo = processIo()): Promise<number> {
   if (!existsSync(join(WEB_DIR, 'index.html'))) {
     io.stderr.write(`gradphoto: the web page is not built (${WEB_DIR}): run npm run build\n`);
     return 2;
@@ -73,7 +75,7 @@ export async function serve({ port, open }: { port: number; open: boolean }, io:
   }
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/`;
-  io.stdout.write(`gradphoto: the web page is at ${url} (Ctrl-C stops)\n`);
+  io.stdout.write(`gradphoto: ${interpolate(uiStrings(lang).serving, { url })}\n`);
   if (open && io.stdout.isTTY) openBrowser(url);
   await new Promise<void>((resolve) => {
     const stop = () => {

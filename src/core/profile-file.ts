@@ -42,9 +42,16 @@ export function profileFromText(text: string, file: string, rules: ReadonlyMap<s
 /** Whether a --profile value names a file rather than a built-in id. */
 export const isProfileFile = (value: string): boolean => /\.json$/i.test(value) || /[\\/]/.test(value);
 
-/** A built-in profile by id, or an Error naming the built-in ones. */
+/** --profile named no built-in profile (and no file): its id and the built-in ones, for the reader's language. */
+export class UnknownProfileError extends Error {
+  constructor(readonly id: string, readonly builtIns: string[]) {
+    super(`unknown profile "${id}" (built in: ${builtIns.join(', ')}; or a profile file, name.json)`);
+  }
+}
+
+/** A built-in profile by id, or an UnknownProfileError naming the built-in ones. */
 export function builtinProfile(id: string = DEFAULT_PROFILE): Profile {
   const found = profiles.get(id);
-  if (!found) throw new Error(`unknown profile "${id}" (built in: ${[...profiles.keys()].join(', ')}; or a profile file, name.json)`);
+  if (!found) throw new UnknownProfileError(id, [...profiles.keys()]);
   return found;
 }

@@ -258,6 +258,31 @@ export const enUi = {
     ENAMETOOLONG: 'the file name is too long for the file system', EROFS: 'the file system is read-only', EIO: 'the disk reported an input/output error',
   },
   /** Said when -j asks for more threads than the machine has cores: the run uses one per core. */
+  /** Usage mistakes the CLI names itself (commander's own are translated in cli/help.ts). */
+  usage: {
+    htmlNeedsOut: '--format html needs --out report.html',
+    concurrency: '--concurrency takes a whole number of at least 1, not "{value}"',
+    maxWarnings: '--max-warnings takes a whole number of at least 0, not "{value}"',
+    ruleTimeLimit: '--rule-time-limit takes seconds, more than 0 and at most {max}, not "{value}"',
+    background: '--background {colour}: profile {profile} allows {colours} (or keep)',
+    port: '--port {value} is not a port number (0–65535)',
+    unknownProfile: 'unknown profile "{id}" (built in: {builtIns}; or a profile file, name.json)',
+    cannotWrite: 'cannot write {path}: {reason}',
+    annotateFolder: 'cannot create --annotate folder {path}: {reason}',
+    fixNeedsOut: 'fix needs -o <file> for one photo, or --out-dir <dir> for several',
+    fixBothOut: 'use either -o <file> or --out-dir <dir>, not both',
+    outIsFolder: '-o {path} is a folder; to write into it use --out-dir {path}',
+    outDirLooksLikeFile: '--out-dir {path} looks like a file name; for one photo use -o {path}',
+    outDirIsFile: '--out-dir {path} is a file, not a folder',
+    outTakesOne: '-o takes one photo; {count} were given (use --out-dir <dir>)',
+    outDirCannotCreate: 'cannot create the --out-dir folder {path} ({reason})',
+    nameByValue: '--name-by takes 学号, 身份证号 or 姓名, not "{value}"',
+    nameByNeedsRoster: '--name-by needs --roster <file> to know each photo\'s student',
+    nameByNeedsOutDir: '--name-by names the photos written into --out-dir; with -o you name the file yourself',
+    tooManyWarnings: '{count} {photos} warnings, more than {limit} allows',
+  },
+  /** serve's line on the terminal. */
+  serving: 'the web page is at {url} (Ctrl-C stops)',
   concurrencyCapped: '-j {asked} is more than the {cores} cores here: {cores} photos are checked at once (more threads would only take turns, each holding its own copy of the models).',
   /** Said on Ctrl-C: what was done before the run stopped. */
   interrupted: {
