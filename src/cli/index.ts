@@ -376,7 +376,7 @@ function buildCommands(lang: Lang, run: Run): Command {
   setUp(program.command('rules'), 'rules')
     .description(t.rules)
     .addOption(new Option('--lang <lang>', t.lang).choices(['zh', 'en']))
-    .option('-p, --profile <id|file.json>', t.profile)
+    .option('-p, --profile <id|file.json>', t.rulesProfile)
     .option('-r, --rule <file>', t.rule, (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--rule-options <json>', t.ruleOptions)
     .action(async function (this: Command) {
