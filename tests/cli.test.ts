@@ -188,6 +188,15 @@ test('Chinese when the language is Chinese: --help, usage errors, the progress b
   const starts = root.split('\n').filter((line) => /^ {2}(check|rules|fix|help) /.test(line)).map((line) => columns(/^ {2}\S.*?\s{2,}/.exec(line)![0]));
   assert.equal(starts.length, 4, root);
   assert.equal(new Set(starts).size, 1, `descriptions start at columns ${starts}`);
+  // Chinese descriptions wrap between characters within the 80 columns of a pipe (they ran to 136), and a line
+  // never starts with closing punctuation.
+  for (const command of [[], ['check'], ['fix'], ['rules'], ['serve']]) {
+    const text = (await runCliInProcess([...command, '--help'], { env: { LANG: 'zh_CN.UTF-8' } })).stdout;
+    const lines = text.split('\n');
+    assert.deepEqual(lines.filter((line) => columns(line) > 80), [], `${command.join(' ') || 'root'} --help`);
+    assert.deepEqual(lines.filter((line) => /^\s+[，。、；：）]/.test(line)), []);
+  }
+  assert.match(help.stdout, /^ {2}-p, --profile <id\|file\.json> +检查所依据的标准：内置标准名（gradphoto$/m);
   // An unknown option: one line and a hint, not the whole help.
   const en = await runCliInProcess(['check', EXAMPLE, '--frobnicate', '--lang', 'en']);
   assert.deepEqual([en.code, en.stdout, en.stderr], [2, '', "gradphoto: unknown option '--frobnicate'\n(gradphoto check --help shows the options)\n"]);

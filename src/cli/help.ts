@@ -112,9 +112,33 @@ export function englishHelp(): Partial<Help> {
   return { optionDescription(option: Option) { return optionText(this as Help, option); } };
 }
 
+/**
+ * Where a Chinese line may break: before any wide character, or at spaces as in English; opening brackets stay
+ * with what follows and closing punctuation with what precedes ("，" never starts a line, "（" never ends one).
+ */
+const WRAP_CHUNK = new RegExp(`\\s*[（「『“]*(?:${WIDE.source}|[^\\s${WIDE.source.slice(1, -1)}]+)[，。、；：）」』！？”]*`, 'g');
+
 /** Commander's help layout with its headings and "(choices: …, default: …)" in Chinese. */
 export function chineseHelp(): Partial<Help> {
   return {
+    // commander breaks lines only at spaces, and a Chinese description has none: lines ran to 136 columns.
+    // The same greedy wrap as commander's, with a break allowed between Chinese characters.
+    boxWrap(text: string, width: number) {
+      if (width < (this as Help).minWidthToWrap) return text;
+      return text.split(/\r\n|\n/).map((line) => {
+        const chunks = line.match(WRAP_CHUNK);
+        if (!chunks) return '';
+        const lines: string[] = [];
+        let current = chunks.shift()!;
+        for (const chunk of chunks) {
+          if ((this as Help).displayWidth(current + chunk) <= width) { current += chunk; continue; }
+          lines.push(current);
+          current = chunk.trimStart();
+        }
+        lines.push(current);
+        return lines.join('\n');
+      }).join('\n');
+    },
     styleTitle: (title: string) => TITLES[title] ?? title,
     // A Chinese character and a full-width bracket or colon take two columns of a terminal: counted as one,
     // "check [选项] <照片或文件夹...>" pushed its description out of line with the others.
