@@ -126,6 +126,29 @@ test('text summary: per rule, the number of photos it fails or warns on, not of 
   assert.match(zh, /^各规则不通过的照片数： background\.uniform ×2$/m);
 });
 
+test('text report on a terminal: each message wraps under its own first line within the width, commands without backticks; in a pipe, one line each', () => {
+  const message = { en: 'The background colour changes across the frame (14.6; even is up to 12, over 25 fails): a gradient or vignette. Use an evenly lit plain backdrop; `gradphoto fix` can replace it.',
+    zh: '背景为灰色，RGB(205,196,192)，不是允许的颜色（浅蓝色 RGB(100,197,255)；与浅蓝色的 ΔE2000 为 25.9）。`gradphoto fix` 可替换纯色背景。' };
+  const columns = (line: string) => [...line].reduce((n, c) => n + (/[\u3000-\u9fff\uff00-\uff60]/.test(c) ? 2 : 1), 0);
+  for (const lang of ['en', 'zh'] as const) {
+    const file = { path: 'a.jpg', verdict: 'fail' as const, checks: [{ rule: 'background.uniform', status: 'fail' as const, messageId: 'gradient', message: message[lang], measured: null, expected: null }] };
+    const result = { profile: 'ouc-graduate', files: [file], summary: { total: 1, pass: 0, fail: 1, error: 0 } };
+    const lines = formatText(result, { lang, color: false, columns: 60 }).split('\n');
+    const at = lines.findIndex((line) => line.includes('✖ background.uniform'));
+    const block = lines.slice(at, lines.indexOf('', at));
+    assert.ok(block.length >= 3, block.join('\n'));
+    assert.deepEqual(block.filter((line) => columns(line) > 60), [], lang);
+    const column = block[0].indexOf(lang === 'en' ? 'The background' : '背景');
+    for (const line of block.slice(1)) assert.match(line, new RegExp(`^ {${column}}\\S`), `continuation under the message: ${line}`);
+    // Nothing lost or added but the backticks (and, in Chinese, the spaces a line broke at).
+    const joined = block.map((line) => line.trim()).join(' ').replace(/^✖ background\.uniform\s+/, '');
+    const squeeze = (text: string) => (lang === 'en' ? text : text.replace(/\s+/g, ''));
+    assert.equal(squeeze(joined), squeeze(message[lang].replace(/`/g, '')));
+    // A pipe or a file: the message whole on one line, backticks and all (grep and diff read it).
+    assert.ok(formatText(result, { lang, color: false }).split('\n').some((line) => line.endsWith(message[lang])));
+  }
+});
+
 test('--format junit with --roster: a student with no photo and a photo matching nobody are failures, as the exit code says', async () => {
   const dir = await tempDir();
   await copyFile(EXAMPLE, join(dir, '2026001.jpg'));

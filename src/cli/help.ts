@@ -1,5 +1,6 @@
 import { Help, type Command, type Option } from 'commander';
 import type { Lang } from '../contract/types.js';
+import { WIDE, wrapLines } from '../report/wrap.js';
 
 /** Every word of `--help`, and commander's own, per language: a Chinese user gets Chinese help. */
 export const helpText = {
@@ -99,9 +100,6 @@ export type HelpText = (typeof helpText)['en'];
 
 const TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选项：', 'Arguments:': '参数：', 'Commands:': '命令：', 'Global Options:': '全局选项：' };
 
-/** Characters a terminal draws two columns wide: CJK ideographs and punctuation, Hangul, full-width forms. */
-const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
-
 /** An option's help line without "(default: [])": a repeatable option starts with none, which says nothing. */
 function optionText(help: Help, option: Option): string {
   return Help.prototype.optionDescription.call(help, option).replace(/ \(default: \[\]\)$/, '');
@@ -112,12 +110,6 @@ export function englishHelp(): Partial<Help> {
   return { optionDescription(option: Option) { return optionText(this as Help, option); } };
 }
 
-/**
- * Where a Chinese line may break: before any wide character, or at spaces as in English; opening brackets stay
- * with what follows and closing punctuation with what precedes ("，" never starts a line, "（" never ends one).
- */
-const WRAP_CHUNK = new RegExp(`\\s*[（「『“]*(?:${WIDE.source}|[^\\s${WIDE.source.slice(1, -1)}]+)[，。、；：）」』！？”]*`, 'g');
-
 /** Commander's help layout with its headings and "(choices: …, default: …)" in Chinese. */
 export function chineseHelp(): Partial<Help> {
   return {
@@ -125,19 +117,7 @@ export function chineseHelp(): Partial<Help> {
     // The same greedy wrap as commander's, with a break allowed between Chinese characters.
     boxWrap(text: string, width: number) {
       if (width < (this as Help).minWidthToWrap) return text;
-      return text.split(/\r\n|\n/).map((line) => {
-        const chunks = line.match(WRAP_CHUNK);
-        if (!chunks) return '';
-        const lines: string[] = [];
-        let current = chunks.shift()!;
-        for (const chunk of chunks) {
-          if ((this as Help).displayWidth(current + chunk) <= width) { current += chunk; continue; }
-          lines.push(current);
-          current = chunk.trimStart();
-        }
-        lines.push(current);
-        return lines.join('\n');
-      }).join('\n');
+      return text.split(/\r\n|\n/).map((line) => wrapLines(line, width, (part) => (this as Help).displayWidth(part)).join('\n')).join('\n');
     },
     styleTitle: (title: string) => TITLES[title] ?? title,
     // A Chinese character and a full-width bracket or colon take two columns of a terminal: counted as one,

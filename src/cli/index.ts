@@ -135,7 +135,7 @@ async function runCheck(paths: string[], flags: CheckFlags, run: Run): Promise<n
     : flags.format === 'csv' ? (await import('../report/csv.js')).csvStream(lang, roster)
     : flags.format === 'junit' ? (await import('../report/junit.js')).junitStream(profile.id, lang, roster)
     : flags.format === 'html' ? (await import('../report/html.js')).htmlStream(profile.id, lang, roster, { labels: inFolder, profileName: profile.description[lang] })
-    : (await import('../report/text.js')).textStream(profile.id, targets.length, { lang, color: !flags.out && useColour(flags.color, io.stdout, io.env), showPasses: flags.verbose ? true : undefined, profileName: profile.description[lang] });
+    : (await import('../report/text.js')).textStream(profile.id, targets.length, { lang, color: !flags.out && useColour(flags.color, io.stdout, io.env), showPasses: flags.verbose ? true : undefined, profileName: profile.description[lang], columns: !flags.out && io.stdout.isTTY ? io.stdout.columns : undefined });
   const output = await openReport(format, flags.out, { inputs: targets.map((t) => t.path), stdout: io.stdout }).catch((error: Error) => {
     throw new UsageError(said(lang, 'cannotWrite', { path: flags.out!, reason: writeReason(error, lang) }));
   });

@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { counted, interpolate, uiStrings } from '../i18n/index.js';
 import type { Lang, Report, ReportCheck, ReportFile, Status, Verdict } from '../contract/types.js';
 import { printable } from './printable.js';
+import { wrapLines } from './wrap.js';
 import { RuleCounts, type StreamFormat, wholeReport } from './stream.js';
 
 export { printable };
@@ -13,6 +14,11 @@ export interface TextOptions {
   showPasses?: boolean;
   /** The profile's name in `lang`, shown beside its id in the header. */
   profileName?: string;
+  /**
+   * A terminal's width: each message wraps under itself within it, and `gradphoto fix` shows without its
+   * backticks (bold in colour). Unset (a pipe or a file), a message is one line, as grep and diff want it.
+   */
+  columns?: number;
 }
 
 const STATUS_MARK: Record<Status, string> = { pass: '✔', warn: '▲', fail: '✖', skip: '–' };
@@ -37,9 +43,16 @@ export function formatFile(file: ReportFile, options: TextOptions, chalk: ChalkI
     .filter((c) => options.showPasses || c.status !== 'pass')
     .sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const width = Math.max(0, ...shown.map((c) => c.rule.length));
+  // On a terminal: the message's lines start under its first, and a command in backticks is shown bold.
+  const indent = 3 + 2 + width + 2;
+  const room = options.columns ? Math.max(30, options.columns - indent - 1) : undefined;
+  const shownMessage = (text: string) => room === undefined ? [text]
+    : wrapLines(text, room).map((line) => line.replace(/`([^`]+)`/g, (_all, code: string) => chalk.bold(code)));
   for (const check of shown) {
     const label = paint(chalk, check.status, `${STATUS_MARK[check.status]} ${check.rule.padEnd(width)}`);
-    lines.push(`   ${label}  ${check.status === 'pass' ? chalk.dim(printable(check.message)) : printable(check.message)}`);
+    const [first, ...rest] = shownMessage(printable(check.message));
+    const style = (text: string) => (check.status === 'pass' ? chalk.dim(text) : text);
+    lines.push(`   ${label}  ${style(first)}`, ...rest.map((line) => `${''.padEnd(indent)}${style(line)}`));
   }
   return lines.join('\n');
 }
