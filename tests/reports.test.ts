@@ -144,6 +144,12 @@ test('text report on a terminal: each message wraps under its own first line wit
     const joined = block.map((line) => line.trim()).join(' ').replace(/^✖ background\.uniform\s+/, '');
     const squeeze = (text: string) => (lang === 'en' ? text : text.replace(/\s+/g, ''));
     assert.equal(squeeze(joined), squeeze(message[lang].replace(/`/g, '')));
+    // At any width, a command in backticks stays on one line and loses its backticks (none left half-open).
+    for (let width = 40; width <= 90; width++) {
+      const text = formatText(result, { lang, color: false, columns: width });
+      assert.doesNotMatch(text, /`/, `at ${width} columns`);
+      assert.match(text, /gradphoto fix/, `at ${width} columns`);
+    }
     // A pipe or a file: the message whole on one line, backticks and all (grep and diff read it).
     assert.ok(formatText(result, { lang, color: false }).split('\n').some((line) => line.endsWith(message[lang])));
   }

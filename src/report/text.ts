@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { counted, interpolate, uiStrings } from '../i18n/index.js';
 import type { Lang, Report, ReportCheck, ReportFile, Status, Verdict } from '../contract/types.js';
 import { printable } from './printable.js';
-import { wrapLines } from './wrap.js';
+import { columns, wrapLines } from './wrap.js';
 import { RuleCounts, type StreamFormat, wholeReport } from './stream.js';
 
 export { printable };
@@ -46,8 +46,11 @@ export function formatFile(file: ReportFile, options: TextOptions, chalk: ChalkI
   // On a terminal: the message's lines start under its first, and a command in backticks is shown bold.
   const indent = 3 + 2 + width + 2;
   const room = options.columns ? Math.max(30, options.columns - indent - 1) : undefined;
+  // A command in backticks never breaks across lines (its spaces are held as U+0001, which printable() leaves
+  // out of any message, until the lines are made), and its backticks take no room on the terminal.
   const shownMessage = (text: string) => room === undefined ? [text]
-    : wrapLines(text, room).map((line) => line.replace(/`([^`]+)`/g, (_all, code: string) => chalk.bold(code)));
+    : wrapLines(text.replace(/`[^`]+`/g, (code) => code.replace(/ /g, '\u0001')), room, (part) => columns(part.replace(/`/g, '')))
+      .map((line) => line.replace(/`([^`]+)`/g, (_all, code: string) => chalk.bold(code.replace(/\u0001/g, ' '))));
   for (const check of shown) {
     const label = paint(chalk, check.status, `${STATUS_MARK[check.status]} ${check.rule.padEnd(width)}`);
     const [first, ...rest] = shownMessage(printable(check.message));
