@@ -257,7 +257,6 @@ export const enUi = {
     ENOENT: 'the output folder no longer exists', ENOTDIR: 'the output folder no longer exists',
     ENAMETOOLONG: 'the file name is too long for the file system', EROFS: 'the file system is read-only', EIO: 'the disk reported an input/output error',
   },
-  /** Said when -j asks for more threads than the machine has cores: the run uses one per core. */
   /** Usage mistakes the CLI names itself (commander's own are translated in cli/help.ts). */
   usage: {
     htmlNeedsOut: '--format html needs --out report.html',
@@ -283,6 +282,7 @@ export const enUi = {
   },
   /** serve's line on the terminal. */
   serving: 'the web page is at {url} (Ctrl-C stops)',
+  /** Said when -j asks for more threads than the machine has cores: the run uses one per core. */
   concurrencyCapped: '-j {asked} is more than the {cores} cores here: {cores} photos are checked at once (more threads would only take turns, each holding its own copy of the models).',
   /** Said on Ctrl-C: what was done before the run stopped. */
   interrupted: {

@@ -2,27 +2,17 @@ import type { Lang, Rule } from '../contract/types.js';
 import type { Profile } from '../profiles/types.js';
 import { builtinRules, ruleOptions } from '../rules/index.js';
 import { ruleDescription } from './localise.js';
+import { wrapLines } from './wrap.js';
 
 /** An option as the listing shows it: numbers, short lists (extensions) and the allowed colours, not other structures. */
 const listed = (value: unknown) => typeof value === 'number' || (Array.isArray(value) && value.length <= 3 && value.every((item) => typeof item !== 'object' || isColour(item)));
 const isColour = (value: unknown): value is { id: string; rgb: number[] } =>
   typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' && Array.isArray((value as { rgb?: unknown }).rgb);
-/** light-blue(100,197,255) for a colour, .jpg/.jpeg for a list, the number or text itself otherwise. */
+/** blue(100,197,255) for a colour, .jpg/.jpeg for a list, the number or text itself otherwise. */
 const shown = (value: unknown): string => Array.isArray(value) ? value.map(shown).join('/')
   : isColour(value) ? `${value.id}(${value.rgb.join(',')})` : String(value);
 
 const INDENT = 23;
-/** key=value pairs under a rule, wrapped to `width` columns (a long pair on a line of its own). */
-function wrapped(pairs: string[], width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const pair of pairs) {
-    if (line && INDENT + line.length + 1 + pair.length > width) { lines.push(line); line = ''; }
-    line = line ? `${line} ${pair}` : pair;
-  }
-  if (line) lines.push(line);
-  return lines.map((text) => `${''.padEnd(INDENT)}${text}`);
-}
 
 /**
  * `gradphoto rules`: the profile's rules, then the extra rules (--rule), each with what it checks, in
@@ -33,7 +23,8 @@ export function formatRulesListing(profile: Profile, lang: Lang, extra: { rule: 
   const entry = (rule: Pick<Rule<any>, 'id' | 'meta'>, options: Record<string, unknown>, note: string, own?: boolean) => {
     const limits = Object.entries(options).filter(([, v]) => listed(v) || (own && typeof v === 'string')).map(([k, v]) => `${k}=${shown(v)}`);
     lines.push(`${rule.id.padEnd(INDENT - 1)} ${ruleDescription(rule, lang, profile, own ? options : undefined)}${note}`);
-    lines.push(...wrapped(limits, width));
+    // key=value pairs under the description, wrapped to `width` (a pair longer than a line stands alone).
+    if (limits.length) lines.push(...wrapLines(limits.join(' '), width - INDENT).map((text) => `${''.padEnd(INDENT)}${text}`));
   };
   for (const [id, setting] of Object.entries(profile.rules)) {
     entry(builtinRules.get(id)!, ruleOptions(profile, id), setting.level === 'off' ? ' (off)' : '');
